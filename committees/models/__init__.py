@@ -1,0 +1,16 @@
+from .administration import Administration
+from .committee import Committee
+from .follow_up_group import FollowUpGroup, FollowUpGroupMeeting, FollowUpGroupMembership
+from .meeting import Meeting
+from .person import Membership, Person
+
+__all__ = [
+    "Administration",
+    "Committee",
+    "FollowUpGroup",
+    "FollowUpGroupMeeting",
+    "FollowUpGroupMembership",
+    "Meeting",
+    "Membership",
+    "Person",
+]

@@ -1,0 +1,57 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from config.models import TrackedModel
+
+
+class Meeting(TrackedModel):
+    """A committee meeting with an agenda (dagsorden) and minutes (beslutningsprotokol)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Agenda published")
+        HELD = "held", _("Held")
+        MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
+
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    minutes_approved_at = models.DateTimeField(_("minutes approved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [models.Index(fields=["committee", "starts_at"], name="meeting_committee_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "starts_at"], name="meeting_one_per_committee_and_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "held", "minutes_approved"]),
+                name="meeting_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="minutes_approved") | Q(minutes_approved_at__isnull=False),
+                name="meeting_approved_has_timestamp",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from django.utils import formats, timezone
+
+        local = timezone.localtime(self.starts_at)
+        return f"{self.committee} {formats.date_format(local, 'j. F Y')}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.MINUTES_APPROVED

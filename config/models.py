@@ -1,0 +1,20 @@
+"""The one history mechanism every domain model inherits."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class TrackedModel(models.Model):
+    """Timestamps plus full change history (who, when, what) for every subclass.
+
+    Subclasses with many-to-many fields list them in ``_history_m2m_fields`` so
+    that membership changes are history-tracked too.
+    """
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("log-ind/", auth_views.LoginView.as_view(), name="login"),
+    path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
+    path("sprog/", login_not_required(set_language), name="set_language"),
+    path("sager/", include("cases.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,78 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from config.models import TrackedModel
+
+
+class Area(TrackedModel):
+    """A small area of the socioeconomic map; one area is the city as a whole."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    is_city_total = models.BooleanField(
+        _("whole municipality"),
+        default=False,
+        help_text=_("The row that holds the city average for comparison."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_city_total"],
+                condition=Q(is_city_total=True),
+                name="area_one_city_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(TrackedModel):
+    """A socioeconomic indicator, e.g. share without education (percent)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    unit = models.CharField(_("unit"), max_length=30, default="%")
+    higher_is_better = models.BooleanField(_("higher is better"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(TrackedModel):
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["area", "indicator", "year"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "indicator", "year"], name="indicator_value_once_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="indicator_value_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.indicator} {self.year}: {self.value}"

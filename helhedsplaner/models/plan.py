@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from config.models import TrackedModel
+
+
+class HousingOrganisation(TrackedModel):
+    """A boligorganisation, the landlord of one or more estates."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("housing organisation")
+        verbose_name_plural = _("housing organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(TrackedModel):
+    """A boligsocial helhedsplan: an LBF-funded master plan for one or more estates."""
+
+    class Status(models.TextChoices):
+        IDEA = "idea", _("Idea")
+        PREQUALIFICATION = "prequalification", _("Pre-qualification")
+        DIALOGUE = "dialogue", _("Dialogue with LBF")
+        APPROVED = "approved", _("Approved")
+        IMPLEMENTATION = "implementation", _("In implementation")
+        EVALUATED = "evaluated", _("Evaluated")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    housing_organisation = models.ForeignKey(
+        HousingOrganisation,
+        verbose_name=_("housing organisation"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    area = models.ForeignKey(
+        "helhedsplaner.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="plans"
+    )
+    lbf_period = models.ForeignKey(
+        "helhedsplaner.LbfPeriod",
+        verbose_name=_("LBF period"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IDEA
+    )
+    lead_administration = models.ForeignKey(
+        "committees.Administration",
+        verbose_name=_("lead administration"),
+        on_delete=models.PROTECT,
+        related_name="led_plans",
+    )
+    participating_administrations = models.ManyToManyField(
+        "committees.Administration",
+        verbose_name=_("participating administrations"),
+        related_name="participating_plans",
+        blank=True,
+    )
+    focus_areas = models.ManyToManyField(
+        "helhedsplaner.FocusArea", verbose_name=_("focus areas"), related_name="plans", blank=True
+    )
+    policy_goals = models.ManyToManyField(
+        "helhedsplaner.PolicyGoal", verbose_name=_("policy goals"), related_name="plans", blank=True
+    )
+    follow_up_groups = models.ManyToManyField(
+        "committees.FollowUpGroup",
+        verbose_name=_("follow-up groups"),
+        related_name="plans",
+        blank=True,
+    )
+    agenda_items = models.ManyToManyField(
+        "cases.AgendaItem",
+        verbose_name=_("agenda items"),
+        related_name="plans",
+        blank=True,
+        help_text=_("Committee items that concern the plan."),
+    )
+    budget = models.DecimalField(
+        _("total budget (DKK)"), max_digits=14, decimal_places=2, default=0
+    )
+    lbf_grant = models.DecimalField(
+        _("LBF grant (DKK)"), max_digits=14, decimal_places=2, default=0
+    )
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("The figures are invented for demonstration.")
+    )
+
+    _history_m2m_fields = [
+        "participating_administrations",
+        "focus_areas",
+        "policy_goals",
+        "follow_up_groups",
+        "agenda_items",
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("helhedsplan")
+        verbose_name_plural = _("helhedsplaner")
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gte=0), name="plan_budget_non_negative"),
+            models.CheckConstraint(
+                condition=Q(lbf_grant__gte=0), name="plan_lbf_grant_non_negative"
+            ),
+            # LBF pays at most 75 %: at least 25 % is local co-financing.
+            models.CheckConstraint(
+                condition=Q(lbf_grant__lte=F("budget") * 3 / 4),
+                name="plan_lbf_grant_at_most_75_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=F("period_end")),
+                name="plan_period_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "idea",
+                        "prequalification",
+                        "dialogue",
+                        "approved",
+                        "implementation",
+                        "evaluated",
+                        "closed",
+                        "rejected",
+                        "withdrawn",
+                    ]
+                ),
+                name="plan_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Estate(TrackedModel):
+    """An afdeling (estate) covered by a plan, with its number of tenancies."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="estates"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    number = models.CharField(_("estate number"), max_length=20, blank=True)
+    tenancies = models.PositiveIntegerField(_("tenancies"), default=0)
+
+    class Meta:
+        ordering = ["plan", "name"]
+        verbose_name = _("estate")
+        verbose_name_plural = _("estates")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="estate_name_unique_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanStatusChange(TrackedModel):
+    """One lifecycle step of a plan, dated and attributed."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("helhedsplan"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Plan.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Plan.Status.choices)
+    date = models.DateField(_("date"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "date", "pk"]
+        verbose_name = _("lifecycle step")
+        verbose_name_plural = _("lifecycle steps")
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.get_to_status_display()} {self.date}"

@@ -1,0 +1,212 @@
+"""Test data builders in one place: small functions with sensible defaults."""
+
+import itertools
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import Group, User
+
+from cases.models import AgendaItem, Attachment, Case, Decision, RecommendationPoint
+from committees.models import Administration, Committee, Meeting, Membership, Person
+from config import roles
+from helhedsplaner.models import (
+    Area,
+    CoFinancing,
+    Estate,
+    FocusArea,
+    HousingOrganisation,
+    LbfPeriod,
+    Plan,
+)
+
+CPH = ZoneInfo("Europe/Copenhagen")
+_seq = itertools.count(1)
+
+
+def n() -> int:
+    return next(_seq)
+
+
+def administration(code: str | None = None, name: str | None = None) -> Administration:
+    i = n()
+    code = code or f"A{i}"
+    obj, _ = Administration.objects.get_or_create(
+        code=code, defaults={"name": name or f"Forvaltning {code}"}
+    )
+    return obj
+
+
+def committee(short_name: str | None = None, **kwargs) -> Committee:
+    i = n()
+    short_name = short_name or f"U{i}"
+    defaults = {
+        "name": kwargs.pop("name", f"Udvalg {short_name}"),
+        "slug": kwargs.pop("slug", f"u-{i}"),
+        "kind": kwargs.pop("kind", Committee.Kind.STANDING_COMMITTEE),
+        **kwargs,
+    }
+    return Committee.objects.create(short_name=short_name, **defaults)
+
+
+def user(role: str | None = None, username: str | None = None, **kwargs) -> User:
+    username = username or f"user{n()}"
+    obj = User.objects.create_user(username=username, password="pw", **kwargs)
+    if role:
+        obj.groups.add(Group.objects.get(name=role))
+    return obj
+
+
+def person(name: str | None = None, **kwargs) -> Person:
+    return Person.objects.create(name=name or f"Person {n()}", **kwargs)
+
+
+def member(
+    user_obj: User,
+    committee_obj: Committee,
+    role=Membership.Role.MEMBER,
+    start=date(2000, 1, 1),
+    end=None,
+) -> Membership:
+    p = getattr(user_obj, "person", None) or person(user=user_obj, name=user_obj.username)
+    return Membership.objects.create(
+        person=p, committee=committee_obj, role=role, start_date=start, end_date=end
+    )
+
+
+def meeting(
+    committee_obj: Committee | None = None,
+    day=date(2009, 5, 28),
+    hour=15,
+    status=Meeting.Status.PUBLISHED,
+    **kwargs,
+) -> Meeting:
+    return Meeting.objects.create(
+        committee=committee_obj or committee(),
+        starts_at=datetime.combine(day, time(hour), tzinfo=CPH),
+        location="Rådhuset",
+        status=status,
+        **kwargs,
+    )
+
+
+def case(number: str | None = None, admin: Administration | None = None, **kwargs) -> Case:
+    return Case.objects.create(
+        number=number or f"2009-{70000 + n():05d}",
+        title=kwargs.pop("title", "En sag"),
+        administration=admin or administration(),
+        **kwargs,
+    )
+
+
+def item(
+    meeting_obj: Meeting | None = None,
+    number: int | None = None,
+    case_obj=None,
+    points=("at udvalget drøfter sagen.",),
+    **kwargs,
+) -> AgendaItem:
+    if meeting_obj is not None and number is None:
+        number = meeting_obj.agenda_items.count() + 1
+    case_obj = case_obj or case()
+    obj = AgendaItem.objects.create(
+        meeting=meeting_obj,
+        number=number,
+        case=case_obj,
+        status=kwargs.pop(
+            "status",
+            AgendaItem.Status.SCHEDULED if meeting_obj else AgendaItem.Status.DRAFT,
+        ),
+        title=kwargs.pop("title", f"Punkt {n()}"),
+        recommending_administration=kwargs.pop(
+            "recommending_administration", case_obj.administration
+        ),
+        **kwargs,
+    )
+    for position, text in enumerate(points, start=1):
+        RecommendationPoint.objects.create(item=obj, position=position, text=text)
+    return obj
+
+
+def attachment(
+    item_obj: AgendaItem,
+    title="Bilag",
+    is_closed=False,
+    content=b"%PDF-1.4\n",
+    filename="bilag.pdf",
+    **kwargs,
+) -> Attachment:
+    from django.core.files.base import ContentFile
+
+    obj = Attachment(
+        item=item_obj,
+        position=item_obj.attachments.count() + 1,
+        title=title,
+        is_closed=is_closed,
+        original_filename=filename,
+        content_type="application/pdf",
+        size=len(content),
+        **kwargs,
+    )
+    obj.file.save(filename, ContentFile(content), save=False)
+    obj.save()
+    return obj
+
+
+def decision(item_obj: AgendaItem, outcome=Decision.Outcome.APPROVED, text="Godkendt.") -> Decision:
+    return Decision.objects.create(item=item_obj, outcome=outcome, text=text)
+
+
+def lbf_period(
+    name: str = "2019–2026", start=2019, end=2026, focus=("Beskæftigelse",)
+) -> LbfPeriod:
+    period, _ = LbfPeriod.objects.get_or_create(
+        name=name, defaults={"start_year": start, "end_year": end}
+    )
+    for f in focus:
+        FocusArea.objects.get_or_create(period=period, name=f)
+    return period
+
+
+def area(name: str | None = None, **kwargs) -> Area:
+    i = n()
+    return Area.objects.create(name=name or f"Område {i}", code=f"T-{i}", **kwargs)
+
+
+def plan(name: str | None = None, **kwargs) -> Plan:
+    defaults = {
+        "housing_organisation": HousingOrganisation.objects.get_or_create(name="fsb")[0],
+        "area": kwargs.pop("area", None) or area(),
+        "lbf_period": kwargs.pop("lbf_period", None) or lbf_period(),
+        "lead_administration": kwargs.pop("lead_administration", None) or administration("TMF"),
+        "budget": Decimal("10000000"),
+        "lbf_grant": Decimal("6000000"),
+        "period_start": date(2020, 1, 1),
+        "period_end": date(2023, 12, 31),
+    }
+    defaults.update(kwargs)
+    return Plan.objects.create(name=name or f"Helhedsplan {n()}", **defaults)
+
+
+def estate(plan_obj: Plan, name: str | None = None, tenancies=200) -> Estate:
+    return Estate.objects.create(plan=plan_obj, name=name or f"Afdeling {n()}", tenancies=tenancies)
+
+
+def commitment(
+    plan_obj: Plan,
+    admin: Administration | None = None,
+    year=2021,
+    amount=Decimal("100000"),
+    **kwargs,
+) -> CoFinancing:
+    return CoFinancing.objects.create(
+        plan=plan_obj, administration=admin or administration(), year=year, amount=amount, **kwargs
+    )
+
+
+ROLE_USERNAMES = {
+    roles.CASEWORKER: "sagsbehandler",
+    roles.SECRETARY: "sekretaer",
+    roles.POLITICIAN: "politiker",
+    roles.ADMINISTRATOR: "admin",
+}

@@ -1,0 +1,79 @@
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Sum
+from django.urls import reverse
+
+from cases.models import AgendaItem, Case, MemberInquiry
+from helhedsplaner.models import CoFinancing, Plan
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    result = {}
+    for app in ("committees", "cases", "helhedsplaner", "auth"):
+        for model in apps.get_app_config(app).get_models():
+            result[model._meta.label] = model.objects.count()
+    return result
+
+
+@pytest.fixture
+def demo():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_load_demo_is_idempotent(demo):
+    before = counts()
+    call_command("load_demo", stdout=StringIO())
+    assert counts() == before  # history tables included: the second run writes nothing
+
+
+def test_load_demo_reports_progress_and_logins(demo):
+    assert "[1/8]" in demo and "[8/8]" in demo
+    for username in ("sagsbehandler", "sekretaer", "politiker", "admin"):
+        assert username in demo
+
+
+def test_demo_has_33_plans_and_bif_figures(demo):
+    assert Plan.objects.count() == 33
+    bif = CoFinancing.objects.filter(administration__code="BIF", year__gte=2007, year__lte=2013)
+    assert bif.aggregate(total=Sum("amount"))["total"] == Decimal("14500000")
+    assert bif.values("plan").distinct().count() == 15
+
+
+def test_seed_case_is_item_18_with_its_text(demo):
+    case = Case.objects.get(number="2009-68440")
+    item = AgendaItem.objects.get(case=case, meeting__committee__short_name="BIU", number=18)
+    assert item.item_type == AgendaItem.ItemType.DISCUSSION
+    assert item.recommending_administration.code == "BIF"
+    assert [p.text for p in item.recommendation_points.all()] == [
+        "at Beskæftigelses- og Integrationsudvalget drøfter sagen."
+    ]
+    assert "14. maj 2009" in item.problem
+    assert "Den horisontale søjle" in item.further_process
+    attachment = item.attachments.get()
+    assert attachment.case_number == "2009-300035"
+    assert attachment.file.read().startswith(b"%PDF")
+    # The same case at TMU on 13 May 2009 and the member inquiry on 14 May 2009.
+    tmu = AgendaItem.objects.get(case=case, meeting__committee__short_name="TMU")
+    assert tmu.meeting.starts_at.date().isoformat() == "2009-05-13"
+    inquiry = MemberInquiry.objects.get(case=case)
+    assert inquiry.meeting.starts_at.date().isoformat() == "2009-05-14"
+
+
+@pytest.mark.parametrize("username", ["sagsbehandler", "sekretaer", "politiker", "admin"])
+def test_each_demo_user_can_log_in_and_open_the_seed_case(demo, client, username):
+    assert client.login(username=username, password="helhedsplan-demo")
+    response = client.get(reverse("cases:case_detail", args=["2009-68440"]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Styring af de politiske processer" in content
+    assert "at Beskæftigelses- og Integrationsudvalget drøfter sagen." in content
+    assert "2009-300035" in content
+    assert "Nye procesmuligheder i forbindelse med de områdebaserede indsatser" in content
