@@ -67,3 +67,13 @@ def test_english_is_one_setting_away(client, caseworker, settings):
     response = client.get(reverse("login"))
     assert '<html lang="en">' in response.content.decode()
     assert "User name" in response.content.decode()
+
+
+def test_browser_language_does_not_override_danish(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Brugernavn" in response.content.decode()
+
+
+def test_language_menu_switches_to_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/log-ind/"})
+    assert "User name" in client.get(reverse("login")).content.decode()
