@@ -15,7 +15,7 @@ parser.add_argument("paths", nargs="+")
 parser.add_argument("--user", default="politiker")
 parser.add_argument("--password", default="helhedsplan-demo")
 parser.add_argument("--base", default="http://127.0.0.1:8000")
-parser.add_argument("--out", default="/tmp/screens")
+parser.add_argument("--out", default="build/screens")
 parser.add_argument("--width", type=int, default=1280)
 parser.add_argument("--full", action="store_true", help="full-page screenshot")
 args = parser.parse_args()
@@ -25,8 +25,13 @@ out.mkdir(parents=True, exist_ok=True)
 with sync_playwright() as p:
     browser = p.chromium.launch(
         executable_path="/usr/bin/chromium",
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync"],
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     )
     page = browser.new_page(viewport={"width": args.width, "height": 900})
     if args.user != "anonymous":
