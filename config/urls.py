@@ -5,10 +5,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
+from .auth import LoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("log-ind/", auth_views.LoginView.as_view(), name="login"),
+    path("log-ind/", LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
     path("sprog/", login_not_required(set_language), name="set_language"),
