@@ -161,8 +161,8 @@ class PlanForm(forms.ModelForm):
             "name": _("E.g. “Helhedsplan Tingbjerg 2019”."),
             "budget": _("The plan's total budget in kroner, e.g. 12.000.000."),
             "lbf_grant": _(
-                "What Landsbyggefonden pays: at most 75 % of the budget. "
-                "At least 25 % is local co-financing."
+                "What Landsbyggefonden pays: at most 75 percent of the budget. "
+                "At least 25 percent is local co-financing."
             ),
             "focus_areas": _("Only the focus areas of the plan's LBF period can be chosen."),
             "participating_administrations": _(
