@@ -673,6 +673,9 @@ class DemoLoader:
             m2m={"focus_areas": list(self.focus_areas["2019–2026"])},
             estates=estates,
         )
+        # A fresh copy: later m2m additions to a stale one would write its old field values
+        # (and the caseworker as author) into the history.
+        self.plans[28] = Plan.objects.get(pk=plan.pk)
 
     def load_commitments(self) -> None:
         if CoFinancing.objects.filter(is_demo=True).exists():

@@ -203,9 +203,17 @@ def plan_get_for_page(*, pk: int, user) -> tuple[Plan, list[AgendaItem]]:
 
 @dataclass
 class Change:
+    """One field: ``old`` → ``new``; many-to-many fields say what was added and removed."""
+
     label: str
-    old: str
-    new: str
+    old: str = ""
+    new: str = ""
+    added: str = ""
+    removed: str = ""
+
+    @property
+    def is_set_change(self) -> bool:
+        return bool(self.added or self.removed)
 
 
 @dataclass
@@ -215,7 +223,12 @@ class HistoryEntry:
     subject: str
     action: str
     changes: list[Change] = field(default_factory=list)
+    kind: str = "~"  # simple-history's history_type: + created, ~ changed, - deleted
     order: int = 0
+
+    @property
+    def is_creation(self) -> bool:
+        return self.kind == "+"
 
 
 PLAN_HISTORY_FIELDS = (
@@ -330,7 +343,8 @@ def _display(model, name: str, value, labels: _Labels) -> str:
 
 
 def _field_label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+    label = str(model._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
 
 
 def _attname(model, name: str) -> str:
@@ -466,24 +480,29 @@ def _plan_entries(plan_rows, snapshots, m2m_models, labels) -> list[HistoryEntry
                 changes.append(
                     Change(
                         _field_label(Plan, name),
-                        _join(labels, model, before),
-                        _join(labels, model, after),
+                        added=_join(labels, model, after - before, empty=""),
+                        removed=_join(labels, model, before - after, empty=""),
                     )
                 )
         if changes or row.history_type == "-":
             entries.append(
                 HistoryEntry(
-                    row.history_date, _who(row), _("The plan"), _action(row.history_type), changes
+                    row.history_date,
+                    _who(row),
+                    _("The plan"),
+                    _action(row.history_type),
+                    changes,
+                    row.history_type,
                 )
             )
         previous = row
     return entries
 
 
-def _join(labels, model, ids) -> str:
+def _join(labels, model, ids, empty="–") -> str:
     if not ids:
-        return "–"
-    return ", ".join(sorted(labels.get(model, pk) for pk in ids))
+        return empty
+    return "; ".join(sorted(labels.get(model, pk) for pk in ids))
 
 
 def _child_entries(model, fields, rows, labels, subject) -> list[HistoryEntry]:
@@ -499,7 +518,12 @@ def _child_entries(model, fields, rows, labels, subject) -> list[HistoryEntry]:
         if changes or row.history_type == "-":
             entries.append(
                 HistoryEntry(
-                    row.history_date, _who(row), subject(row), _action(row.history_type), changes
+                    row.history_date,
+                    _who(row),
+                    subject(row),
+                    _action(row.history_type),
+                    changes,
+                    row.history_type,
                 )
             )
     return entries
