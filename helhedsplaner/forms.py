@@ -222,6 +222,9 @@ class EstateForm(forms.ModelForm):
 
 
 class BaseEstateFormSet(forms.BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        return _("Two estates have the same name; each estate in a plan needs its own name.")
+
     def rows(self) -> list[services.EstateRow]:
         """The estates as the service wants them: kept, changed, new and deleted rows."""
         rows = []

@@ -205,7 +205,7 @@ def plan_transition_reason(*, plan: Plan, to_status: str) -> str | None:
     ) % {
         "current": labels[plan.status],
         "to": labels[to_status],
-        "allowed": ", ".join(f"“{labels[s]}”" for s in allowed),
+        "allowed": ", ".join(_("“%(status)s”") % {"status": labels[s]} for s in allowed),
     }
 
 
