@@ -128,20 +128,21 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
+        # In the order the form shows them, so the error summary lists errors in that order.
         fields = [
             "name",
             "housing_organisation",
             "area",
-            "lbf_period",
             "lead_administration",
-            "participating_administrations",
-            "focus_areas",
-            "policy_goals",
+            "description",
             "budget",
             "lbf_grant",
             "period_start",
             "period_end",
-            "description",
+            "lbf_period",
+            "focus_areas",
+            "participating_administrations",
+            "policy_goals",
         ]
         field_classes = {"budget": DkkField, "lbf_grant": DkkField, "focus_areas": FocusAreaField}
         widgets = {

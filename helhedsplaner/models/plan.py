@@ -187,7 +187,7 @@ class Plan(TrackedModel):
                 _(
                     "LBF can cover at most 75 %% of the budget: at most %(maximum)s of "
                     "%(budget)s; at least 25 %% must be local co-financing. "
-                    "The LBF grant entered is %(grant)s."
+                    "The LBF grant entered is %(grant)s"
                 ),
                 code="lbf_share",
                 params={
