@@ -68,7 +68,9 @@ def plan_list(request):
             "page": page,
             "totals": totals,
             "query_string": query.urlencode(),
-            "filtered": any(value for key, value in request.GET.items() if key != "sortering"),
+            "filtered": any(
+                value for key, value in request.GET.items() if key not in ("sortering", "side")
+            ),
             **_may(request.user),
         },
     )
@@ -222,7 +224,7 @@ def plan_transition(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @permission_required(EDIT_INDICATORS, raise_exception=True)
 def indicator_value_register(request):
-    form = IndicatorValueForm(request.POST or None)
+    form = IndicatorValueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         obj, created, changed = services.indicator_value_set(user=request.user, **form.cleaned_data)
         values = {
@@ -254,7 +256,11 @@ def indicator_value_register(request):
 @permission_required(EDIT_INDICATORS, raise_exception=True)
 def indicator_import(request):
     """Step 1: upload; the file is read and checked, and a preview shown. Nothing is saved."""
-    form = IndicatorImportForm(request.POST or None, request.FILES or None)
+    form = (
+        IndicatorImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else IndicatorImportForm()
+    )
     if request.method == "POST" and form.is_valid():
         parsed = selectors.indicator_import_preview(text=form.text)
         if not parsed.errors:
