@@ -31,6 +31,7 @@ from committees.models import (
 from config import roles
 
 from . import demo_seed as seed
+from . import services
 from .models import (
     Area,
     CoFinancing,
@@ -637,6 +638,44 @@ class DemoLoader:
                 )
                 previous = step
                 day = date(day.year + (1 if day.month > 6 else 0), (day.month + 5) % 12 + 1, 1)
+        self.load_plan_edits()
+
+    def load_plan_edits(self) -> None:
+        """A caseworker's edits to the richest plan, so its history tab has something to show.
+
+        Made through the services, as the web form would, and only once: the marker is a
+        history row of the plan attributed to the demo caseworker.
+        """
+        plan = self.plans[28]  # Tingbjerg 2019: estates, commitments, agenda items
+        caseworker = self.users["caseworker"]
+        if Plan.history.filter(id=plan.pk, history_user=caseworker).exists():
+            return
+        estates = [
+            services.EstateRow(
+                pk=estate.pk,
+                name=estate.name,
+                number=estate.number,
+                tenancies=estate.tenancies + (12 if index == 0 else 0),
+            )
+            for index, estate in enumerate(plan.estates.order_by("name"))
+        ]
+        estates.append(
+            services.EstateRow(pk=None, name="Tingbjerg afd. 3", number="128-3", tenancies=310)
+        )
+        services.plan_update(
+            plan=plan,
+            user=caseworker,
+            expected_version=plan.version,
+            fields={
+                "budget": plan.budget + Decimal(1_000_000),
+                "description": plan.description + " Budgettet er udvidet med beboerhuset i afd. 3.",
+            },
+            m2m={"focus_areas": list(self.focus_areas["2019–2026"])},
+            estates=estates,
+        )
+        # A fresh copy: later m2m additions to a stale one would write its old field values
+        # (and the caseworker as author) into the history.
+        self.plans[28] = Plan.objects.get(pk=plan.pk)
 
     def load_commitments(self) -> None:
         if CoFinancing.objects.filter(is_demo=True).exists():

@@ -210,3 +210,42 @@ ROLE_USERNAMES = {
     roles.POLITICIAN: "politiker",
     roles.ADMINISTRATOR: "admin",
 }
+
+
+# -- helhedsplaner: plan register (issue 3) ----------------------------------------------------
+
+
+def housing_organisation(name: str | None = None):
+    from helhedsplaner.models import HousingOrganisation
+
+    return HousingOrganisation.objects.get_or_create(name=name or f"Boligselskab {n()}")[0]
+
+
+def indicator(code: str | None = None, name: str | None = None, unit: str = "%"):
+    from helhedsplaner.models import Indicator
+
+    i = n()
+    return Indicator.objects.create(
+        code=code or f"indikator-{i}", name=name or f"Indikator {i}", unit=unit
+    )
+
+
+def indicator_value(area_obj, indicator_obj, year=2020, value=Decimal("10")):
+    from helhedsplaner.models import IndicatorValue
+
+    return IndicatorValue.objects.create(
+        area=area_obj, indicator=indicator_obj, year=year, value=value
+    )
+
+
+def status_change(plan_obj, to_status, day=date(2020, 1, 1), from_status="", by=None, note=""):
+    from helhedsplaner.models import PlanStatusChange
+
+    return PlanStatusChange.objects.create(
+        plan=plan_obj,
+        from_status=from_status,
+        to_status=to_status,
+        date=day,
+        changed_by=by,
+        note=note,
+    )

@@ -1,6 +1,10 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.models import TrackedModel
@@ -33,6 +37,21 @@ class Plan(TrackedModel):
         CLOSED = "closed", _("Closed")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The lifecycle: from each status, the statuses a plan may move to next.
+    # Closed, rejected and withdrawn are final.
+    TRANSITIONS = {
+        Status.IDEA: (Status.PREQUALIFICATION, Status.WITHDRAWN),
+        Status.PREQUALIFICATION: (Status.DIALOGUE, Status.REJECTED, Status.WITHDRAWN),
+        Status.DIALOGUE: (Status.APPROVED, Status.REJECTED, Status.WITHDRAWN),
+        Status.APPROVED: (Status.IMPLEMENTATION, Status.WITHDRAWN),
+        Status.IMPLEMENTATION: (Status.EVALUATED, Status.WITHDRAWN),
+        Status.EVALUATED: (Status.CLOSED, Status.WITHDRAWN),
+        Status.CLOSED: (),
+        Status.REJECTED: (),
+        Status.WITHDRAWN: (),
+    }
+    LBF_MAX_SHARE = Decimal("0.75")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     housing_organisation = models.ForeignKey(
@@ -96,6 +115,9 @@ class Plan(TrackedModel):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("The figures are invented for demonstration.")
     )
+    # Bumped by every edit of the plan or its estates (helhedsplaner.services.plan_update):
+    # a form carries the version it was loaded with, so a stale save is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     _history_m2m_fields = [
         "participating_administrations",
@@ -145,6 +167,52 @@ class Plan(TrackedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The rules the check constraints enforce, as messages a caseworker can act on."""
+        from config.templatetags.dk import dkk
+
+        errors = {}
+        if self.budget is not None and self.budget < 0:
+            errors["budget"] = _("The amount must be 0 kr. or more.")
+        if self.lbf_grant is not None and self.lbf_grant < 0:
+            errors["lbf_grant"] = _("The amount must be 0 kr. or more.")
+        elif (
+            self.budget is not None
+            and self.lbf_grant is not None
+            and self.budget >= 0
+            and self.lbf_grant * 4 > self.budget * 3
+        ):
+            errors["lbf_grant"] = ValidationError(
+                _(
+                    "LBF can cover at most 75 %% of the budget: at most %(maximum)s of "
+                    "%(budget)s; at least 25 %% must be local co-financing. "
+                    "The LBF grant entered is %(grant)s"
+                ),
+                code="lbf_share",
+                params={
+                    "maximum": dkk(self.budget * self.LBF_MAX_SHARE),
+                    "budget": dkk(self.budget),
+                    "grant": dkk(self.lbf_grant),
+                },
+            )
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            errors["period_end"] = ValidationError(
+                _(
+                    "The period must start before it ends: the end %(end)s is before the "
+                    "start %(start)s."
+                ),
+                code="period_order",
+                params={
+                    "start": date_format(self.period_start, "j. F Y"),
+                    "end": date_format(self.period_end, "j. F Y"),
+                },
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def next_statuses(self) -> tuple[str, ...]:
+        return self.TRANSITIONS.get(self.status, ())
 
 
 class Estate(TrackedModel):
