@@ -14,5 +14,8 @@ urlpatterns = [
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("sager/", include("cases.urls")),
+    path("medfinansiering/", include("helhedsplaner.cofinancing_urls")),
+    path("foelgegrupper/", include("helhedsplaner.followup_urls")),
+    path("politik/", include("helhedsplaner.policy_urls")),
     path("admin/", admin.site.urls),
 ]
