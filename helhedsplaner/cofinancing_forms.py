@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.selectors import user_can_see_closed
 from committees.models import Administration
@@ -88,12 +89,20 @@ class ItemChoiceField(forms.ModelChoiceField):
         return f"{where}: {item.title} ({item.case.number})"
 
 
-class CommitmentForm(forms.Form):
+class Form(forms.Form):
+    """Labels without a trailing colon (the labels sit above their inputs)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CommitmentForm(Form):
     plan = forms.ModelChoiceField(
         label=_("Helhedsplan"), queryset=Plan.objects.order_by("name"), empty_label=_("Choose…")
     )
     administration = forms.ModelChoiceField(
-        label=_("Administration"),
+        label=pgettext_lazy("municipal administration", "Administration"),
         queryset=Administration.objects.order_by("name"),
         empty_label=_("Choose…"),
         help_text=_("The administration that commits the money."),
@@ -133,7 +142,7 @@ class CommitmentForm(forms.Form):
         return data
 
 
-class GrantForm(forms.Form):
+class GrantForm(Form):
     item = ItemChoiceField(
         label=_("The committee's decision (agenda item)"),
         queryset=None,
@@ -150,7 +159,7 @@ class GrantForm(forms.Form):
         self.fields["item"].user = user
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -187,7 +196,7 @@ class CorrectionForm(CommitmentForm):
         self.fields["decided_by_item"].user = user
 
 
-class HousingContributionForm(forms.Form):
+class HousingContributionForm(Form):
     amount = AmountField(label=_("Amount (DKK)"), help_text=_("E.g. 1.250.000."))
     description = forms.CharField(
         label=_("Description"),
@@ -199,11 +208,11 @@ class HousingContributionForm(forms.Form):
 PLAN_STATUS_CHOICES = [("", _("All"))] + list(Plan.Status.choices)
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(Form):
     """Filters carried in the URL (GET), shared by the list and the overviews."""
 
     administration = forms.ModelChoiceField(
-        label=_("Administration"),
+        label=pgettext_lazy("municipal administration", "Administration"),
         queryset=Administration.objects.order_by("code"),
         to_field_name="code",
         required=False,
@@ -274,7 +283,7 @@ class OverviewFilterForm(forms.Form):
         return data
 
 
-class FollowUpMeetingForm(forms.Form):
+class FollowUpMeetingForm(Form):
     date = forms.DateField(
         label=_("Date"),
         input_formats=["%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"],

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from cases.models import AgendaItem
 from cases.selectors import agenda_items_visible_to, user_can_see_closed
@@ -355,7 +355,7 @@ def overview_by_administration(
         caption=_("Co-financing per administration, %(status)s, %(period)s")
         % {"status": str(label).lower(), "period": period},
         columns=[
-            (_("Administration"), "text"),
+            (pgettext("municipal administration", "Administration"), "text"),
             (_("Plans"), "int"),
             *((str(year), "dkk") for year in years),
             (_("Total %(period)s") % {"period": period}, "dkk"),
@@ -412,6 +412,7 @@ def overview_by_plan(*, administration=None, plan_status: str = "") -> Table:
     plans = [add_money_facts(plan) for plan in plans_with_money(queryset)]
     table = Table(
         title=_("Co-financing per plan"),
+        # xgettext:no-python-format
         caption=_("Co-financing per plan and the 25 % local co-financing requirement"),
         columns=[
             (_("Plan"), "text"),
@@ -422,6 +423,7 @@ def overview_by_plan(*, administration=None, plan_status: str = "") -> Table:
             (_("Municipal commitments"), "dkk"),
             (_("Housing organisation"), "dkk"),
             (_("Local co-financing committed"), "percent"),
+            # xgettext:no-python-format
             (_("25 % requirement met"), "bool"),
         ],
         filename="medfinansiering-planer",
@@ -456,14 +458,16 @@ def overview_by_plan(*, administration=None, plan_status: str = "") -> Table:
         Cell(_percent(totals["municipal"] + totals["housing"], totals["budget"]), "percent"),
         Cell(sum(1 for plan in plans if plan.requirement_met), "int"),
     ]
+    counted = _(
+        # xgettext:no-python-format
+        "Local co-financing committed = municipal commitments with status granted or "
+        "paid (all administrations, all years) plus the housing organisation's registered "
+        "contribution, as a share of the budget. Proposed and withdrawn commitments are "
+        "not counted. The requirement is met at 25 % or more."
+    )
     table.notes += [
         _("Local share of budget = (budget − LBF grant) / budget."),
-        _(
-            "Local co-financing committed = municipal commitments with status granted or "
-            "paid (all administrations, all years) plus the housing organisation's registered "
-            "contribution, as a share of the budget. Proposed and withdrawn commitments are "
-            "not counted. The requirement is met at 25 % or more."
-        ),
+        counted,
         _("The total row's last column is the number of plans that meet the requirement."),
     ]
     return table
@@ -563,6 +567,20 @@ def overview_by_pool(*, pool=None) -> Table:
 
 
 # -- history ----------------------------------------------------------------------------------
+MONEY_FIELDS = {"amount", "budget", "lbf_grant"}
+
+
+def _related_label(obj) -> str:
+    """How a related object is named in history; agenda items by number only, so that a
+    closed item's title never shows here."""
+    if isinstance(obj, AgendaItem):
+        if obj.meeting_id is None:
+            return _("Agenda item (draft)")
+        date = formats.date_format(obj.meeting.starts_at, "j. F Y")
+        return f"{obj.meeting.committee.short_name} {date}, {_('item')} {obj.number}"
+    return str(obj)
+
+
 def _display_value(model_field, value, related: dict) -> str:
     if value is None or value == "":
         return "–"
@@ -571,7 +589,7 @@ def _display_value(model_field, value, related: dict) -> str:
     if model_field.is_relation:
         return related.get((model_field.related_model, value), f"#{value}")
     if model_field.get_internal_type() == "DecimalField":
-        return dkk(value) if "DKK" in str(model_field.verbose_name) else str(value)
+        return dkk(value) if model_field.name in MONEY_FIELDS else str(value)
     if model_field.get_internal_type() == "BooleanField":
         return _("Yes") if value else _("No")
     if model_field.get_internal_type() in ("DateField", "DateTimeField"):
@@ -628,8 +646,11 @@ def history_entries(*querysets, hide: tuple[str, ...] = ()) -> list[dict]:
                 )
     related = {}
     for model, pks in wanted.items():
-        for obj in model._default_manager.filter(pk__in=pks):
-            related[(model, obj.pk)] = str(obj)
+        objects = model._default_manager.filter(pk__in=pks)
+        if model is AgendaItem:
+            objects = objects.select_related("meeting__committee")
+        for obj in objects:
+            related[(model, obj.pk)] = _related_label(obj)
     kinds = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
     entries = []
     for record, raw in records:

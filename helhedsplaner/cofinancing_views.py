@@ -40,7 +40,9 @@ CORRECT = "helhedsplaner.add_commitmentcorrection"
 ADD_CONTRIBUTION = "helhedsplaner.add_housingcontribution"
 
 
-def _form_page(request, form, *, title, intro="", submit, cancel_url, status=200, **extra):
+def _form_page(
+    request, form, *, title, intro="", notice="", submit, cancel_url, status=200, **extra
+):
     return render(
         request,
         "helhedsplaner/cofinancing/form_page.html",
@@ -48,6 +50,7 @@ def _form_page(request, form, *, title, intro="", submit, cancel_url, status=200
             "form": form,
             "title": title,
             "intro": intro,
+            "notice": notice,
             "submit": submit,
             "cancel_url": cancel_url,
             **extra,
@@ -151,16 +154,15 @@ def _initial(commitment: CoFinancing) -> dict:
 def commitment_edit(request, pk: int):
     commitment = _commitment(pk)
     form = CommitmentForm(request.POST or None, initial=_initial(commitment))
+    notice = ""
     if commitment.status != CoFinancing.Status.PROPOSED:
-        if form.is_bound:
-            form.is_valid()  # keep what was typed on the page; nothing is saved
-        form.add_error(
-            None,
-            _(
-                "A granted commitment can only be changed by a new decision or a recorded "
-                "correction with a reason. Use “Correct” on the commitment's page."
-            ),
+        notice = _(
+            "A granted commitment can only be changed by a new decision or a recorded "
+            "correction with a reason. Use “Correct” on the commitment's page."
         )
+        if form.is_bound:  # keep what was typed and say why; nothing is saved
+            form.is_valid()
+            form.add_error(None, notice)
     elif request.method == "POST" and form.is_valid():
         try:
             services.commitment_update(
@@ -175,6 +177,7 @@ def commitment_edit(request, pk: int):
         request,
         form,
         title=_("Edit co-financing commitment"),
+        notice=notice,
         submit=_("Save"),
         cancel_url=reverse("cofinancing:commitment_detail", args=[commitment.pk]),
         status=400 if form.errors else 200,
@@ -334,6 +337,7 @@ def housing_contribution_create(request, pk: int):
         form,
         title=_("Housing organisation's contribution to %(plan)s") % {"plan": plan.name},
         intro=_(
+            # xgettext:no-python-format
             "The housing organisation's own contribution counts towards the 25 % local "
             "co-financing together with the municipality's granted commitments."
         ),
