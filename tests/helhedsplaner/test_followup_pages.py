@@ -56,7 +56,7 @@ def test_group_page_shows_kind_members_plans_and_money(client_for, politician, g
     assert "Bo Bech" in content
     assert "Helhedsplan Tingbjerg 2019" in content
     assert "Under gennemførelse" in content
-    assert "1.000.000 kr." in content  # granted incl. paid
+    assert "1 mio. kr." in content  # granted incl. paid
     assert "600.000 kr." in content  # paid
     assert "999.000 kr." not in content  # proposed is not money at a glance
     assert '<span class="met">Opfyldt</span>' in content  # 1.000.000 of 4.000.000 = 25 %
