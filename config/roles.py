@@ -21,6 +21,8 @@ EDITABLE = {
         "helhedsplaner.estate",
         "helhedsplaner.planstatuschange",
         "helhedsplaner.cofinancing",
+        "helhedsplaner.commitmentcorrection",
+        "helhedsplaner.housingcontribution",
         "helhedsplaner.indicatorvalue",
         "helhedsplaner.area",
         "helhedsplaner.housingorganisation",
@@ -31,6 +33,7 @@ EDITABLE = {
     ],
     SECRETARY: [
         "committees.meeting",
+        "committees.followupgroupmeeting",
         "cases.case",
         "cases.agendaitem",
         "cases.recommendationpoint",

@@ -15,5 +15,8 @@ urlpatterns = [
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("sager/", include("cases.urls")),
     path("planer/", include("helhedsplaner.urls")),
+    path("medfinansiering/", include("helhedsplaner.cofinancing_urls")),
+    path("foelgegrupper/", include("helhedsplaner.followup_urls")),
+    path("politik/", include("helhedsplaner.policy_urls")),
     path("admin/", admin.site.urls),
 ]

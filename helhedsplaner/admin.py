@@ -5,8 +5,10 @@ from .models import (
     Area,
     CoFinancing,
     CoFinancingPool,
+    CommitmentCorrection,
     Estate,
     FocusArea,
+    HousingContribution,
     HousingOrganisation,
     Indicator,
     IndicatorValue,
@@ -118,3 +120,14 @@ class PolicyAdmin(SimpleHistoryAdmin):
 @admin.register(PolicyGoal)
 class PolicyGoalAdmin(SimpleHistoryAdmin):
     list_display = ["policy", "number", "title"]
+
+
+@admin.register(CommitmentCorrection)
+class CommitmentCorrectionAdmin(SimpleHistoryAdmin):
+    list_display = ["commitment", "reason", "recorded_by", "created_at"]
+    raw_id_fields = ["commitment", "decided_by_item"]
+
+
+@admin.register(HousingContribution)
+class HousingContributionAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "description", "amount"]

@@ -38,6 +38,7 @@ from .models import (
     CoFinancingPool,
     Estate,
     FocusArea,
+    HousingContribution,
     HousingOrganisation,
     Indicator,
     IndicatorValue,
@@ -570,6 +571,15 @@ class DemoLoader:
             )
         FollowUpGroupMeeting.objects.get_or_create(
             group=self.follow_up_group,
+            date=date(2011, 3, 9),
+            defaults={
+                "notes": "Status på den fælles medfinansieringspraksis: BIF's tilsagn for "
+                "2011 er bevilget. Gruppen ønsker ved næste møde en oversigt over, hvor langt "
+                "hver plan er fra kravet om 25 % lokal medfinansiering. " + DEMO_NOTE
+            },
+        )
+        FollowUpGroupMeeting.objects.get_or_create(
+            group=self.follow_up_group,
             date=date(2010, 9, 15),
             defaults={
                 "notes": "Gennemgang af status for helhedsplanerne på Nørrebro og i "
@@ -678,6 +688,12 @@ class DemoLoader:
         self.plans[28] = Plan.objects.get(pk=plan.pk)
 
     def load_commitments(self) -> None:
+        self.pool, _ = CoFinancingPool.objects.get_or_create(
+            name="Fælles medfinansieringspulje 2019–2026",
+            defaults={"start_year": 2019, "end_year": 2026, "budget": Decimal(20_000_000)},
+        )
+        pool_item = self._pool_decision()
+        self._housing_contributions()
         if CoFinancing.objects.filter(is_demo=True).exists():
             return
         bif = self.admins["BIF"]
@@ -699,12 +715,9 @@ class DemoLoader:
                         is_demo=True,
                     )
                 )
-        self.pool, _ = CoFinancingPool.objects.get_or_create(
-            name="Fælles medfinansieringspulje 2019–2026",
-            defaults={"start_year": 2019, "end_year": 2026, "budget": Decimal(20_000_000)},
-        )
         for plan in self.plans[27:]:
             for year in (2020, 2021, 2022):
+                # Granted from the pool by TMU's decision in 2019; the first years are paid.
                 rows.append(
                     CoFinancing(
                         plan=plan,
@@ -713,7 +726,10 @@ class DemoLoader:
                         amount=Decimal(500_000),
                         source=CoFinancing.Source.POOL,
                         pool=self.pool,
-                        status=CoFinancing.Status.GRANTED,
+                        status=CoFinancing.Status.PAID
+                        if year < 2022
+                        else CoFinancing.Status.GRANTED,
+                        granted_by_item=pool_item,
                         is_demo=True,
                     )
                 )
@@ -727,10 +743,84 @@ class DemoLoader:
                         is_demo=True,
                     )
                 )
+        tingbjerg = self.plans[28]  # Helhedsplan Tingbjerg 2019
+        rows += [
+            # Awaiting a decision: more pool money, and BIF's share on BIU's January agenda.
+            CoFinancing(
+                plan=tingbjerg,
+                administration=self.admins["TMF"],
+                year=2023,
+                amount=Decimal(750_000),
+                source=CoFinancing.Source.POOL,
+                pool=self.pool,
+                status=CoFinancing.Status.PROPOSED,
+                note="Ansøgt fra puljen til tryghedsindsatsen. " + DEMO_NOTE,
+                is_demo=True,
+            ),
+            CoFinancing(
+                plan=tingbjerg,
+                administration=self.admins["BIF"],
+                year=max(timezone.localdate().year + 1, 2027),
+                amount=Decimal(400_000),
+                status=CoFinancing.Status.PROPOSED,
+                note="Forelægges Beskæftigelses- og Integrationsudvalget: "
+                "Medfinansiering af beskæftigelsesindsatsen i Helhedsplan Tingbjerg 2019. "
+                + DEMO_NOTE,
+                is_demo=True,
+            ),
+        ]
         for row in rows:
             row.full_clean()
         CoFinancing.objects.bulk_create(rows)
         CoFinancing.history.bulk_history_create(rows, default_change_reason="load_demo")
+
+    def _pool_decision(self) -> AgendaItem:
+        """TMU's 2019 decision that granted pool money to the 2019–2026 plans (invented)."""
+        title = "Medfinansiering fra den fælles pulje til helhedsplanerne 2019–2026"
+        case = self._case("2019-50123", title, "TMF", date(2019, 9, 2))
+        meeting = self._meeting("TMU", date(2019, 11, 4), Meeting.Status.MINUTES_APPROVED)
+        item, created = AgendaItem.objects.get_or_create(
+            meeting=meeting,
+            number=4,
+            defaults={
+                "case": case,
+                "status": AgendaItem.Status.SCHEDULED,
+                "item_type": AgendaItem.ItemType.DECISION,
+                "title": title,
+                "summary": "Teknik- og Miljøudvalget bevilger 500.000 kr. om året i 2020–2022 "
+                "fra den fælles medfinansieringspulje til hver af de seks nye helhedsplaner. "
+                + DEMO_NOTE,
+                "recommending_administration": self.admins["TMF"],
+                "economy": "9,0 mio. kr. af puljens 20,0 mio. kr. " + DEMO_NOTE,
+            },
+        )
+        if created:
+            RecommendationPoint.objects.create(
+                item=item,
+                position=1,
+                text="at Teknik- og Miljøudvalget bevilger 500.000 kr. årligt i 2020–2022 fra "
+                "den fælles medfinansieringspulje til hver af helhedsplanerne.",
+            )
+            Decision.objects.create(
+                item=item,
+                outcome=Decision.Outcome.APPROVED,
+                text="Indstillingen blev godkendt. " + DEMO_NOTE,
+            )
+            for plan in self.plans[27:]:
+                plan.agenda_items.add(item)
+        return item
+
+    def _housing_contributions(self) -> None:
+        """The housing organisations' own share for three of the 2019–2026 plans (invented)."""
+        for plan in self.plans[27:30]:
+            HousingContribution.objects.get_or_create(
+                plan=plan,
+                description="Boligorganisationens egenfinansiering (dispositionsfond)",
+                defaults={
+                    "amount": (plan.budget * Decimal("0.15")).quantize(Decimal(1000)),
+                    "is_demo": True,
+                },
+            )
 
     def _case(self, number: str, title: str, admin: str, opened: date) -> Case:
         case, _ = Case.objects.get_or_create(

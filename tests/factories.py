@@ -249,3 +249,47 @@ def status_change(plan_obj, to_status, day=date(2020, 1, 1), from_status="", by=
         changed_by=by,
         note=note,
     )
+
+
+# -- co-financing, follow-up groups and the policy (issue 6) ----------------------------------
+def pool(name: str | None = None, start=2020, end=2026, budget=Decimal("1000000")):
+    from helhedsplaner.models import CoFinancingPool
+
+    return CoFinancingPool.objects.create(
+        name=name or f"Pulje {n()}", start_year=start, end_year=end, budget=budget
+    )
+
+
+def housing_contribution(plan_obj: Plan, amount=Decimal("500000"), description="Dispositionsfond"):
+    from helhedsplaner.models import HousingContribution
+
+    return HousingContribution.objects.create(plan=plan_obj, amount=amount, description=description)
+
+
+def deciding_item(committee_obj: Committee | None = None, **kwargs) -> AgendaItem:
+    """An item on a held meeting with an approving decision: what grants a commitment."""
+    day = kwargs.pop("day", date(2020, 3, 2))
+    meeting_obj = meeting(committee_obj, day=day, status=Meeting.Status.HELD)
+    item_obj = item(meeting_obj, **kwargs)
+    decision(item_obj)
+    return item_obj
+
+
+def follow_up_group(name: str | None = None, **kwargs):
+    from committees.models import FollowUpGroup
+
+    return FollowUpGroup.objects.create(
+        name=name or f"Følgegruppe {n()}",
+        kind=kwargs.pop("kind", FollowUpGroup.Kind.INFORMAL),
+        **kwargs,
+    )
+
+
+def policy_goal(title: str | None = None, policy_name: str = "Fælles politik", number=None):
+    from helhedsplaner.models import Policy, PolicyGoal
+
+    policy_obj, _ = Policy.objects.get_or_create(name=policy_name)
+    number = number or policy_obj.goals.count() + 1
+    return PolicyGoal.objects.create(
+        policy=policy_obj, number=number, title=title or f"Mål {number}"
+    )

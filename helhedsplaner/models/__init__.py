@@ -1,5 +1,5 @@
 from .area import Area, Indicator, IndicatorValue
-from .cofinancing import CoFinancing, CoFinancingPool
+from .cofinancing import CoFinancing, CoFinancingPool, CommitmentCorrection, HousingContribution
 from .lbf import FocusArea, LbfPeriod
 from .plan import Estate, HousingOrganisation, Plan, PlanStatusChange
 from .policy import Policy, PolicyGoal
@@ -8,8 +8,10 @@ __all__ = [
     "Area",
     "CoFinancing",
     "CoFinancingPool",
+    "CommitmentCorrection",
     "Estate",
     "FocusArea",
+    "HousingContribution",
     "HousingOrganisation",
     "Indicator",
     "IndicatorValue",

@@ -1,8 +1,11 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from config.models import TrackedModel
+from config.templatetags.dk import dkk
 
 
 class CoFinancingPool(TrackedModel):
@@ -26,6 +29,24 @@ class CoFinancingPool(TrackedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The budget may not drop below what has already been granted from the pool."""
+        if self.pk is None or self.budget is None:
+            return
+        committed = self.commitments.filter(
+            status__in=[CoFinancing.Status.GRANTED, CoFinancing.Status.PAID]
+        ).aggregate(total=Sum("amount"))["total"]
+        if committed and self.budget < committed:
+            raise ValidationError(
+                {
+                    "budget": _(
+                        "The budget cannot be lower than what has been granted from the pool "
+                        "(%(granted)s)."
+                    )
+                    % {"granted": dkk(committed)}
+                }
+            )
 
 
 class CoFinancing(TrackedModel):
@@ -105,3 +126,83 @@ class CoFinancing(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.administration.code} → {self.plan} {self.year}: {self.amount}"
+
+
+class CommitmentCorrection(TrackedModel):
+    """A recorded correction of a granted or paid commitment: what changed, why, by whom.
+
+    A granted commitment changes only through a new decision (``decided_by_item``)
+    or a correction with a reason; plain edits are refused once it is granted.
+    """
+
+    commitment = models.ForeignKey(
+        CoFinancing,
+        verbose_name=_("co-financing commitment"),
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    reason = models.TextField(_("reason"))
+    decided_by_item = models.ForeignKey(
+        "cases.AgendaItem",
+        verbose_name=_("new decision on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitment_corrections",
+    )
+    changes = models.JSONField(
+        _("changes"),
+        default=list,
+        blank=True,
+        help_text=_("What changed: field, old value and new value, as shown at the time."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("commitment correction")
+        verbose_name_plural = _("commitment corrections")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="correction_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.reason[:50]}"
+
+
+class HousingContribution(TrackedModel):
+    """The housing organisation's own contribution to a plan (part of the local 25 %)."""
+
+    plan = models.ForeignKey(
+        "helhedsplaner.Plan",
+        verbose_name=_("helhedsplan"),
+        on_delete=models.PROTECT,
+        related_name="housing_contributions",
+    )
+    amount = models.DecimalField(_("amount (DKK)"), max_digits=14, decimal_places=2)
+    description = models.CharField(
+        _("description"),
+        max_length=200,
+        help_text=_("E.g. the housing organisation's disposition fund or staff hours."),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        verbose_name = _("housing organisation contribution")
+        verbose_name_plural = _("housing organisation contributions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="housing_contribution_amount_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.amount}"
