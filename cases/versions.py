@@ -66,7 +66,9 @@ def item_snapshot(item) -> dict:
         "solution": item.solution,
         "economy": item.economy,
         "further_process": item.further_process,
-        "points": [p.text for p in sorted(item.recommendation_points.all(), key=lambda p: p.position)],
+        "points": [
+            p.text for p in sorted(item.recommendation_points.all(), key=lambda p: p.position)
+        ],
         "attachments": [
             [a.position, a.title, a.case_number, a.is_closed, a.original_filename, a.size]
             for a in sorted(item.attachments.all(), key=lambda a: a.position)
@@ -162,7 +164,8 @@ def change_lines(changes: list[dict]) -> list[str]:
             lines.append(_("Item %(number)s removed") % {"number": change["number"]})
         elif kind == "moved":
             lines.append(
-                _("Item %(old)s moved to item %(new)s") % {"old": change["from"], "new": change["to"]}
+                _("Item %(old)s moved to item %(new)s")
+                % {"old": change["from"], "new": change["to"]}
             )
         elif kind == "renumbered":
             lines.append(_("The other items were renumbered to follow the order"))

@@ -55,7 +55,8 @@ class AgendaVersion(TrackedModel):
             ),
             # The first publication is the agenda itself; later ones are never "original".
             models.CheckConstraint(
-                condition=(Q(number=1) & Q(kind="original")) | (Q(number__gt=1) & ~Q(kind="original")),
+                condition=(Q(number=1) & Q(kind="original"))
+                | (Q(number__gt=1) & ~Q(kind="original")),
                 name="agenda_version_first_is_original",
             ),
         ]
