@@ -208,6 +208,9 @@ def agenda_item_update(*, item: AgendaItem, points: list[str], **fields) -> Agen
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
+    # Compare with the stored row, not with ``item``: a bound ModelForm has already
+    # written the new values onto the instance it was given.
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
     _item_meeting_for_write(item)
     changed = [name for name, value in fields.items() if getattr(item, name) != value]
     for name in changed:
