@@ -13,10 +13,14 @@ from .services import CORRECTABLE_DECISION_FIELDS, CORRECTABLE_ITEM_FIELDS
 from .uploads import attachment_upload_check
 
 
+def meeting_label(meeting: Meeting) -> str:
+    local = timezone.localtime(meeting.starts_at)
+    return f"{meeting.committee.name}, {local:%d.%m.%Y %H:%M} ({meeting.get_status_display()})"
+
+
 class MeetingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Meeting) -> str:
-        local = timezone.localtime(obj.starts_at)
-        return f"{obj.committee.name}, {local:%d.%m.%Y %H:%M} ({obj.get_status_display()})"
+        return meeting_label(obj)
 
 
 class MeetingForm(forms.Form):
@@ -61,6 +65,15 @@ class AgendaItemForm(forms.ModelForm):
             "historical case."
         ),
     )
+    case_title = forms.CharField(
+        label=_("Title of a new case"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Only for a new case. Empty: the item's title. The list of cases is open to all "
+            "users, so a closed item on a new case needs a title that anyone may read."
+        ),
+    )
     meeting = MeetingChoiceField(
         label=_("Place on meeting"),
         queryset=Meeting.objects.none(),
@@ -96,6 +109,7 @@ class AgendaItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not creating:
             del self.fields["case_number"]
+            del self.fields["case_title"]
         if not (creating and secretary):
             del self.fields["meeting"]
         else:
@@ -103,7 +117,7 @@ class AgendaItemForm(forms.ModelForm):
         if not secretary:
             # Caseworkers draft for their own administration; the service sets it.
             del self.fields["recommending_administration"]
-        self.order_fields(["case_number", "meeting"])
+        self.order_fields(["case_number", "case_title", "meeting"])
 
     def item_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}

@@ -139,7 +139,12 @@ def _points_set(item: AgendaItem, texts: list[str]) -> None:
 
 
 def _case_for_item(
-    *, case_number: str, title: str, administration: Administration, only_administration
+    *,
+    case_number: str,
+    title: str,
+    administration: Administration,
+    only_administration,
+    is_closed: bool = False,
 ) -> Case:
     case_number = (case_number or "").strip()
     if case_number:
@@ -156,6 +161,17 @@ def _case_for_item(
                     }
                 )
             return case
+    if not title:
+        raise ValidationError(
+            {
+                "case_title": _(
+                    "Give the new case a title anyone may read: the list of cases is open to "
+                    "all users, and the item is closed."
+                )
+            }
+            if is_closed
+            else {"title": _("Give the item a title.")}
+        )
     try:
         return case_create(title=title, administration=administration, number=case_number or None)
     except ValidationError as error:
@@ -168,6 +184,7 @@ def _case_for_item(
 def agenda_item_create(
     *,
     case_number: str = "",
+    case_title: str = "",
     points: list[str],
     status: str = AgendaItem.Status.DRAFT,
     meeting: Meeting | None = None,
@@ -177,7 +194,8 @@ def agenda_item_create(
     """Create an item for an existing case (by number) or a new one.
 
     An empty ``case_number`` creates a case with the next free number; a number
-    that does not exist yet registers a historical case under that number.
+    that does not exist yet registers a historical case under that number. A new
+    case is titled ``case_title`` or, for an open item, the item's title.
     ``only_administration`` (for caseworkers) refuses other administrations' cases.
     With ``meeting`` the item goes straight onto that meeting's agenda.
     """
@@ -186,11 +204,14 @@ def agenda_item_create(
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
     if only_administration is not None:
         fields["recommending_administration"] = only_administration
+    is_closed = bool(fields.get("is_closed"))
     case = _case_for_item(
         case_number=case_number,
-        title=fields.get("title", ""),
+        # A closed item's title is confidential; the case list is not.
+        title=case_title.strip() or ("" if is_closed else fields.get("title", "")),
         administration=fields["recommending_administration"],
         only_administration=only_administration,
+        is_closed=is_closed,
     )
     item = AgendaItem(case=case, status=status, **fields)
     item.full_clean()

@@ -18,6 +18,7 @@ from committees.selectors import (
     meeting_absent_person_ids,
     meeting_find,
     meetings_list,
+    meetings_open_for_agenda,
 )
 from config.roles import SECRETARY, is_administrator, user_roles
 
@@ -61,7 +62,9 @@ def _meeting_url(meeting) -> str:
 
 
 def _editable_item(request, pk: int) -> AgendaItem:
-    """The item, if the user may change it (404 if unknown to them, 403 if not theirs)."""
+    """The item, if the user may change it (403 for a role that changes no items,
+    404 if the item is unknown to them, 403 if it is not theirs)."""
+    _require(request.user, "cases.change_agendaitem")
     item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
     if not selectors.agenda_item_editable_by(request.user, item):
         raise PermissionDenied
@@ -169,6 +172,7 @@ def item_create(request):
         try:
             item = services.agenda_item_create(
                 case_number=form.cleaned_data["case_number"],
+                case_title=form.cleaned_data["case_title"],
                 points=forms.points_from(formset),
                 status=AgendaItem.Status.READY if secretary else AgendaItem.Status.DRAFT,
                 meeting=form.cleaned_data.get("meeting"),
@@ -470,10 +474,12 @@ def decision_correct(request, pk: int):
 def ready_items(request):
     """The secretary's queue of items marked ready."""
     _require(request.user, "committees.change_meeting", "cases.change_agendaitem")
-    items = list(selectors.agenda_items_ready(user=request.user))
-    for item in items:
-        item.schedule_form = forms.ScheduleForm(prefix=f"punkt{item.pk}")
-    return render(request, "cases/ready_items.html", {"items": items})
+    items = selectors.agenda_items_ready(user=request.user)
+    # One list of meetings for every row's menu (posted to item_schedule's form prefix).
+    meetings = [
+        (meeting.pk, forms.meeting_label(meeting)) for meeting in meetings_open_for_agenda()
+    ]
+    return render(request, "cases/ready_items.html", {"items": items, "meetings": meetings})
 
 
 def my_items(request):
