@@ -98,7 +98,7 @@ CORRECTABLE_ITEM_FIELDS = (
     "economy",
     "further_process",
 )
-CORRECTABLE_DECISION_FIELDS = ("outcome", "text")
+CORRECTABLE_DECISION_FIELDS = ("text", "outcome")
 
 
 def _item_meeting_for_write(item: AgendaItem, *, agenda_open: bool = True) -> Meeting | None:
@@ -231,7 +231,7 @@ def agenda_item_update(*, item: AgendaItem, points: list[str], **fields) -> Agen
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
     # Compare with the stored row, not with ``item``: a bound ModelForm has already
     # written the new values onto the instance it was given.
-    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     _item_meeting_for_write(item)
     changed = [name for name, value in fields.items() if getattr(item, name) != value]
     for name in changed:
@@ -363,7 +363,8 @@ def attachment_add(
     """Attach a checked file (type by content, size limit) as the item's next numbered bilag."""
     _item_meeting_for_write(item)
     checked = attachment_upload_check(upload)
-    AgendaItem.objects.select_for_update().filter(pk=item.pk).first()
+    # Lock the item's row so two uploads at once cannot take the same bilag number.
+    AgendaItem.objects.select_for_update().order_by().get(pk=item.pk)
     last = item.attachments.aggregate(last=Max("position"))["last"] or 0
     attachment = Attachment(
         item=item,
