@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Administration, Committee, Meeting, Person
 from committees.selectors import meetings_open_for_agenda
 
-from .models import AgendaItem, Decision, case_number_validator
+from .models import AgendaItem, Correction, Decision, case_number_validator
 from .services import CORRECTABLE_DECISION_FIELDS, CORRECTABLE_ITEM_FIELDS
 from .uploads import attachment_upload_check
 
@@ -304,7 +304,10 @@ class CorrectionForm(forms.Form):
     def __init__(self, *args, target: str, **kwargs):
         super().__init__(*args, **kwargs)
         if target == "decision":
-            self.fields["field"].choices = _field_choices(Decision, CORRECTABLE_DECISION_FIELDS)
+            self.fields["field"].choices = [
+                (name, str(Correction.DECISION_FIELD_LABELS[name]).capitalize())
+                for name in CORRECTABLE_DECISION_FIELDS
+            ]
         else:
             self.fields["field"].choices = _field_choices(AgendaItem, CORRECTABLE_ITEM_FIELDS)
             del self.fields["new_outcome"]

@@ -56,12 +56,15 @@ class Correction(TrackedModel):
     def __str__(self) -> str:
         return f"{self.item}: {self.field}"
 
+    DECISION_FIELD_LABELS = {"text": _("decision text"), "outcome": _("outcome")}
+
     @property
     def field_label(self) -> str:
         from .agenda_item import AgendaItem
-        from .decision import Decision
 
-        model = Decision if self.decision_id else AgendaItem
+        if self.decision_id:
+            return str(self.DECISION_FIELD_LABELS.get(self.field, self.field))
+        model = AgendaItem
         try:
             return str(model._meta.get_field(self.field).verbose_name)
         except Exception:  # noqa: BLE001 - a renamed field still shows its code name
