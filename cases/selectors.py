@@ -8,12 +8,22 @@ published agenda (drafts) are visible only to staff.
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from committees.models import Meeting
 from committees.selectors import administration_id_for_user, committee_ids_for_user
 from config.roles import CASEWORKER, SECRETARY, is_administrator, user_roles
 
-from .models import AgendaItem, Attachment, Case
+from .models import (
+    AgendaItem,
+    Attachment,
+    Case,
+    Correction,
+    Decision,
+    DecisionVote,
+    RecommendationPoint,
+)
+from .versions import agenda_changes, agenda_snapshot, change_lines
 
 
 def user_can_see_closed(user, committee_id: int | None) -> bool:
@@ -65,16 +75,11 @@ def mark_visibility(user, items) -> list:
 
 def case_get_for_page(*, number: str, user) -> tuple[Case, list[AgendaItem]]:
     """The case and the items the user may see, in route order, in a fixed number of queries."""
-    case = get_object_or_404(Case.objects.select_related("administration"), number=number)
+    case = case_get_with_inquiry(number=number)
     items = (
         agenda_items_visible_to(user, case.agenda_items.all())
-        .select_related(
-            "meeting__committee", "recommending_administration", "decided_by", "decision"
-        )
-        .prefetch_related(
-            "recommendation_points",
-            Prefetch("attachments", queryset=Attachment.objects.order_by("position")),
-        )
+        .select_related(*ITEM_PAGE_RELATED)
+        .prefetch_related(*_item_prefetches())
         .order_by("meeting__starts_at", "pk")
     )
     return case, mark_visibility(user, items)
@@ -93,3 +98,269 @@ def attachment_visible_to(user, attachment: Attachment) -> bool:
     if attachment.is_closed or item.is_closed:
         return user_can_see_closed(user, item.meeting.committee_id)
     return True
+
+
+# -- items, meetings and queues -------------------------------------------------------------
+
+ITEM_PAGE_RELATED = (
+    "case",
+    "meeting__committee",
+    "recommending_administration",
+    "decided_by",
+    "decision",
+)
+
+
+def _item_prefetches(user=None):
+    return (
+        Prefetch(
+            "recommendation_points", queryset=RecommendationPoint.objects.order_by("position")
+        ),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("position")),
+        Prefetch("decision__votes", queryset=DecisionVote.objects.order_by("party")),
+        Prefetch(
+            "corrections",
+            queryset=Correction.objects.select_related("corrected_by").order_by("corrected_at"),
+        ),
+        "plans",
+    )
+
+
+def agenda_item_get_for_page(*, pk: int, user) -> AgendaItem:
+    """One item the user may know exists (404 otherwise), with its visibility marked."""
+    queryset = (
+        agenda_items_visible_to(user, AgendaItem.objects.filter(pk=pk))
+        .select_related(*ITEM_PAGE_RELATED)
+        .prefetch_related(*_item_prefetches())
+    )
+    item = get_object_or_404(queryset)
+    return mark_visibility(user, [item])[0]
+
+
+def agenda_item_editable_by(user, item: AgendaItem) -> bool:
+    """May ``user`` change this item (its sections, points, attachments, place)?
+
+    Needs ``item.content_visible`` (from :func:`mark_visibility`). Secretaries and
+    administrators may change any item they can read in full; caseworkers only drafts
+    and returned items of their own administration.
+    """
+    if not user.has_perm("cases.change_agendaitem") or not item.content_visible:
+        return False
+    roles = user_roles(user)
+    if is_administrator(user) or SECRETARY in roles:
+        return True
+    if CASEWORKER in roles:
+        return item.status in (
+            AgendaItem.Status.DRAFT,
+            AgendaItem.Status.RETURNED,
+        ) and item.recommending_administration_id == administration_id_for_user(user)
+    return False
+
+
+def meeting_get_for_page(*, pk: int, user) -> dict:
+    """The meeting with its agenda as the user may see it, in a fixed number of queries.
+
+    Also the published versions, the changes not yet published (so an edit after
+    publishing is never silent), the absences and the inquiries raised at the meeting
+    with the later items (visible to the user) that answer them.
+    """
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    items = mark_visibility(
+        user,
+        agenda_items_visible_to(user, meeting.agenda_items.all())
+        .select_related(*ITEM_PAGE_RELATED)
+        .prefetch_related(*_item_prefetches())
+        .order_by("number"),
+    )
+    versions = list(meeting.agenda_versions.select_related("published_by").order_by("number"))
+    pending = []
+    if versions and meeting.status == Meeting.Status.PUBLISHED:
+        # A published agenda is visible in full to everybody who may read it, so ``items``
+        # is the whole agenda here; only numbers and field names come out of the comparison.
+        pending = agenda_changes(versions[-1].snapshot, agenda_snapshot(meeting, items))
+    answering = Prefetch(
+        "case__agenda_items",
+        queryset=agenda_items_visible_to(user)
+        .select_related("meeting__committee")
+        .order_by("meeting__starts_at", "number"),
+        to_attr="answering_items",
+    )
+    inquiries = list(
+        meeting.member_inquiries.select_related("member", "case")
+        .prefetch_related(answering)
+        .order_by("pk")
+    )
+    absences = list(meeting.absences.select_related("person").order_by("person__name"))
+    return {
+        "meeting": meeting,
+        "items": items,
+        "versions": versions,
+        "pending_changes": change_lines(pending),
+        "absences": absences,
+        "inquiries": inquiries,
+    }
+
+
+def meeting_get(*, pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+
+
+def agenda_items_ready(*, user) -> QuerySet:
+    """The secretary's queue: items marked ready and not yet on an agenda."""
+    return (
+        agenda_items_visible_to(
+            user,
+            AgendaItem.objects.filter(status=AgendaItem.Status.READY, meeting__isnull=True),
+        )
+        .select_related("case", "recommending_administration")
+        .order_by("updated_at", "pk")
+    )
+
+
+def agenda_items_of_my_administration(*, user) -> QuerySet:
+    """A caseworker's items not yet on an agenda: drafts, returned and ready ones."""
+    administration_id = administration_id_for_user(user)
+    return (
+        AgendaItem.objects.filter(
+            recommending_administration_id=administration_id, meeting__isnull=True
+        )
+        .select_related("case")
+        .order_by("status", "-updated_at")
+    )
+
+
+# -- the case page and its history ----------------------------------------------------------
+
+
+def case_get_with_inquiry(*, number: str) -> Case:
+    return get_object_or_404(
+        Case.objects.select_related(
+            "administration",
+            "originating_inquiry__member",
+            "originating_inquiry__meeting__committee",
+        ),
+        number=number,
+    )
+
+
+HISTORY_SKIP = {
+    "id",
+    "created_at",
+    "updated_at",
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "history_user_id",
+}
+
+
+def _diff(record, previous) -> list[tuple[str, str, str]]:
+    """(field label, old, new) for each field that changed between two history rows."""
+    changes = []
+    for field in record.instance_type._meta.concrete_fields:
+        name = field.attname
+        if field.name in HISTORY_SKIP or name in HISTORY_SKIP:
+            continue
+        old = getattr(previous, name, None) if previous is not None else None
+        new = getattr(record, name, None)
+        if old != new and not (previous is None and new in ("", None)):
+            changes.append((str(field.verbose_name), _shown(field, old), _shown(field, new)))
+    return changes
+
+
+def _shown(field, value) -> str | None:
+    if field.is_relation:
+        return None  # the history names the field; the related row is on the page itself
+    if value is None:
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def case_history(*, number: str, user) -> tuple[Case, list[dict]]:
+    """Every recorded change to the case, its items, their decisions, and the corrections.
+
+    Visibility as on the case page: items the user may not know of are left out, and
+    for closed items the user may not read only "changed" shows, never the content.
+    A fixed number of queries.
+    """
+    case = get_object_or_404(Case.objects.select_related("administration"), number=number)
+    items = mark_visibility(
+        user,
+        agenda_items_visible_to(user, case.agenda_items.all())
+        .select_related("meeting__committee")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.none())),
+    )
+    by_id = {item.pk: item for item in items}
+
+    entries = []
+
+    def add(records, describe, masked=lambda record: False):
+        previous_by_object = {}
+        for record in records:
+            previous = previous_by_object.get(record.id)
+            previous_by_object[record.id] = record
+            hidden = masked(record)
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "type": record.history_type,
+                    "what": describe(record),
+                    "masked": hidden,
+                    "changes": [] if hidden else _diff(record, previous),
+                }
+            )
+
+    add(
+        case.history.select_related("history_user").order_by("history_date", "history_id"),
+        lambda record: _("Case"),
+    )
+
+    def item_label(record):
+        item = by_id[record.id]
+        if not item.content_visible:
+            return _("Closed item")
+        return _("Agenda item “%(title)s”") % {"title": record.title}
+
+    add(
+        AgendaItem.history.filter(id__in=list(by_id))
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        item_label,
+        masked=lambda record: not by_id[record.id].content_visible,
+    )
+    add(
+        Decision.history.filter(item_id__in=list(by_id))
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        lambda record: (
+            _("Decision on item %(number)s") % {"number": by_id[record.item_id].number or ""}
+        ),
+        masked=lambda record: not by_id[record.item_id].content_visible,
+    )
+    corrections = (
+        Correction.objects.filter(item_id__in=list(by_id))
+        .select_related("corrected_by", "decision")
+        .order_by("corrected_at")
+    )
+    for correction in corrections:
+        item = by_id[correction.item_id]
+        entries.append(
+            {
+                "when": correction.corrected_at,
+                "who": correction.corrected_by,
+                "type": "correction",
+                "what": _("Correction of item %(number)s") % {"number": item.number or ""},
+                "masked": not item.content_visible,
+                "correction": correction if item.content_visible else None,
+                "changes": [],
+            }
+        )
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return case, entries

@@ -4,12 +4,29 @@ Every write goes through a function here, inside a transaction, so the rules
 live in one place and the history rows carry the acting user.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from committees.models import Administration
+from committees.models import Administration, Meeting, Person
+from committees.services import meeting_assert_agenda_open, meeting_assert_unlocked, meeting_lock
 
-from .models import Case, CaseNumberSequence
+from .models import (
+    AgendaItem,
+    AgendaVersion,
+    Attachment,
+    Case,
+    CaseNumberSequence,
+    Correction,
+    Decision,
+    DecisionVote,
+    MemberInquiry,
+    RecommendationPoint,
+)
+from .uploads import attachment_upload_check
+from .versions import agenda_changes, agenda_snapshot, only_additions
 
 
 def case_number_next(*, year: int) -> str:
@@ -54,3 +71,557 @@ def case_create(
     case.full_clean()
     case.save()
     return case
+
+
+# -- agenda items ---------------------------------------------------------------------------
+
+ITEM_FIELDS = (
+    "item_type",
+    "title",
+    "summary",
+    "recommending_administration",
+    "route",
+    "decided_by",
+    "problem",
+    "solution",
+    "economy",
+    "further_process",
+    "is_closed",
+)
+# What a correction may change once the agenda is frozen (the item's text, not its place).
+CORRECTABLE_ITEM_FIELDS = (
+    "title",
+    "summary",
+    "route",
+    "problem",
+    "solution",
+    "economy",
+    "further_process",
+)
+CORRECTABLE_DECISION_FIELDS = ("text", "outcome")
+
+
+def _item_meeting_for_write(item: AgendaItem, *, agenda_open: bool = True) -> Meeting | None:
+    """Lock the item's meeting (if any) and refuse when its state forbids the change."""
+    if item.meeting_id is None:
+        return None
+    meeting = meeting_lock(item.meeting)
+    item.meeting = meeting
+    if agenda_open:
+        meeting_assert_agenda_open(meeting)
+    else:
+        meeting_assert_unlocked(meeting)
+    return meeting
+
+
+def agenda_item_assert_editable(item: AgendaItem) -> None:
+    """Refuse (without writing) when the item's meeting no longer allows agenda changes."""
+    if item.meeting_id is not None:
+        meeting_assert_agenda_open(item.meeting)
+
+
+def _points_set(item: AgendaItem, texts: list[str]) -> None:
+    """Make the item's recommendation points exactly ``texts`` (1., 2., …), in place."""
+    texts = [text.strip() for text in texts if text and text.strip()]
+    existing = {point.position: point for point in item.recommendation_points.all()}
+    for position, text in enumerate(texts, start=1):
+        point = existing.pop(position, None)
+        if point is None:
+            point = RecommendationPoint(item=item, position=position, text=text)
+            point.full_clean()
+            point.save()
+        elif point.text != text:
+            point.text = text
+            point.full_clean()
+            point.save(update_fields=["text", "updated_at"])
+    for point in existing.values():
+        point.delete()
+
+
+def _case_for_item(
+    *,
+    case_number: str,
+    title: str,
+    administration: Administration,
+    only_administration,
+    is_closed: bool = False,
+) -> Case:
+    case_number = (case_number or "").strip()
+    if case_number:
+        case = Case.objects.filter(number=case_number).first()
+        if case is not None:
+            if only_administration is not None and case.administration_id != only_administration.pk:
+                raise ValidationError(
+                    {
+                        "case_number": _(
+                            "Case %(number)s belongs to %(administration)s. You can only draft "
+                            "items for your own administration's cases."
+                        )
+                        % {"number": case.number, "administration": case.administration.name}
+                    }
+                )
+            return case
+    if not title:
+        raise ValidationError(
+            {
+                "case_title": _(
+                    "Give the new case a title anyone may read: the list of cases is open to "
+                    "all users, and the item is closed."
+                )
+            }
+            if is_closed
+            else {"title": _("Give the item a title.")}
+        )
+    try:
+        return case_create(title=title, administration=administration, number=case_number or None)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "number" in error.error_dict:
+            raise ValidationError({"case_number": error.error_dict["number"]}) from error
+        raise
+
+
+@transaction.atomic
+def agenda_item_create(
+    *,
+    case_number: str = "",
+    case_title: str = "",
+    points: list[str],
+    status: str = AgendaItem.Status.DRAFT,
+    meeting: Meeting | None = None,
+    only_administration: Administration | None = None,
+    **fields,
+) -> AgendaItem:
+    """Create an item for an existing case (by number) or a new one.
+
+    An empty ``case_number`` creates a case with the next free number; a number
+    that does not exist yet registers a historical case under that number. A new
+    case is titled ``case_title`` or, for an open item, the item's title.
+    ``only_administration`` (for caseworkers) refuses other administrations' cases.
+    With ``meeting`` the item goes straight onto that meeting's agenda.
+    """
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown item fields: {sorted(unknown)}")
+    if only_administration is not None:
+        fields["recommending_administration"] = only_administration
+    is_closed = bool(fields.get("is_closed"))
+    case = _case_for_item(
+        case_number=case_number,
+        # A closed item's title is confidential; the case list is not.
+        title=case_title.strip() or ("" if is_closed else fields.get("title", "")),
+        administration=fields["recommending_administration"],
+        only_administration=only_administration,
+        is_closed=is_closed,
+    )
+    item = AgendaItem(case=case, status=status, **fields)
+    item.full_clean()
+    item.save()
+    _points_set(item, points)
+    if meeting is not None:
+        item.status = AgendaItem.Status.READY
+        agenda_item_schedule(item=item, meeting=meeting)
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, points: list[str], **fields) -> AgendaItem:
+    """Change an item's sections and points; refused once its meeting has been held."""
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown item fields: {sorted(unknown)}")
+    # Compare with the stored row, not with ``item``: a bound ModelForm has already
+    # written the new values onto the instance it was given.
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    _item_meeting_for_write(item)
+    changed = [name for name, value in fields.items() if getattr(item, name) != value]
+    for name in changed:
+        setattr(item, name, fields[name])
+    item.full_clean()
+    if changed:
+        item.save(update_fields=[*changed, "updated_at"])
+    _points_set(item, points)
+    return item
+
+
+@transaction.atomic
+def agenda_item_mark_ready(*, item: AgendaItem) -> AgendaItem:
+    """The caseworker hands a draft (or a returned item) to the committee secretary."""
+    if item.status not in (AgendaItem.Status.DRAFT, AgendaItem.Status.RETURNED):
+        raise ValidationError(_("Only a draft or a returned item can be marked ready."))
+    if not item.recommendation_points.exists():
+        raise ValidationError(
+            _("The item needs at least one recommendation point before it can be marked ready.")
+        )
+    item.status = AgendaItem.Status.READY
+    item.full_clean()
+    item.save(update_fields=["status", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def agenda_item_return(*, item: AgendaItem, comment: str) -> AgendaItem:
+    """The secretary sends a ready item back to the caseworker with a comment."""
+    if item.status != AgendaItem.Status.READY or item.meeting_id is not None:
+        raise ValidationError(
+            _("Only an item that is ready and not on an agenda can be sent back.")
+        )
+    if not comment.strip():
+        raise ValidationError({"comment": _("Write what the caseworker should change.")})
+    item.status = AgendaItem.Status.RETURNED
+    item.return_comment = comment.strip()
+    item.full_clean()
+    item.save(update_fields=["status", "return_comment", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def agenda_item_schedule(*, item: AgendaItem, meeting: Meeting) -> AgendaItem:
+    """Place a ready item on a draft or published meeting; it gets the next number."""
+    meeting = meeting_lock(meeting)
+    meeting_assert_agenda_open(meeting)
+    if item.meeting_id is not None or item.status != AgendaItem.Status.READY:
+        raise ValidationError(_("Only an item that is ready can be placed on a meeting."))
+    last = meeting.agenda_items.aggregate(last=Max("number"))["last"] or 0
+    item.meeting = meeting
+    item.number = last + 1
+    item.status = AgendaItem.Status.SCHEDULED
+    item.return_comment = ""
+    item.full_clean()
+    item.save(update_fields=["meeting", "number", "status", "return_comment", "updated_at"])
+    return item
+
+
+def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
+    """Give ``ordered`` the numbers 1..n, via temporary numbers above the current ones so the
+    unique (meeting, number) constraint holds at every step."""
+    targets = {item.pk: position for position, item in enumerate(ordered, start=1)}
+    moving = [item for item in ordered if item.number != targets[item.pk]]
+    if not moving:
+        return
+    offset = max([item.number for item in ordered] + [len(ordered)]) + 1
+    for index, item in enumerate(moving):
+        # A plain UPDATE: the temporary number is no state anyone should see in the history.
+        AgendaItem.objects.filter(pk=item.pk).update(number=offset + index)
+    for item in moving:
+        item.number = targets[item.pk]
+        item.save(update_fields=["number", "updated_at"])
+
+
+def _meeting_items(meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.agenda_items.order_by("number"))
+
+
+@transaction.atomic
+def agenda_item_unschedule(*, item: AgendaItem) -> AgendaItem:
+    """Take an item off its meeting's agenda (back to ready); the rest close up."""
+    meeting = _item_meeting_for_write(item)
+    if meeting is None:
+        raise ValidationError(_("The item is not on an agenda."))
+    item.meeting = None
+    item.number = None
+    item.status = AgendaItem.Status.READY
+    item.full_clean()
+    item.save(update_fields=["meeting", "number", "status", "updated_at"])
+    _renumber(meeting, _meeting_items(meeting))
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
+    """Move an item one place up or down; the numbers follow the order."""
+    meeting = _item_meeting_for_write(item)
+    if meeting is None:
+        raise ValidationError(_("The item is not on an agenda."))
+    items = _meeting_items(meeting)
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(items):
+        return item
+    items[index], items[target] = items[target], items[index]
+    _renumber(meeting, items)
+    item.refresh_from_db(fields=["number"])
+    return item
+
+
+@transaction.atomic
+def meeting_items_group_closed_last(*, meeting: Meeting) -> Meeting:
+    """Put the closed items after the open ones, keeping the order within each group."""
+    meeting = meeting_lock(meeting)
+    meeting_assert_agenda_open(meeting)
+    items = _meeting_items(meeting)
+    _renumber(meeting, [i for i in items if not i.is_closed] + [i for i in items if i.is_closed])
+    return meeting
+
+
+# -- attachments ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(
+    *, item: AgendaItem, upload, title: str, case_number: str = "", is_closed: bool = False
+) -> Attachment:
+    """Attach a checked file (type by content, size limit) as the item's next numbered bilag."""
+    _item_meeting_for_write(item)
+    checked = attachment_upload_check(upload)
+    # Lock the item's row so two uploads at once cannot take the same bilag number.
+    AgendaItem.objects.select_for_update().order_by().get(pk=item.pk)
+    last = item.attachments.aggregate(last=Max("position"))["last"] or 0
+    attachment = Attachment(
+        item=item,
+        position=last + 1,
+        title=title,
+        case_number=case_number.strip(),
+        is_closed=is_closed,
+        original_filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+    )
+    attachment.full_clean(exclude=["file"])
+    attachment.file.save(checked.filename, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+# -- publishing, holding and approving ------------------------------------------------------
+
+
+def _current_snapshot(meeting: Meeting) -> dict:
+    items = meeting.agenda_items.select_related("case").prefetch_related(
+        "recommendation_points", "attachments"
+    )
+    return agenda_snapshot(meeting, items)
+
+
+def meeting_pending_changes(meeting: Meeting) -> list[dict]:
+    """What differs from the last published version (empty if none or never published)."""
+    last = meeting.agenda_versions.order_by("-number").first()
+    if last is None:
+        return []
+    return agenda_changes(last.snapshot, _current_snapshot(meeting))
+
+
+@transaction.atomic
+def meeting_publish(*, meeting: Meeting, user=None, published_at=None) -> AgendaVersion:
+    """Publish the agenda: version 1, or after changes a new version / a supplementary agenda.
+
+    Only additions make a supplementary agenda (tillægsdagsorden); any other change makes a
+    new version. Publishing with nothing changed is refused: there is nothing new to send.
+    """
+    meeting = meeting_lock(meeting)
+    meeting_assert_agenda_open(meeting)
+    snapshot = _current_snapshot(meeting)
+    if not snapshot["items"]:
+        raise ValidationError(_("The agenda has no items yet."))
+    last = meeting.agenda_versions.order_by("-number").first()
+    if last is None:
+        number, kind, changes = 1, AgendaVersion.Kind.ORIGINAL, []
+    else:
+        changes = agenda_changes(last.snapshot, snapshot)
+        if not changes:
+            raise ValidationError(
+                _("Nothing has changed since version %(number)s was published.")
+                % {"number": last.number}
+            )
+        number = last.number + 1
+        kind = (
+            AgendaVersion.Kind.SUPPLEMENTARY
+            if only_additions(changes)
+            else AgendaVersion.Kind.NEW_VERSION
+        )
+    version = AgendaVersion(
+        meeting=meeting,
+        number=number,
+        kind=kind,
+        published_at=published_at or timezone.now(),
+        published_by=user,
+        snapshot=snapshot,
+        changes=changes,
+    )
+    version.full_clean()
+    version.save()
+    if meeting.status == Meeting.Status.DRAFT:
+        meeting.status = Meeting.Status.PUBLISHED
+        meeting.save(update_fields=["status", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting) -> Meeting:
+    """The meeting took place; from now on decisions are recorded and the agenda is frozen."""
+    meeting = meeting_lock(meeting)
+    meeting_assert_unlocked(meeting)
+    if meeting.status != Meeting.Status.PUBLISHED:
+        raise ValidationError(_("Only a meeting with a published agenda can be marked as held."))
+    if meeting_pending_changes(meeting):
+        raise ValidationError(
+            _(
+                "The agenda has changed since it was last published. Publish the new version "
+                "before marking the meeting as held."
+            )
+        )
+    meeting.status = Meeting.Status.HELD
+    meeting.full_clean()
+    meeting.save(update_fields=["status", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_minutes_approve(*, meeting: Meeting) -> Meeting:
+    """Approve the minutes: every item has a decision; afterwards the meeting is locked."""
+    meeting = meeting_lock(meeting)
+    meeting_assert_unlocked(meeting)
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError(_("The minutes can be approved once the meeting has been held."))
+    missing = list(
+        meeting.agenda_items.filter(decision__isnull=True)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    if missing:
+        raise ValidationError(
+            _("Record a decision on every item first. Missing: item %(numbers)s.")
+            % {"numbers": ", ".join(str(number) for number in missing)}
+        )
+    meeting.status = Meeting.Status.MINUTES_APPROVED
+    meeting.minutes_approved_at = timezone.now()
+    meeting.full_clean()
+    meeting.save(update_fields=["status", "minutes_approved_at", "updated_at"])
+    return meeting
+
+
+# -- decisions and corrections --------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_record(
+    *, item: AgendaItem, outcome: str, text: str, votes: list[dict] | None = None
+) -> Decision:
+    """Record (or, until the minutes are approved, change) the decision on an item.
+
+    ``votes`` is a list of ``{"party", "votes_for", "votes_against", "votes_abstained"}``;
+    it replaces the votes recorded before.
+    """
+    if item.meeting_id is None:
+        raise ValidationError(_("The item is not on an agenda."))
+    meeting = _item_meeting_for_write(item, agenda_open=False)
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError(_("Decisions are recorded after the meeting has been held."))
+    decision = Decision.objects.filter(item=item).first()
+    if decision is None:
+        decision = Decision(item=item, outcome=outcome, text=text)
+        decision.full_clean()
+        decision.save()
+    else:
+        decision.outcome, decision.text = outcome, text
+        decision.full_clean()
+        decision.save(update_fields=["outcome", "text", "updated_at"])
+    votes = votes or []
+    parties = [vote["party"].strip() for vote in votes]
+    if len(parties) != len(set(parties)):
+        raise ValidationError({"votes": _("Each party can only be listed once.")})
+    existing = {vote.party: vote for vote in decision.votes.all()}
+    for row in votes:
+        party = row["party"].strip()
+        vote = existing.pop(party, None) or DecisionVote(decision=decision, party=party)
+        vote.votes_for = row.get("votes_for") or 0
+        vote.votes_against = row.get("votes_against") or 0
+        vote.votes_abstained = row.get("votes_abstained") or 0
+        vote.full_clean()
+        vote.save()
+    for vote in existing.values():
+        vote.delete()
+    return decision
+
+
+def _correct(*, obj, item: AgendaItem, decision, field: str, new_value: str, reason: str, user):
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    old_value = getattr(obj, field)
+    if str(old_value) == new_value:
+        raise ValidationError({"new_value": _("The new text is the same as the old one.")})
+    setattr(obj, field, new_value)
+    obj.full_clean()
+    obj.save(update_fields=[field, "updated_at"])
+    correction = Correction(
+        item=item,
+        decision=decision,
+        field=field,
+        old_value=str(old_value),
+        new_value=new_value,
+        reason=reason.strip(),
+        corrected_by=user,
+    )
+    correction.full_clean()
+    correction.save()
+    return correction
+
+
+@transaction.atomic
+def agenda_item_correct(
+    *, item: AgendaItem, field: str, new_value: str, reason: str, user=None
+) -> Correction:
+    """Correct an item's text once its meeting has been held, with a recorded reason."""
+    if field not in CORRECTABLE_ITEM_FIELDS:
+        raise ValidationError({"field": _("This field cannot be corrected.")})
+    if item.meeting_id is None:
+        raise ValidationError(_("Only items on a held meeting are corrected; edit the item."))
+    meeting = meeting_lock(item.meeting)
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
+        raise ValidationError(_("Until the meeting is held the item is edited, not corrected."))
+    return _correct(
+        obj=item,
+        item=item,
+        decision=None,
+        field=field,
+        new_value=new_value,
+        reason=reason,
+        user=user,
+    )
+
+
+@transaction.atomic
+def decision_correct(
+    *, decision: Decision, field: str, new_value: str, reason: str, user=None
+) -> Correction:
+    """Correct a decision in approved minutes, with a recorded reason."""
+    if field not in CORRECTABLE_DECISION_FIELDS:
+        raise ValidationError({"field": _("This field cannot be corrected.")})
+    item = decision.item
+    meeting = meeting_lock(item.meeting)
+    if meeting.status != Meeting.Status.MINUTES_APPROVED:
+        raise ValidationError(
+            _("Until the minutes are approved the decision is changed, not corrected.")
+        )
+    return _correct(
+        obj=decision,
+        item=item,
+        decision=decision,
+        field=field,
+        new_value=new_value,
+        reason=reason,
+        user=user,
+    )
+
+
+# -- member inquiries -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_inquiry_register(
+    *, meeting: Meeting, member: Person, text: str, title: str, administration: Administration
+) -> MemberInquiry:
+    """Register a member's inquiry at a meeting; it becomes a new case a later item answers."""
+    meeting = meeting_lock(meeting)
+    meeting_assert_unlocked(meeting)
+    if meeting.status not in (Meeting.Status.PUBLISHED, Meeting.Status.HELD):
+        raise ValidationError(_("Inquiries are registered at a meeting with a published agenda."))
+    case = case_create(
+        title=title,
+        administration=administration,
+        description=text,
+        opened_on=timezone.localtime(meeting.starts_at).date(),
+    )
+    inquiry = MemberInquiry(meeting=meeting, member=member, text=text, case=case)
+    inquiry.full_clean()
+    inquiry.save()
+    return inquiry

@@ -1,9 +1,77 @@
+"""Thin views: check the permission, parse with a form, call one service or selector."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import selectors
-from .models import Attachment
+from committees import services as committee_services
+from committees.models import Administration, Meeting
+from committees.selectors import (
+    administration_id_for_user,
+    committee_find,
+    committee_members_current,
+    meeting_absent_person_ids,
+    meeting_find,
+    meetings_list,
+    meetings_open_for_agenda,
+)
+from config.roles import SECRETARY, is_administrator, user_roles
+
+from . import forms, selectors, services
+from .models import AgendaItem, Attachment
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _require(user, *perms) -> None:
+    """403 for a signed-in user without the permission (the middleware handles anonymous)."""
+    if not user.has_perms(perms):
+        raise PermissionDenied
+
+
+def _refused(request, error: ValidationError, to: str):
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(to)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form (on a field where it names one)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _is_secretary(user) -> bool:
+    return is_administrator(user) or SECRETARY in user_roles(user)
+
+
+def _item_url(item) -> str:
+    return reverse("cases:item_detail", args=[item.pk])
+
+
+def _meeting_url(meeting) -> str:
+    return reverse("meetings:meeting_detail", args=[meeting.pk])
+
+
+def _editable_item(request, pk: int) -> AgendaItem:
+    """The item, if the user may change it (403 for a role that changes no items,
+    404 if the item is unknown to them, 403 if it is not theirs)."""
+    _require(request.user, "cases.change_agendaitem")
+    item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+    if not selectors.agenda_item_editable_by(request.user, item):
+        raise PermissionDenied
+    return item
+
+
+# -- cases ----------------------------------------------------------------------------------
 
 
 def case_list(request):
@@ -14,6 +82,11 @@ def case_list(request):
 def case_detail(request, number: str):
     case, items = selectors.case_get_for_page(number=number, user=request.user)
     return render(request, "cases/case_detail.html", {"case": case, "items": items})
+
+
+def case_history(request, number: str):
+    case, entries = selectors.case_history(number=number, user=request.user)
+    return render(request, "cases/case_history.html", {"case": case, "entries": entries})
 
 
 def attachment_download(request, pk: int):
@@ -29,3 +102,622 @@ def attachment_download(request, pk: int):
     )
     response["Content-Security-Policy"] = "sandbox"
     return response
+
+
+# -- agenda items ---------------------------------------------------------------------------
+
+
+def _item_form_page(request, *, form, formset, item=None, meeting=None, status=200):
+    return render(
+        request,
+        "cases/item_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "item": item,
+            "meeting": meeting,
+            "errors": error_summary_if_bound(form, formset),
+        },
+        status=status,
+    )
+
+
+def error_summary_if_bound(form, formset) -> list[dict]:
+    return forms.error_summary(form, formset) if form.is_bound else []
+
+
+def _item_forms(request, *, creating: bool, item=None, initial=None):
+    """The item form and the points formset; "add another point" re-renders without saving."""
+    secretary = _is_secretary(request.user)
+    kwargs = {"creating": creating, "secretary": secretary}
+    if item is not None:
+        kwargs["instance"] = item
+    if request.method != "POST":
+        points = [{"text": p.text} for p in item.recommendation_points.all()] if item else []
+        form = forms.AgendaItemForm(initial=initial, **kwargs)
+        formset = forms.point_formset_class(extra=1 if points else 1)(
+            initial=points, prefix="points"
+        )
+        return form, formset, False
+    bound = forms.point_formset_class()(request.POST, prefix="points")
+    if "add_point" in request.POST:
+        rows, blanks = forms.points_initial(bound)
+        form = forms.AgendaItemForm(
+            initial={k: v for k, v in request.POST.items() if k in forms.AgendaItemForm.base_fields}
+            | {"is_closed": "is_closed" in request.POST},
+            **kwargs,
+        )
+        formset = forms.point_formset_class(extra=blanks + 1)(initial=rows, prefix="points")
+        return form, formset, False
+    form = forms.AgendaItemForm(request.POST, **kwargs)
+    return form, bound, True
+
+
+def item_create(request):
+    """A secretary (ready, or straight onto a meeting) or a caseworker (a draft) adds an item."""
+    _require(request.user, "cases.add_agendaitem")
+    secretary = _is_secretary(request.user)
+    only_administration = None
+    if not secretary:
+        administration_id = administration_id_for_user(request.user)
+        if administration_id is None:
+            raise PermissionDenied
+        only_administration = get_object_or_404(Administration, pk=administration_id)
+    meeting = None
+    if secretary and request.GET.get("moede", "").isdigit():
+        meeting = meeting_find(pk=int(request.GET["moede"]))
+    initial = {"meeting": meeting.pk} if meeting else None
+    form, formset, submitted = _item_forms(request, creating=True, initial=initial)
+    if submitted and form.is_valid() and formset.is_valid():
+        try:
+            item = services.agenda_item_create(
+                case_number=form.cleaned_data["case_number"],
+                case_title=form.cleaned_data["case_title"],
+                points=forms.points_from(formset),
+                status=AgendaItem.Status.READY if secretary else AgendaItem.Status.DRAFT,
+                meeting=form.cleaned_data.get("meeting"),
+                only_administration=only_administration,
+                **form.item_fields(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The item has been created."))
+            return redirect(_item_url(item))
+    return _item_form_page(request, form=form, formset=formset, meeting=meeting)
+
+
+def item_detail(request, pk: int):
+    item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+    user = request.user
+    meeting = item.meeting
+    frozen = meeting is not None and meeting.status in (
+        Meeting.Status.HELD,
+        Meeting.Status.MINUTES_APPROVED,
+    )
+    editable = selectors.agenda_item_editable_by(user, item)
+    context = {
+        "item": item,
+        "can_edit": editable and not frozen,
+        "can_mark_ready": editable
+        and item.status in (AgendaItem.Status.DRAFT, AgendaItem.Status.RETURNED),
+        "can_place": user.has_perm("committees.change_meeting")
+        and item.status == AgendaItem.Status.READY
+        and meeting is None,
+        "can_decide": meeting is not None
+        and meeting.status == Meeting.Status.HELD
+        and item.content_visible
+        and user.has_perms(["cases.add_decision", "cases.change_decision"]),
+        "can_correct_item": frozen
+        and item.content_visible
+        and user.has_perm("cases.add_correction"),
+        "can_correct_decision": meeting is not None
+        and meeting.is_locked
+        and item.content_visible
+        and user.has_perm("cases.add_correction"),
+        "can_link_plans": editable and not (meeting and meeting.is_locked),
+    }
+    return render(request, "cases/item_detail.html", context)
+
+
+def item_edit(request, pk: int):
+    item = _editable_item(request, pk)
+    try:
+        services.agenda_item_assert_editable(item)
+    except ValidationError as error:
+        return _refused(request, error, _item_url(item))
+    form, formset, submitted = _item_forms(request, creating=False, item=item)
+    if submitted and form.is_valid() and formset.is_valid():
+        try:
+            services.agenda_item_update(
+                item=item, points=forms.points_from(formset), **form.item_fields()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The item has been saved."))
+            return redirect(_item_url(item))
+    return _item_form_page(request, form=form, formset=formset, item=item)
+
+
+@require_POST
+def item_mark_ready(request, pk: int):
+    item = _editable_item(request, pk)
+    try:
+        services.agenda_item_mark_ready(item=item)
+    except ValidationError as error:
+        return _refused(request, error, _item_url(item))
+    messages.success(request, _("The item is ready: the committee secretary can place it now."))
+    return redirect(_item_url(item))
+
+
+def _ready_item(request, pk: int) -> AgendaItem:
+    _require(request.user, "committees.change_meeting", "cases.change_agendaitem")
+    return selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+
+
+def item_schedule(request, pk: int):
+    """Place a ready item on a meeting (it gets the meeting's next number)."""
+    item = _ready_item(request, pk)
+    form = forms.ScheduleForm(request.POST or None, prefix=f"punkt{item.pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_schedule(item=item, meeting=form.cleaned_data["meeting"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Item placed on the agenda as item %(number)s.") % {"number": item.number},
+            )
+            return redirect(_meeting_url(item.meeting))
+    return render(
+        request,
+        "cases/item_schedule.html",
+        {"item": item, "form": form, "errors": forms.error_summary(form) if form.is_bound else []},
+    )
+
+
+def item_return(request, pk: int):
+    """Send a ready item back to the caseworker with a comment."""
+    item = _ready_item(request, pk)
+    form = forms.ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_return(item=item, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The item has been sent back to the caseworker."))
+            return redirect("cases:ready_items")
+    return render(
+        request,
+        "cases/item_return.html",
+        {"item": item, "form": form, "errors": forms.error_summary(form) if form.is_bound else []},
+    )
+
+
+@require_POST
+def item_unschedule(request, pk: int):
+    _require(request.user, "committees.change_meeting")
+    item = _editable_item(request, pk)
+    meeting = item.meeting
+    if meeting is None:
+        return redirect(_item_url(item))
+    try:
+        services.agenda_item_unschedule(item=item)
+    except ValidationError as error:
+        return _refused(request, error, _meeting_url(meeting))
+    messages.success(request, _("The item has been taken off the agenda and is ready again."))
+    return redirect(_meeting_url(meeting))
+
+
+@require_POST
+def item_move(request, pk: int):
+    _require(request.user, "committees.change_meeting")
+    item = _editable_item(request, pk)
+    if item.meeting is None:
+        return redirect(_item_url(item))
+    target = _meeting_url(item.meeting) + "#raekkefoelge"
+    try:
+        services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
+    except ValidationError as error:
+        return _refused(request, error, target)
+    return redirect(target)
+
+
+def attachment_create(request, pk: int):
+    _require(request.user, "cases.add_attachment")
+    item = _editable_item(request, pk)
+    try:
+        services.agenda_item_assert_editable(item)
+    except ValidationError as error:
+        return _refused(request, error, _item_url(item))
+    form = forms.AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                item=item,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                case_number=form.cleaned_data["case_number"],
+                is_closed=form.cleaned_data["is_closed"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Attachment %(number)s has been added.") % {"number": attachment.position},
+            )
+            return redirect(_item_url(item))
+    return render(
+        request,
+        "cases/attachment_form.html",
+        {"item": item, "form": form, "errors": forms.error_summary(form) if form.is_bound else []},
+    )
+
+
+def decision_record(request, pk: int):
+    _require(request.user, "cases.add_decision", "cases.change_decision")
+    item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+    if not item.content_visible:
+        raise PermissionDenied
+    meeting = item.meeting
+    if meeting is None or meeting.status != Meeting.Status.HELD:
+        error = ValidationError(
+            committee_services.LOCKED_MESSAGE
+            if meeting is not None and meeting.is_locked
+            else _("Decisions are recorded after the meeting has been held.")
+        )
+        return _refused(request, error, _item_url(item))
+    decision = getattr(item, "decision", None)
+    if request.method == "POST":
+        form = forms.DecisionForm(request.POST)
+        votes = forms.VoteFormSet(request.POST, prefix="votes")
+    else:
+        initial = {"outcome": decision.outcome, "text": decision.text} if decision else None
+        rows = [
+            {
+                "party": v.party,
+                "votes_for": v.votes_for,
+                "votes_against": v.votes_against,
+                "votes_abstained": v.votes_abstained,
+            }
+            for v in (decision.votes.all() if decision else [])
+        ]
+        known = {row["party"] for row in rows}
+        parties = sorted({p.party for p in committee_members_current(meeting.committee)} - known)
+        rows += [{"party": party} for party in parties if party]
+        form = forms.DecisionForm(initial=initial)
+        votes = forms.formset_factory(forms.VoteForm, extra=1)(initial=rows, prefix="votes")
+    if request.method == "POST" and form.is_valid() and votes.is_valid():
+        try:
+            services.decision_record(
+                item=item,
+                outcome=form.cleaned_data["outcome"],
+                text=form.cleaned_data["text"],
+                votes=forms.votes_from(votes),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The decision on item %(number)s is recorded.") % {"number": item.number}
+            )
+            return redirect(_meeting_url(meeting) + f"#punkt-{item.pk}")
+    return render(
+        request,
+        "cases/decision_form.html",
+        {
+            "item": item,
+            "form": form,
+            "votes": votes,
+            "errors": forms.error_summary(form, votes) if form.is_bound else [],
+        },
+    )
+
+
+def _correction(request, pk: int, *, target: str):
+    _require(request.user, "cases.add_correction")
+    item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+    if not item.content_visible:
+        raise PermissionDenied
+    decision = getattr(item, "decision", None) if target == "decision" else None
+    if target == "decision" and decision is None:
+        raise Http404
+    form = forms.CorrectionForm(request.POST or None, target=target)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if target == "decision":
+                services.decision_correct(
+                    decision=decision,
+                    field=data["field"],
+                    new_value=data["new_value"],
+                    reason=data["reason"],
+                    user=request.user,
+                )
+            else:
+                services.agenda_item_correct(
+                    item=item,
+                    field=data["field"],
+                    new_value=data["new_value"],
+                    reason=data["reason"],
+                    user=request.user,
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The correction is recorded."))
+            return redirect(_item_url(item))
+    return render(
+        request,
+        "cases/correction_form.html",
+        {
+            "item": item,
+            "target": target,
+            "form": form,
+            "errors": forms.error_summary(form) if form.is_bound else [],
+        },
+    )
+
+
+def item_correct(request, pk: int):
+    return _correction(request, pk, target="item")
+
+
+def decision_correct(request, pk: int):
+    return _correction(request, pk, target="decision")
+
+
+def ready_items(request):
+    """The secretary's queue of items marked ready."""
+    _require(request.user, "committees.change_meeting", "cases.change_agendaitem")
+    items = selectors.agenda_items_ready(user=request.user)
+    # One list of meetings for every row's menu (posted to item_schedule's form prefix).
+    meetings = [
+        (meeting.pk, forms.meeting_label(meeting)) for meeting in meetings_open_for_agenda()
+    ]
+    return render(request, "cases/ready_items.html", {"items": items, "meetings": meetings})
+
+
+def my_items(request):
+    """A caseworker's drafts, returned and ready items of their own administration."""
+    _require(request.user, "cases.add_agendaitem")
+    if administration_id_for_user(request.user) is None:
+        raise PermissionDenied
+    items = selectors.agenda_items_of_my_administration(user=request.user)
+    return render(request, "cases/my_items.html", {"items": items})
+
+
+# -- meetings -------------------------------------------------------------------------------
+
+
+def meeting_list(request):
+    page = Paginator(meetings_list(), 50).get_page(request.GET.get("side"))
+    return render(request, "cases/meeting_list.html", {"page": page})
+
+
+def meeting_detail(request, pk: int):
+    context = selectors.meeting_get_for_page(pk=pk, user=request.user)
+    meeting = context["meeting"]
+    user = request.user
+    manage = user.has_perm("committees.change_meeting")
+    context.update(
+        {
+            "can_manage": manage,
+            "agenda_open": manage
+            and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
+            "can_publish": user.has_perm("cases.add_agendaversion")
+            and manage
+            and (
+                meeting.status == Meeting.Status.DRAFT
+                or (meeting.status == Meeting.Status.PUBLISHED and context["pending_changes"])
+            ),
+            "can_decide": meeting.status == Meeting.Status.HELD
+            and user.has_perms(["cases.add_decision", "cases.change_decision"]),
+            "can_record_absence": meeting.status == Meeting.Status.HELD
+            and user.has_perm("committees.add_meetingabsence"),
+            "can_register_inquiry": meeting.status
+            in (Meeting.Status.PUBLISHED, Meeting.Status.HELD)
+            and user.has_perm("cases.add_memberinquiry"),
+            "can_add_item": manage
+            and user.has_perm("cases.add_agendaitem")
+            and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
+        }
+    )
+    return render(request, "cases/meeting_detail.html", context)
+
+
+def meeting_create(request):
+    _require(request.user, "committees.add_meeting")
+    initial = {}
+    slug = request.GET.get("udvalg")
+    if slug:
+        committee = committee_find(slug=slug)
+        initial = {"committee": committee.pk} if committee else {}
+    form = forms.MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = committee_services.meeting_create(
+                committee=form.cleaned_data["committee"],
+                day=form.cleaned_data["day"],
+                start=form.cleaned_data["start"],
+                location=form.cleaned_data["location"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting has been created."))
+            return redirect(_meeting_url(meeting))
+    return render(
+        request,
+        "cases/meeting_form.html",
+        {
+            "form": form,
+            "meeting": None,
+            "errors": forms.error_summary(form) if form.is_bound else [],
+        },
+    )
+
+
+def meeting_edit(request, pk: int):
+    _require(request.user, "committees.change_meeting")
+    meeting = selectors.meeting_get(pk=pk)
+    try:
+        committee_services.meeting_assert_agenda_open(meeting)
+    except ValidationError as error:
+        return _refused(request, error, _meeting_url(meeting))
+    form = forms.MeetingForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee_services.meeting_update(
+                meeting=meeting,
+                day=form.cleaned_data["day"],
+                start=form.cleaned_data["start"],
+                location=form.cleaned_data["location"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting has been saved."))
+            return redirect(_meeting_url(meeting))
+    return render(
+        request,
+        "cases/meeting_form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "errors": forms.error_summary(form) if form.is_bound else [],
+        },
+    )
+
+
+def _meeting_action(request, pk: int, perms, action, success: str):
+    _require(request.user, *perms)
+    meeting = selectors.meeting_get(pk=pk)
+    try:
+        result = action(meeting)
+    except ValidationError as error:
+        return _refused(request, error, _meeting_url(meeting))
+    messages.success(request, success if isinstance(success, str) else success(result))
+    return redirect(_meeting_url(meeting))
+
+
+@require_POST
+def meeting_publish(request, pk: int):
+    def success(version):
+        if version.number == 1:
+            return _("The agenda has been published.")
+        return _("Version %(number)s of the agenda has been published (%(kind)s).") % {
+            "number": version.number,
+            "kind": version.get_kind_display().lower(),
+        }
+
+    return _meeting_action(
+        request,
+        pk,
+        ["committees.change_meeting", "cases.add_agendaversion"],
+        lambda meeting: services.meeting_publish(meeting=meeting, user=request.user),
+        success,
+    )
+
+
+@require_POST
+def meeting_mark_held(request, pk: int):
+    return _meeting_action(
+        request,
+        pk,
+        ["committees.change_meeting"],
+        lambda meeting: services.meeting_mark_held(meeting=meeting),
+        _("The meeting is marked as held. Record the decisions now."),
+    )
+
+
+@require_POST
+def meeting_minutes_approve(request, pk: int):
+    return _meeting_action(
+        request,
+        pk,
+        ["committees.change_meeting"],
+        lambda meeting: services.meeting_minutes_approve(meeting=meeting),
+        _("The minutes are approved. The meeting is now locked."),
+    )
+
+
+@require_POST
+def meeting_group_closed_last(request, pk: int):
+    return _meeting_action(
+        request,
+        pk,
+        ["committees.change_meeting"],
+        lambda meeting: services.meeting_items_group_closed_last(meeting=meeting),
+        _("The closed items are now last on the agenda."),
+    )
+
+
+def meeting_absences(request, pk: int):
+    _require(request.user, "committees.add_meetingabsence", "committees.delete_meetingabsence")
+    meeting = selectors.meeting_get(pk=pk)
+    try:
+        committee_services.meeting_assert_unlocked(meeting)
+    except ValidationError as error:
+        return _refused(request, error, _meeting_url(meeting))
+    members = committee_members_current(meeting.committee)
+    initial = {"people": meeting_absent_person_ids(meeting)}
+    form = forms.AbsenceForm(request.POST or None, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee_services.meeting_absences_set(
+                meeting=meeting, people=list(form.cleaned_data["people"])
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The absences are recorded."))
+            return redirect(_meeting_url(meeting))
+    return render(
+        request,
+        "cases/absence_form.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "errors": forms.error_summary(form) if form.is_bound else [],
+        },
+    )
+
+
+def inquiry_create(request, pk: int):
+    _require(request.user, "cases.add_memberinquiry", "cases.add_case")
+    meeting = selectors.meeting_get(pk=pk)
+    try:
+        committee_services.meeting_assert_unlocked(meeting)
+    except ValidationError as error:
+        return _refused(request, error, _meeting_url(meeting))
+    form = forms.InquiryForm(
+        request.POST or None,
+        members=committee_members_current(meeting.committee),
+        initial={"administration": meeting.committee.administration_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry = services.member_inquiry_register(meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The inquiry is registered as case %(number)s.")
+                % {"number": inquiry.case.number},
+            )
+            return redirect(_meeting_url(meeting) + "#forespoergsler")
+    return render(
+        request,
+        "cases/inquiry_form.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "errors": forms.error_summary(form) if form.is_bound else [],
+        },
+    )

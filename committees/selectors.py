@@ -1,9 +1,10 @@
 """Reads for the political machinery."""
 
-from django.db.models import Q
+from django.db.models import Case, Count, Q, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Membership
+from .models import Committee, Meeting, Membership, Person
 
 
 def committee_ids_for_user(user) -> frozenset[int]:
@@ -30,3 +31,99 @@ def administration_id_for_user(user) -> int | None:
         person = getattr(user, "person", None)
         user._administration_id = person.administration_id if person else None
     return user._administration_id
+
+
+def _current(queryset, today=None):
+    today = today or timezone.localdate()
+    return queryset.filter(start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
+def committees_list():
+    """All committees with the number of current members (politicians), in one query."""
+    today = timezone.localdate()
+    current_member = (
+        Q(memberships__start_date__lte=today)
+        & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today))
+        & Q(memberships__role__in=Membership.POLITICAL_ROLES)
+    )
+    return Committee.objects.select_related("administration").annotate(
+        member_count=Count("memberships", filter=current_member, distinct=True)
+    )
+
+
+MEETINGS_SHOWN = 10
+
+
+def committee_get_for_page(*, slug: str) -> dict:
+    """A committee with its current members, recent and coming meetings and follow-up groups.
+
+    A fixed number of queries: the meeting lists are capped at ``MEETINGS_SHOWN``.
+    """
+    committee = get_object_or_404(
+        Committee.objects.select_related("administration", "follow_up_group"), slug=slug
+    )
+    role_order = Case(
+        *[When(role=role, then=index) for index, role in enumerate(Membership.Role.values)],
+        default=99,
+    )
+    members = list(
+        _current(committee.memberships.select_related("person"))
+        .annotate(role_order=role_order)
+        .order_by("role_order", "person__name")
+    )
+    now = timezone.now()
+    upcoming = list(
+        committee.meetings.filter(starts_at__gte=now).order_by("starts_at")[:MEETINGS_SHOWN]
+    )
+    past = list(
+        committee.meetings.filter(starts_at__lt=now).order_by("-starts_at")[:MEETINGS_SHOWN]
+    )
+    groups = list(committee.formed_follow_up_groups.order_by("name"))
+    own_group = getattr(committee, "follow_up_group", None)
+    return {
+        "committee": committee,
+        "members": [m for m in members if m.role != Membership.Role.SECRETARY],
+        "secretaries": [m for m in members if m.role == Membership.Role.SECRETARY],
+        "upcoming": upcoming,
+        "past": past,
+        "formed_groups": groups,
+        "own_group": own_group,
+    }
+
+
+def committee_members_current(committee) -> list[Person]:
+    """The politicians who currently sit on the committee (chair first)."""
+    memberships = _current(
+        Membership.objects.filter(committee=committee, role__in=Membership.POLITICAL_ROLES)
+    ).select_related("person")
+    return sorted(
+        {m.person for m in memberships},
+        key=lambda person: person.name,
+    )
+
+
+def meetings_open_for_agenda():
+    """Meetings that can still take items: draft or published, soonest first."""
+    return (
+        Meeting.objects.filter(status__in=[Meeting.Status.DRAFT, Meeting.Status.PUBLISHED])
+        .select_related("committee")
+        .order_by("starts_at", "committee__name")
+    )
+
+
+def meetings_list():
+    return Meeting.objects.select_related("committee").order_by("-starts_at")
+
+
+def committee_find(*, slug: str) -> Committee | None:
+    return Committee.objects.filter(slug=slug).first()
+
+
+def meeting_find(*, pk: int) -> Meeting | None:
+    return Meeting.objects.select_related("committee").filter(pk=pk).first()
+
+
+def meeting_absent_person_ids(meeting) -> list[int]:
+    return list(meeting.absences.values_list("person_id", flat=True))

@@ -40,13 +40,22 @@ EDITABLE = {
         "cases.attachment",
         "cases.decision",
         "cases.memberinquiry",
+        "cases.agendaversion",
+        "cases.decisionvote",
+        "cases.correction",
+        "committees.meetingabsence",
     ],
     POLITICIAN: [],
 }
 # Models each role may delete (besides the administrator, who may do everything).
 DELETABLE = {
     CASEWORKER: ["helhedsplaner.estate", "cases.attachment", "cases.recommendationpoint"],
-    SECRETARY: ["cases.attachment", "cases.recommendationpoint"],
+    SECRETARY: [
+        "cases.attachment",
+        "cases.recommendationpoint",
+        "cases.decisionvote",
+        "committees.meetingabsence",
+    ],
     POLITICIAN: [],
 }
 

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from helhedsplaner import agenda_links
+
 from . import views
 from .auth import LoginView
 
@@ -13,10 +15,13 @@ urlpatterns = [
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
     path("sprog/", login_not_required(set_language), name="set_language"),
+    path("sager/punkter/<int:pk>/planer/", agenda_links.item_plans_edit, name="agenda_item_plans"),
     path("sager/", include("cases.urls")),
     path("planer/", include("helhedsplaner.urls")),
     path("medfinansiering/", include("helhedsplaner.cofinancing_urls")),
     path("foelgegrupper/", include("helhedsplaner.followup_urls")),
     path("politik/", include("helhedsplaner.policy_urls")),
+    path("udvalg/", include("committees.urls")),
+    path("moeder/", include("cases.meeting_urls")),
     path("admin/", admin.site.urls),
 ]

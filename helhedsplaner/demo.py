@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import AgendaItem, Attachment, Case, Decision, MemberInquiry, RecommendationPoint
+from cases.services import meeting_publish
 from committees.models import (
     Administration,
     Committee,
@@ -954,6 +955,8 @@ class DemoLoader:
             for plan, row in zip(self.plans, PLANS, strict=True):
                 if row[5]:
                     plan.agenda_items.add(item)
+        # The agenda was published a week before the meeting: version 1 on the meeting page.
+        self._record_published_version(biu, self.at(date(2009, 5, 22), 12))
 
     def load_upcoming(self) -> None:
         year = max(timezone.localdate().year + 1, 2027)
@@ -1015,6 +1018,14 @@ class DemoLoader:
                     else f"at {meeting.committee.name} tager orienteringen til efterretning.",
                 )
                 plan_now.agenda_items.add(item)
+        self._record_published_version(tmu, self.at(date(year - 1, 12, 15), 12))
+
+    def _record_published_version(self, meeting: Meeting, published_at: datetime) -> None:
+        """Version 1 of a published demo agenda, once (a second run finds it and writes nothing)."""
+        if meeting.status == Meeting.Status.PUBLISHED and not meeting.agenda_versions.exists():
+            meeting_publish(
+                meeting=meeting, user=self.users["secretary"], published_at=published_at
+            )
 
 
 def placeholder_attachment_pdf(title: str, case_number: str) -> bytes:

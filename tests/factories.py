@@ -293,3 +293,68 @@ def policy_goal(title: str | None = None, policy_name: str = "Fælles politik", 
     return PolicyGoal.objects.create(
         policy=policy_obj, number=number, title=title or f"Mål {number}"
     )
+
+
+# -- meetings, agendas and decisions (issue 4) ----------------------------------------------
+
+
+def staff(user_obj: User, admin: Administration) -> Person:
+    """Make ``user_obj`` a member of staff in ``admin`` (caseworkers draft for their own)."""
+    person = getattr(user_obj, "person", None)
+    if person is None:
+        return Person.objects.create(name=user_obj.username, user=user_obj, administration=admin)
+    person.administration = admin
+    person.save(update_fields=["administration"])
+    return person
+
+
+def pdf_upload(name: str = "bilag.pdf", content: bytes = b"%PDF-1.4\n%demo\n"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def office_zip(kind: str = "docx") -> bytes:
+    """A minimal OOXML (docx/xlsx/pptx) or ODF (odt/ods) container, enough for the type check."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if kind in ("odt", "ods"):
+            archive.writestr("mimetype", f"application/vnd.oasis.opendocument.{kind}")
+        else:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("content.xml", "<x/>")
+    return buffer.getvalue()
+
+
+def item_form_data(points=("at udvalget drøfter sagen.",), **fields) -> dict:
+    """POST data for the agenda item form (the item fields plus the points formset)."""
+    data = {
+        "item_type": "decision",
+        "title": "Et punkt",
+        "summary": "",
+        "route": "",
+        "decided_by": "",
+        "problem": "",
+        "solution": "",
+        "economy": "",
+        "further_process": "",
+        "case_number": "",
+        "points-TOTAL_FORMS": str(len(points)),
+        "points-INITIAL_FORMS": "0",
+        "points-MIN_NUM_FORMS": "0",
+        "points-MAX_NUM_FORMS": "1000",
+    }
+    for index, text in enumerate(points):
+        data[f"points-{index}-text"] = text
+        data[f"points-{index}-ORDER"] = str(index + 1)
+    for key, value in fields.items():
+        if value is True:
+            data[key] = "on"
+        elif value is False or value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data

@@ -1,15 +1,20 @@
 from .agenda_item import AgendaItem, RecommendationPoint
+from .agenda_version import AgendaVersion
 from .attachment import Attachment
 from .case import Case, CaseNumberSequence, case_number_validator
-from .decision import Decision
+from .correction import Correction
+from .decision import Decision, DecisionVote
 from .inquiry import MemberInquiry
 
 __all__ = [
     "AgendaItem",
+    "AgendaVersion",
     "Attachment",
     "Case",
     "CaseNumberSequence",
+    "Correction",
     "Decision",
+    "DecisionVote",
     "MemberInquiry",
     "RecommendationPoint",
     "case_number_validator",

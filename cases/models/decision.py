@@ -44,3 +44,31 @@ class Decision(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.get_outcome_display()}"
+
+
+class DecisionVote(TrackedModel):
+    """How one party voted on a decision (for, against, abstained)."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="votes"
+    )
+    party = models.CharField(_("party"), max_length=100)
+    votes_for = models.PositiveIntegerField(_("for"), default=0)
+    votes_against = models.PositiveIntegerField(_("against"), default=0)
+    votes_abstained = models.PositiveIntegerField(_("abstained"), default=0)
+
+    class Meta:
+        ordering = ["decision", "party"]
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "party"], name="decision_vote_party_once"),
+            models.CheckConstraint(
+                condition=Q(votes_for__gte=0) & Q(votes_against__gte=0) & Q(votes_abstained__gte=0),
+                name="decision_vote_non_negative",
+            ),
+            models.CheckConstraint(condition=~Q(party=""), name="decision_vote_has_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.votes_for}/{self.votes_against}/{self.votes_abstained}"

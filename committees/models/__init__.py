@@ -1,3 +1,4 @@
+from .absence import MeetingAbsence
 from .administration import Administration
 from .committee import Committee
 from .follow_up_group import FollowUpGroup, FollowUpGroupMeeting, FollowUpGroupMembership
@@ -11,6 +12,7 @@ __all__ = [
     "FollowUpGroupMeeting",
     "FollowUpGroupMembership",
     "Meeting",
+    "MeetingAbsence",
     "Membership",
     "Person",
 ]

@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'commitment correction',
                 'verbose_name_plural': 'commitment corrections',
                 'ordering': ['-created_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='correction_has_reason')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='commitment_correction_has_reason')],
             },
         ),
         migrations.CreateModel(

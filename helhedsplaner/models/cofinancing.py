@@ -170,7 +170,9 @@ class CommitmentCorrection(TrackedModel):
         verbose_name = _("commitment correction")
         verbose_name_plural = _("commitment corrections")
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="correction_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="commitment_correction_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:

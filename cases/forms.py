@@ -1,0 +1,341 @@
+"""Forms: they parse and check input; the services decide and write."""
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from committees.models import Administration, Committee, Meeting, Person
+from committees.selectors import meetings_open_for_agenda
+
+from .models import AgendaItem, Correction, Decision, case_number_validator
+from .services import CORRECTABLE_DECISION_FIELDS, CORRECTABLE_ITEM_FIELDS
+from .uploads import attachment_upload_check
+
+
+def meeting_label(meeting: Meeting) -> str:
+    local = timezone.localtime(meeting.starts_at)
+    return f"{meeting.committee.name}, {local:%d.%m.%Y %H:%M} ({meeting.get_status_display()})"
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Meeting) -> str:
+        return meeting_label(obj)
+
+
+class MeetingForm(forms.Form):
+    committee = forms.ModelChoiceField(
+        label=_("Committee"), queryset=Committee.objects.order_by("name")
+    )
+    day = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For example 28-05-2009."),
+    )
+    start = forms.TimeField(
+        label=_("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("For example 15:00."),
+    )
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        if meeting is not None:
+            local = timezone.localtime(meeting.starts_at)
+            kwargs.setdefault(
+                "initial",
+                {"day": local.date(), "start": local.time(), "location": meeting.location},
+            )
+        super().__init__(*args, **kwargs)
+        if meeting is not None:
+            del self.fields["committee"]
+
+
+class AgendaItemForm(forms.ModelForm):
+    """The item's sections; on creation also its case and (for secretaries) its meeting."""
+
+    case_number = forms.CharField(
+        label=_("Case number"),
+        required=False,
+        max_length=20,
+        validators=[case_number_validator],
+        help_text=_(
+            "Leave empty to open a new case with the next free number. Enter an existing "
+            "case number to add the item to that case, or an older number to register a "
+            "historical case."
+        ),
+    )
+    case_title = forms.CharField(
+        label=_("Title of a new case"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Only for a new case. Empty: the item's title. The list of cases is open to all "
+            "users, so a closed item on a new case needs a title that anyone may read."
+        ),
+    )
+    meeting = MeetingChoiceField(
+        label=_("Place on meeting"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        help_text=_("Optional: the item goes straight onto this meeting's agenda."),
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "item_type",
+            "title",
+            "summary",
+            "recommending_administration",
+            "route",
+            "decided_by",
+            "problem",
+            "solution",
+            "economy",
+            "further_process",
+            "is_closed",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "problem": forms.Textarea(attrs={"rows": 6}),
+            "solution": forms.Textarea(attrs={"rows": 8}),
+            "economy": forms.Textarea(attrs={"rows": 3}),
+            "further_process": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"decided_by": _("Decided in (committee)")}
+
+    def __init__(self, *args, creating: bool, secretary: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["case_number"]
+            del self.fields["case_title"]
+        if not (creating and secretary):
+            del self.fields["meeting"]
+        else:
+            self.fields["meeting"].queryset = meetings_open_for_agenda()
+        if not secretary:
+            # Caseworkers draft for their own administration; the service sets it.
+            del self.fields["recommending_administration"]
+        self.order_fields(["case_number", "case_title", "meeting"])
+
+    def item_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class PointForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_('Begins with "at", e.g. "at udvalget drøfter sagen."'),
+    )
+
+
+def point_formset_class(extra: int = 1):
+    return formset_factory(PointForm, extra=extra, can_order=True, can_delete=True)
+
+
+def points_from(formset) -> list[str]:
+    """The points' texts in the chosen order, without the deleted and empty rows."""
+    return [form.cleaned_data["text"] for form in formset.ordered_forms if form.cleaned_data]
+
+
+def points_initial(formset) -> tuple[list[dict], int]:
+    """For "add another point": the rows typed so far (in order) and the number of blank rows."""
+    rows, blanks = [], 0
+    for index, form in enumerate(formset.forms):
+        text = (form["text"].value() or "").strip()
+        if form["DELETE"].value():
+            continue
+        if not text:
+            blanks += 1
+            continue
+        order = form["ORDER"].value()
+        try:
+            order = int(order)
+        except (TypeError, ValueError):
+            order = 10_000 + index
+        rows.append((order, index, text))
+    rows.sort()
+    return [{"text": text} for _, _, text in rows], blanks
+
+
+class ScheduleForm(forms.Form):
+    meeting = MeetingChoiceField(label=_("Meeting"), queryset=Meeting.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings_open_for_agenda()
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the caseworker"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What must be changed before the item can go on an agenda."),
+    )
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    case_number = forms.CharField(
+        label=_("Case number"),
+        required=False,
+        max_length=20,
+        validators=[case_number_validator],
+        help_text=_("The attachment's own case number, e.g. 2009-300035."),
+    )
+    is_closed = forms.BooleanField(
+        label=_("Closed attachment (confidential)"),
+        required=False,
+        help_text=_("Only the committee's members and staff can open a closed attachment."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        allow_empty_file=True,  # checked below, with our own message
+        help_text=_("PDF, DOCX, XLSX, PPTX, DOC, XLS, ODT or ODS."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        attachment_upload_check(upload)
+        return upload
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
+    text = forms.CharField(
+        label=_("Decision text"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_('As in the minutes, e.g. "Udvalget drøftede sagen."'),
+    )
+
+
+class VoteForm(forms.Form):
+    party = forms.CharField(label=_("Party"), max_length=100)
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, required=False)
+    votes_abstained = forms.IntegerField(label=_("Abstained"), min_value=0, required=False)
+
+
+VoteFormSet = formset_factory(VoteForm, extra=0)
+
+
+def votes_from(formset) -> list[dict]:
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or not data.get("party"):
+            continue
+        counts = [data.get(key) or 0 for key in ("votes_for", "votes_against", "votes_abstained")]
+        if not any(counts):
+            continue
+        rows.append(
+            {
+                "party": data["party"],
+                "votes_for": counts[0],
+                "votes_against": counts[1],
+                "votes_abstained": counts[2],
+            }
+        )
+    return rows
+
+
+class AbsenceForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("Absent members"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, members: list[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = Person.objects.filter(pk__in=[p.pk for p in members])
+
+
+class InquiryForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Person.objects.none())
+    text = forms.CharField(
+        label=_("The inquiry"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the member asked the committee."),
+    )
+    title = forms.CharField(
+        label=_("Title of the new case"),
+        max_length=300,
+        help_text=_("The case gets the next free case number."),
+    )
+    administration = forms.ModelChoiceField(
+        label=_("Responsible administration"), queryset=Administration.objects.order_by("name")
+    )
+
+    def __init__(self, *args, members: list[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Person.objects.filter(
+            pk__in=[p.pk for p in members]
+        ).order_by("name")
+
+
+def _field_choices(model, names):
+    return [(name, str(model._meta.get_field(name).verbose_name).capitalize()) for name in names]
+
+
+class CorrectionForm(forms.Form):
+    field = forms.ChoiceField(label=_("What is corrected"))
+    new_outcome = forms.ChoiceField(
+        label=_("Corrected outcome"),
+        choices=[("", "---------"), *Decision.Outcome.choices],
+        required=False,
+        help_text=_("Only when the outcome is corrected."),
+    )
+    new_value = forms.CharField(
+        label=_("Corrected text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("The whole text as it should read."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the correction on the item and in the case's history."),
+    )
+
+    def __init__(self, *args, target: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if target == "decision":
+            self.fields["field"].choices = [
+                (name, str(Correction.DECISION_FIELD_LABELS[name]).capitalize())
+                for name in CORRECTABLE_DECISION_FIELDS
+            ]
+        else:
+            self.fields["field"].choices = _field_choices(AgendaItem, CORRECTABLE_ITEM_FIELDS)
+            del self.fields["new_outcome"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("field") == "outcome":
+            if not data.get("new_outcome"):
+                self.add_error("new_outcome", _("Choose the corrected outcome."))
+            data["new_value"] = data.get("new_outcome", "")
+        elif data.get("field") and not (data.get("new_value") or "").strip():
+            self.add_error("new_value", _("Write the corrected text."))
+        return data
+
+
+def error_summary(*forms_and_formsets) -> list[dict]:
+    """Every error of the given forms/formsets, with the id of the field it belongs to."""
+    entries = []
+    for obj in forms_and_formsets:
+        if obj is None:
+            continue
+        if hasattr(obj, "forms"):
+            entries += [{"anchor": "", "label": "", "message": e} for e in obj.non_form_errors()]
+            entries += error_summary(*obj.forms)
+            continue
+        entries += [{"anchor": "", "label": "", "message": e} for e in obj.non_field_errors()]
+        for field in obj:
+            for message in field.errors:
+                anchor = field.id_for_label or field.auto_id
+                entries.append({"anchor": anchor, "label": field.label, "message": message})
+    return entries

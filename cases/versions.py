@@ -1,0 +1,182 @@
+"""Agenda snapshots and what changed between two of them (pure functions, no queries).
+
+A snapshot is what a published agenda said: the meeting's time and place and,
+per item, its number and every section. Comparing the snapshot of the current
+agenda with the last published one tells whether the agenda must be published
+again, and the structured changes are shown as "Punkt 19 tilføjet",
+"Punkt 3 ændret: titel". Only numbers and field names leave a snapshot, never
+content, so a closed item's text cannot leak through a version list.
+"""
+
+from bisect import bisect_left
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ITEM_FIELDS = (
+    "title",
+    "case",
+    "item_type",
+    "is_closed",
+    "summary",
+    "recommending_administration",
+    "route",
+    "decided_by",
+    "problem",
+    "solution",
+    "economy",
+    "further_process",
+    "points",
+    "attachments",
+)
+
+FIELD_LABELS = {
+    "title": gettext_lazy("title"),
+    "case": gettext_lazy("case number"),
+    "item_type": gettext_lazy("item type"),
+    "is_closed": gettext_lazy("open or closed"),
+    "summary": gettext_lazy("summary"),
+    "recommending_administration": gettext_lazy("recommending administration"),
+    "route": gettext_lazy("route"),
+    "decided_by": gettext_lazy("decided in"),
+    "problem": gettext_lazy("problem"),
+    "solution": gettext_lazy("solution"),
+    "economy": gettext_lazy("economy"),
+    "further_process": gettext_lazy("further process"),
+    "points": gettext_lazy("recommendation"),
+    "attachments": gettext_lazy("attachments"),
+}
+
+
+def item_snapshot(item) -> dict:
+    """One item as it stands; needs ``recommendation_points`` and ``attachments`` prefetched."""
+    return {
+        "id": item.pk,
+        "number": item.number,
+        "title": item.title,
+        "case": item.case.number,
+        "item_type": item.item_type,
+        "is_closed": item.is_closed,
+        "summary": item.summary,
+        "recommending_administration": item.recommending_administration_id,
+        "route": item.route,
+        "decided_by": item.decided_by_id,
+        "problem": item.problem,
+        "solution": item.solution,
+        "economy": item.economy,
+        "further_process": item.further_process,
+        "points": [
+            p.text for p in sorted(item.recommendation_points.all(), key=lambda p: p.position)
+        ],
+        "attachments": [
+            [a.position, a.title, a.case_number, a.is_closed, a.original_filename, a.size]
+            for a in sorted(item.attachments.all(), key=lambda a: a.position)
+        ],
+    }
+
+
+def agenda_snapshot(meeting, items) -> dict:
+    return {
+        "meeting": {
+            "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
+            "location": meeting.location,
+        },
+        "items": [item_snapshot(item) for item in sorted(items, key=lambda i: i.number or 0)],
+    }
+
+
+def _stable_ids(previous_order: list[int]) -> set[int]:
+    """Indexes (into ``previous_order``) forming a longest increasing subsequence.
+
+    Items in it kept their relative order; the others were moved.
+    """
+    tails: list[int] = []
+    tails_index: list[int] = []
+    parent = [-1] * len(previous_order)
+    for index, value in enumerate(previous_order):
+        position = bisect_left(tails, value)
+        if position == len(tails):
+            tails.append(value)
+            tails_index.append(index)
+        else:
+            tails[position] = value
+            tails_index[position] = index
+        parent[index] = tails_index[position - 1] if position else -1
+    stable = set()
+    index = tails_index[-1] if tails_index else -1
+    while index != -1:
+        stable.add(index)
+        index = parent[index]
+    return stable
+
+
+def agenda_changes(previous: dict, current: dict) -> list[dict]:
+    """Structured differences from ``previous`` to ``current`` (both snapshots)."""
+    changes: list[dict] = []
+    old_meeting, new_meeting = previous.get("meeting", {}), current.get("meeting", {})
+    if old_meeting.get("starts_at") != new_meeting.get("starts_at"):
+        changes.append({"kind": "time"})
+    if old_meeting.get("location") != new_meeting.get("location"):
+        changes.append({"kind": "location"})
+
+    old_items = {item["id"]: item for item in previous.get("items", [])}
+    new_items = {item["id"]: item for item in current.get("items", [])}
+    for item in previous.get("items", []):
+        if item["id"] not in new_items:
+            changes.append({"kind": "removed", "number": item["number"]})
+
+    kept = [item for item in current.get("items", []) if item["id"] in old_items]
+    stable = _stable_ids([old_items[item["id"]]["number"] for item in kept])
+    renumbered = False
+    for index, item in enumerate(kept):
+        old_number = old_items[item["id"]]["number"]
+        if index not in stable:
+            changes.append({"kind": "moved", "from": old_number, "to": item["number"]})
+        elif old_number != item["number"]:
+            renumbered = True
+    if renumbered:
+        changes.append({"kind": "renumbered"})
+
+    for item in current.get("items", []):
+        old = old_items.get(item["id"])
+        if old is None:
+            changes.append({"kind": "added", "number": item["number"]})
+            continue
+        fields = [name for name in ITEM_FIELDS if old.get(name) != item.get(name)]
+        if fields:
+            changes.append({"kind": "changed", "number": item["number"], "fields": fields})
+    return changes
+
+
+def only_additions(changes: list[dict]) -> bool:
+    return bool(changes) and all(change["kind"] == "added" for change in changes)
+
+
+def change_lines(changes: list[dict]) -> list[str]:
+    """The changes as sentences in the active language."""
+    lines = []
+    for change in changes:
+        kind = change.get("kind")
+        if kind == "added":
+            lines.append(_("Item %(number)s added") % {"number": change["number"]})
+        elif kind == "removed":
+            lines.append(_("Item %(number)s removed") % {"number": change["number"]})
+        elif kind == "moved":
+            lines.append(
+                _("Item %(old)s moved to item %(new)s")
+                % {"old": change["from"], "new": change["to"]}
+            )
+        elif kind == "renumbered":
+            lines.append(_("The other items were renumbered to follow the order"))
+        elif kind == "changed":
+            fields = ", ".join(str(FIELD_LABELS.get(name, name)) for name in change["fields"])
+            lines.append(
+                _("Item %(number)s changed: %(fields)s")
+                % {"number": change["number"], "fields": fields}
+            )
+        elif kind == "time":
+            lines.append(_("Meeting date or time changed"))
+        elif kind == "location":
+            lines.append(_("Meeting place changed"))
+    return lines

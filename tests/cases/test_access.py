@@ -1,0 +1,126 @@
+"""Every new page, for every role: who may open it (GET) and who may use it (POST).
+
+The wrong role gets 403 from the server, whatever the page shows or hides."""
+
+import pytest
+from django.urls import reverse
+
+from config import roles
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SECRETARY, ADMIN = roles.SECRETARY, roles.ADMINISTRATOR
+CASEWORKER, POLITICIAN = roles.CASEWORKER, roles.POLITICIAN
+EVERYBODY = {SECRETARY, ADMIN, CASEWORKER, POLITICIAN}
+STAFF = {SECRETARY, ADMIN}
+
+# (url name, which object, roles allowed to GET, roles allowed to POST; None = not a form)
+# A secretary never sees a caseworker's draft, so for them it does not exist (404).
+NOT_FOUND = {("cases:item_mark_ready", SECRETARY)}
+MATRIX = [
+    ("committees:committee_list", None, EVERYBODY, None),
+    ("committees:committee_detail", "committee", EVERYBODY, None),
+    ("meetings:meeting_list", None, EVERYBODY, None),
+    ("meetings:meeting_detail", "meeting", EVERYBODY, None),
+    ("meetings:meeting_create", None, STAFF, STAFF),
+    ("meetings:meeting_edit", "meeting", STAFF, STAFF),
+    ("meetings:meeting_publish", "meeting", set(), STAFF),
+    ("meetings:meeting_mark_held", "meeting", set(), STAFF),
+    ("meetings:meeting_minutes_approve", "meeting", set(), STAFF),
+    ("meetings:meeting_group_closed_last", "meeting", set(), STAFF),
+    ("meetings:meeting_absences", "meeting", STAFF, STAFF),
+    ("meetings:inquiry_create", "meeting", STAFF, STAFF),
+    ("cases:item_create", None, STAFF | {CASEWORKER}, STAFF | {CASEWORKER}),
+    ("cases:ready_items", None, STAFF, None),
+    ("cases:my_items", None, {CASEWORKER}, None),
+    ("cases:item_detail", "item", EVERYBODY, None),
+    ("cases:item_edit", "item", STAFF, STAFF),
+    ("cases:item_mark_ready", "draft", set(), {CASEWORKER, ADMIN}),
+    ("cases:item_schedule", "ready", STAFF, STAFF),
+    ("cases:item_return", "ready", STAFF, STAFF),
+    ("cases:item_unschedule", "item", set(), STAFF),
+    ("cases:item_move", "item", set(), STAFF),
+    ("cases:attachment_create", "item", STAFF, STAFF),
+    ("cases:decision_record", "held_item", STAFF, STAFF),
+    ("cases:item_correct", "item", STAFF, STAFF),
+    ("cases:decision_correct", "decided", STAFF, STAFF),
+    ("agenda_item_plans", "item", STAFF, STAFF),
+    ("cases:case_history", "case", EVERYBODY, None),
+]
+
+
+@pytest.fixture
+def objects(db):
+    admin = factories.administration("BIF")
+    committee = factories.committee("BIU", slug="biu")
+    meeting = factories.meeting(committee)
+    item = factories.item(meeting, recommending_administration=admin)
+    decided = factories.item(meeting, recommending_administration=admin)
+    factories.decision(decided)
+    held = factories.meeting(committee, status="held", hour=9)
+    return {
+        "held_item": factories.item(held, recommending_administration=admin).pk,
+        "committee": committee.slug,
+        "meeting": meeting.pk,
+        "item": item.pk,
+        "decided": decided.pk,
+        "draft": factories.item(None, recommending_administration=admin).pk,
+        "ready": factories.item(None, status="ready", recommending_administration=admin).pk,
+        "case": item.case.number,
+        "admin": admin,
+    }
+
+
+@pytest.fixture
+def as_role(client, objects):
+    def login(role):
+        user = factories.user(role, factories.ROLE_USERNAMES[role])
+        if role == CASEWORKER:
+            factories.staff(user, objects["admin"])
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def url_for(name, target, objects):
+    return reverse(name, args=[objects[target]] if target else [])
+
+
+@pytest.mark.parametrize("role", sorted(EVERYBODY))
+@pytest.mark.parametrize(("name", "target", "get_roles", "post_roles"), MATRIX)
+def test_role_access(as_role, objects, role, name, target, get_roles, post_roles):
+    client = as_role(role)
+    url = url_for(name, target, objects)
+    response = client.get(url)
+    if get_roles:
+        expected = 200 if role in get_roles else 403
+        assert response.status_code == expected, f"GET {name} as {role}"
+    else:
+        assert response.status_code == 405, f"GET {name} should be POST-only"
+    if post_roles is not None:
+        response = client.post(url, {})
+        if (name, role) in NOT_FOUND:
+            assert response.status_code == 404
+        elif role in post_roles:
+            assert response.status_code in (200, 302), f"POST {name} as {role}"
+        else:
+            assert response.status_code == 403, f"POST {name} as {role}: {response.status_code}"
+
+
+def test_every_new_route_is_in_the_matrix():
+    from tests.urlwalk import all_routes
+
+    covered = {name for name, *_ in MATRIX}
+    mine = {
+        name
+        for name, _ in all_routes()
+        if name.startswith(("committees:", "meetings:"))
+        or name == "agenda_item_plans"
+        or (
+            name.startswith("cases:")
+            and name not in {"cases:case_list", "cases:case_detail", "cases:attachment_download"}
+        )
+    }
+    assert mine == covered
