@@ -14,5 +14,6 @@ urlpatterns = [
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("sager/", include("cases.urls")),
+    path("pdf/", include("cases.pdf_urls")),
     path("admin/", admin.site.urls),
 ]
