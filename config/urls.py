@@ -23,5 +23,6 @@ urlpatterns = [
     path("politik/", include("helhedsplaner.policy_urls")),
     path("udvalg/", include("committees.urls")),
     path("moeder/", include("cases.meeting_urls")),
+    path("pdf/", include("cases.pdf_urls")),
     path("admin/", admin.site.urls),
 ]

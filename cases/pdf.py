@@ -1,0 +1,285 @@
+"""PDF rendering for agendas, single items, minutes and the printable package.
+
+Every function here returns bytes; views only wrap them in a response and the
+``print_meeting`` command writes them to files. Two editions come from the same
+data: the members' edition shows closed items in full, the public edition shows
+a closed item only by its number and "Lukket punkt" and never a closed
+attachment.
+"""
+
+import atexit
+import io
+from enum import StrEnum
+from functools import lru_cache
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from committees.models import Meeting, Membership
+
+from .models import AgendaItem, Attachment
+from .selectors import user_can_see_closed
+
+PDF_STYLESHEET = settings.BASE_DIR / "static" / "css" / "pdf.css"
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF with document title and language: readable by screen readers
+
+
+class Edition(StrEnum):
+    MEMBERS = "members"
+    PUBLIC = "public"
+
+
+def edition_allowed(*, user, meeting: Meeting, edition: Edition) -> bool:
+    """The members' edition follows the closed-item rule: members, secretaries, admins."""
+    return edition == Edition.PUBLIC or user_can_see_closed(user, meeting.committee_id)
+
+
+@lru_cache(maxsize=1)
+def _font_config():
+    # One FontConfiguration per process, as WeasyPrint's performance advice says.
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+atexit.register(_font_config.cache_clear)  # release fontconfig before interpreter teardown
+
+
+@lru_cache(maxsize=1)
+def _stylesheet():
+    from weasyprint import CSS
+
+    return CSS(filename=str(PDF_STYLESHEET), font_config=_font_config())
+
+
+def _document(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(PDF_STYLESHEET.parent)).render(
+        stylesheets=[_stylesheet()], font_config=_font_config(), pdf_variant=PDF_VARIANT
+    )
+
+
+def html_to_pdf(html: str) -> bytes:
+    return _document(html).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+# -- data ------------------------------------------------------------------------------------
+
+
+def _agenda_items(meeting: Meeting, edition: Edition) -> list[AgendaItem]:
+    items = list(
+        meeting.agenda_items.filter(number__isnull=False)
+        .select_related("case", "recommending_administration", "decided_by", "decision")
+        .prefetch_related(
+            "recommendation_points",
+            "decision__votes",
+            Prefetch("attachments", queryset=Attachment.objects.order_by("position")),
+        )
+        .order_by("number")
+    )
+    for item in items:
+        _mark(item, edition)
+    return items
+
+
+def _mark(item: AgendaItem, edition: Edition) -> None:
+    members = edition == Edition.MEMBERS
+    item.content_visible = members or not item.is_closed
+    item.visible_attachments = [
+        a for a in item.attachments.all() if members or not (a.is_closed or item.is_closed)
+    ]
+
+
+def _members(meeting: Meeting) -> list[Membership]:
+    day = timezone.localtime(meeting.starts_at).date()
+    return list(
+        Membership.objects.filter(committee_id=meeting.committee_id, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .exclude(role=Membership.Role.SECRETARY)
+        .select_related("person")
+        .order_by("role", "person__name")
+    )
+
+
+def _context(meeting: Meeting, edition: Edition, title: str, **extra) -> dict:
+    return {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "edition": edition.value,
+        "document_title": title,
+        "show_decisions": meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED),
+        **extra,
+    }
+
+
+def _date(meeting: Meeting) -> str:
+    return formats.date_format(timezone.localtime(meeting.starts_at), "j. F Y")
+
+
+def agenda_title(meeting: Meeting) -> str:
+    return _("Agenda – %(committee)s %(date)s") % {
+        "committee": meeting.committee.name,
+        "date": _date(meeting),
+    }
+
+
+def minutes_title(meeting: Meeting) -> str:
+    return _("Minutes – %(committee)s %(date)s") % {
+        "committee": meeting.committee.name,
+        "date": _date(meeting),
+    }
+
+
+def package_title(meeting: Meeting) -> str:
+    return _("Agenda with attachments – %(committee)s %(date)s") % {
+        "committee": meeting.committee.name,
+        "date": _date(meeting),
+    }
+
+
+def public_label() -> str:
+    return _("public edition")
+
+
+def item_title(item: AgendaItem) -> str:
+    return _("Item %(number)s – %(committee)s %(date)s") % {
+        "number": item.number,
+        "committee": item.meeting.committee.name,
+        "date": _date(item.meeting),
+    }
+
+
+# -- renderers -------------------------------------------------------------------------------
+
+
+def meeting_agenda_html(*, meeting: Meeting, edition: Edition) -> str:
+    context = _context(
+        meeting,
+        edition,
+        agenda_title(meeting),
+        items=_agenda_items(meeting, edition),
+        members=_members(meeting),
+    )
+    return render_to_string("cases/pdf/agenda.html", context)
+
+
+def meeting_agenda_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
+    return html_to_pdf(meeting_agenda_html(meeting=meeting, edition=edition))
+
+
+def agenda_item_pdf(*, item: AgendaItem, edition: Edition) -> bytes:
+    _mark(item, edition)
+    context = _context(item.meeting, edition, item_title(item), item=item)
+    return html_to_pdf(render_to_string("cases/pdf/item.html", context))
+
+
+def meeting_minutes_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
+    items = _agenda_items(meeting, edition)
+    absent = [absence.person for absence in _absences(meeting)]
+    context = _context(meeting, edition, minutes_title(meeting), items=items, absent=absent)
+    return html_to_pdf(render_to_string("cases/pdf/minutes.html", context))
+
+
+def _absences(meeting: Meeting) -> list:
+    manager = getattr(meeting, "absences", None)
+    return list(manager.select_related("person")) if manager is not None else []
+
+
+def meeting_package_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
+    """The agenda followed by every PDF attachment the edition may show, in one file.
+
+    The outline (bookmarks) has one entry per item, with its attachments under it.
+    Attachments that are not PDFs are listed on a closing page with a note.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    items = _agenda_items(meeting, edition)
+    html = render_to_string(
+        "cases/pdf/agenda.html",
+        _context(meeting, edition, agenda_title(meeting), items=items, members=_members(meeting)),
+    )
+    document = _document(html)
+    item_pages = _item_pages(document, items)
+    writer = PdfWriter()
+    writer.append(
+        PdfReader(io.BytesIO(document.write_pdf(pdf_variant=PDF_VARIANT))), import_outline=False
+    )
+    writer.add_outline_item(_("Agenda"), 0)
+
+    not_included = []
+    for item in items:
+        label = f"{item.number}. {item.title if item.content_visible else _('Closed item')}"
+        parent = writer.add_outline_item(label, item_pages.get(item.number, 0))
+        for attachment in item.visible_attachments:
+            attachment_label = _("Attachment %(number)s: %(title)s") % {
+                "number": attachment.position,
+                "title": attachment.title,
+            }
+            reader = _pdf_reader(attachment)
+            if reader is None:
+                not_included.append((item, attachment))
+                continue
+            first_page = len(writer.pages)
+            writer.append(reader, import_outline=False)
+            writer.add_outline_item(attachment_label, first_page, parent=parent)
+
+    if not_included:
+        note = render_to_string(
+            "cases/pdf/package_note.html",
+            _context(meeting, edition, agenda_title(meeting), not_included=not_included),
+        )
+        first_page = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(html_to_pdf(note))), import_outline=False)
+        writer.add_outline_item(_("Attachments not included"), first_page)
+
+    writer.add_metadata({"/Title": agenda_title(meeting), "/Author": meeting.committee.name})
+    writer._root_object[_name("/Lang")] = _text(settings.LANGUAGE_CODE)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _name(value: str):
+    from pypdf.generic import NameObject
+
+    return NameObject(value)
+
+
+def _text(value: str):
+    from pypdf.generic import TextStringObject
+
+    return TextStringObject(value)
+
+
+def _item_pages(document, items) -> dict[int, int]:
+    """Item number -> 0-based page index, read from the rendered document's anchors."""
+    pages = {}
+    wanted = {f"item-{item.number}": item.number for item in items}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor in wanted and wanted[anchor] not in pages:
+                pages[wanted[anchor]] = index
+    return pages
+
+
+def _pdf_reader(attachment: Attachment):
+    """A reader for a PDF attachment, or None if it is not a (readable) PDF."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not attachment.file:
+        return None
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    if not content.startswith(b"%PDF-"):
+        return None
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        len(reader.pages)  # forces parsing of the page tree
+    except (PdfReadError, ValueError, KeyError):
+        return None
+    return reader

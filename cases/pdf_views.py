@@ -1,0 +1,89 @@
+"""PDF downloads: agenda, single item, minutes and the printable package.
+
+The views check who may see what, then wrap the bytes from ``cases.pdf`` in a
+response whose file name keeps æ/ø/å (RFC 5987, ``filename*=UTF-8''…``).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+
+from committees.models import Meeting
+
+from . import pdf
+from .selectors import agenda_items_visible_to
+
+EDITION_PARAMETER = {"medlem": pdf.Edition.MEMBERS, "offentlig": pdf.Edition.PUBLIC}
+
+
+def _meeting_for(user, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    if meeting.status == Meeting.Status.DRAFT and not user.has_perm("committees.change_meeting"):
+        raise Http404  # an unpublished agenda does not exist for readers
+    return meeting
+
+
+def _edition(request, meeting: Meeting) -> pdf.Edition:
+    requested = request.GET.get("udgave")
+    may_see_members = pdf.edition_allowed(
+        user=request.user, meeting=meeting, edition=pdf.Edition.MEMBERS
+    )
+    if requested is None:
+        return pdf.Edition.MEMBERS if may_see_members else pdf.Edition.PUBLIC
+    edition = EDITION_PARAMETER.get(requested)
+    if edition is None:
+        raise Http404
+    if not pdf.edition_allowed(user=request.user, meeting=meeting, edition=edition):
+        raise PermissionDenied
+    return edition
+
+
+def _response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _suffix(edition: pdf.Edition) -> str:
+    return "" if edition == pdf.Edition.MEMBERS else f" ({pdf.public_label()})"
+
+
+def meeting_agenda(request, pk: int):
+    meeting = _meeting_for(request.user, pk)
+    edition = _edition(request, meeting)
+    content = pdf.meeting_agenda_pdf(meeting=meeting, edition=edition)
+    return _response(content, f"{pdf.agenda_title(meeting)}{_suffix(edition)}.pdf")
+
+
+def meeting_package(request, pk: int):
+    meeting = _meeting_for(request.user, pk)
+    edition = _edition(request, meeting)
+    content = pdf.meeting_package_pdf(meeting=meeting, edition=edition)
+    return _response(content, f"{pdf.package_title(meeting)}{_suffix(edition)}.pdf")
+
+
+def meeting_minutes(request, pk: int):
+    meeting = _meeting_for(request.user, pk)
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
+        raise Http404
+    if not meeting.is_locked and not request.user.has_perm("cases.change_decision"):
+        raise Http404  # draft minutes are for the secretariat
+    edition = _edition(request, meeting)
+    content = pdf.meeting_minutes_pdf(meeting=meeting, edition=edition)
+    return _response(content, f"{pdf.minutes_title(meeting)}{_suffix(edition)}.pdf")
+
+
+def agenda_item(request, pk: int):
+    queryset = agenda_items_visible_to(request.user).filter(meeting__isnull=False)
+    item = get_object_or_404(
+        queryset.select_related(
+            "meeting__committee", "case", "recommending_administration", "decided_by", "decision"
+        ),
+        pk=pk,
+    )
+    meeting = _meeting_for(request.user, item.meeting_id)
+    edition = _edition(request, meeting)
+    content = pdf.agenda_item_pdf(item=item, edition=edition)
+    return _response(content, f"{pdf.item_title(item)}{_suffix(edition)}.pdf")
