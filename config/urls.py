@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from helhedsplaner import search_views
+
 from . import views
 from .auth import LoginView
 
@@ -14,5 +16,6 @@ urlpatterns = [
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("sager/", include("cases.urls")),
+    path("soeg/", search_views.search, name="search"),
     path("admin/", admin.site.urls),
 ]
