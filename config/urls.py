@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from cases import calendar_views
 from helhedsplaner import search_views
 
 from . import views
@@ -17,5 +18,13 @@ urlpatterns = [
     path("sprog/", login_not_required(set_language), name="set_language"),
     path("sager/", include("cases.urls")),
     path("soeg/", search_views.search, name="search"),
+    path("kalender/", calendar_views.calendar_settings, name="calendar_settings"),
+    path("kalender/forny/", calendar_views.calendar_renew, name="calendar_renew"),
+    path("kalender/<str:token>/mine.ics", calendar_views.calendar_mine, name="calendar_mine"),
+    path(
+        "kalender/<str:token>/udvalg/<slug:slug>.ics",
+        calendar_views.calendar_committee,
+        name="calendar_committee",
+    ),
     path("admin/", admin.site.urls),
 ]

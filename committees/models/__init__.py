@@ -1,4 +1,5 @@
 from .administration import Administration
+from .calendar_feed import CalendarFeed
 from .committee import Committee
 from .follow_up_group import FollowUpGroup, FollowUpGroupMeeting, FollowUpGroupMembership
 from .meeting import Meeting
@@ -6,6 +7,7 @@ from .person import Membership, Person
 
 __all__ = [
     "Administration",
+    "CalendarFeed",
     "Committee",
     "FollowUpGroup",
     "FollowUpGroupMeeting",
