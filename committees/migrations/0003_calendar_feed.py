@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('committees', '0001_initial'),
+        ('committees', '0002_meeting_absence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

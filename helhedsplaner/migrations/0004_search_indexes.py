@@ -42,8 +42,8 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("helhedsplaner", "0001_initial"),
-        ("cases", "0001_initial"),
+        ("helhedsplaner", "0003_cofinancing_corrections_and_housing_contributions"),
+        ("cases", "0002_agenda_versions_votes_corrections"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
