@@ -65,9 +65,11 @@ def sync_roles(apps, schema_editor=None) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # Migration-state app configs have no models module; create_permissions needs one.
+        original = app_config.models_module
+        app_config.models_module = original or True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = original
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -111,3 +113,12 @@ def user_roles(user) -> set[str]:
 
 def is_administrator(user) -> bool:
     return ADMINISTRATOR in user_roles(user)
+
+
+def ensure_roles() -> None:
+    """Recreate the role groups if they are missing (e.g. after a test flushed the tables)."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.models import Group
+
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        sync_roles(global_apps)

@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from helhedsplaner import agenda_links
+from cases import calendar_views
+from helhedsplaner import agenda_links, search_views
 
 from . import views
 from .auth import LoginView
@@ -24,5 +25,14 @@ urlpatterns = [
     path("udvalg/", include("committees.urls")),
     path("moeder/", include("cases.meeting_urls")),
     path("pdf/", include("cases.pdf_urls")),
+    path("soeg/", search_views.search, name="search"),
+    path("kalender/", calendar_views.calendar_settings, name="calendar_settings"),
+    path("kalender/forny/", calendar_views.calendar_renew, name="calendar_renew"),
+    path("kalender/<str:token>/mine.ics", calendar_views.calendar_mine, name="calendar_mine"),
+    path(
+        "kalender/<str:token>/udvalg/<slug:slug>.ics",
+        calendar_views.calendar_committee,
+        name="calendar_committee",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -388,6 +388,7 @@ class DemoLoader:
             )
 
     def load_people(self) -> None:
+        roles.ensure_roles()
         groups = {name: Group.objects.get(name=name) for name in roles.ROLES}
 
         def user(username, first, last, role, superuser=False):
@@ -993,7 +994,9 @@ class DemoLoader:
             ),
         ]
         for meeting, number, case_number, title, item_type, closed, admin in specs:
-            case = self._case(case_number, title, admin, date(year - 1, 10, 1))
+            # A closed item's case gets a title anyone may read (the case list is open).
+            case_title = "Beboerhus i Tingbjerg" if closed else title
+            case = self._case(case_number, case_title, admin, date(year - 1, 10, 1))
             item, created = AgendaItem.objects.get_or_create(
                 meeting=meeting,
                 number=number,

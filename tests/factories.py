@@ -53,6 +53,7 @@ def user(role: str | None = None, username: str | None = None, **kwargs) -> User
     username = username or f"user{n()}"
     obj = User.objects.create_user(username=username, password="pw", **kwargs)
     if role:
+        roles.ensure_roles()
         obj.groups.add(Group.objects.get(name=role))
     return obj
 

@@ -16,7 +16,7 @@ def test_language_and_time_zone():
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "x" * 20 + "-production-secret-for-the-deploy-check-" + "y" * 20,
         "DJANGO_ALLOWED_HOSTS": "helhedsplaner.kk.dk",

@@ -1,0 +1,106 @@
+"""iCalendar feeds of meetings: per committee and "my committees".
+
+A feed is read by Outlook or a phone without a browser session, so it is
+authenticated by the user's secret token (``committees.CalendarFeed``) and
+contains only what that user may see: no draft meetings for readers, and a
+closed item only as its number and "Lukket punkt" for non-members.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.models import CalendarFeed, Committee, Meeting
+from committees.models.calendar_feed import new_token
+from committees.selectors import committee_ids_for_user
+
+from .models import AgendaItem
+from .selectors import user_can_see_closed
+
+PAST_DAYS = 400
+FUTURE_DAYS = 2 * 365
+MEETING_LENGTH = timedelta(hours=2)
+
+
+def calendar_feed_get(*, user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user) -> CalendarFeed:
+    """Give the user a new secret; the old feed URLs stop working at once."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        return CalendarFeed.objects.create(user=user)
+    feed.token = new_token()
+    feed.save(update_fields=["token", "renewed_at"])
+    return feed
+
+
+def calendar_feed_user(*, token: str):
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        return None
+    return feed.user
+
+
+def meetings_for_feed(*, user, committee: Committee | None = None) -> QuerySet:
+    now = timezone.now()
+    meetings = Meeting.objects.filter(
+        starts_at__gte=now - timedelta(days=PAST_DAYS),
+        starts_at__lte=now + timedelta(days=FUTURE_DAYS),
+    )
+    if committee is not None:
+        meetings = meetings.filter(committee=committee)
+    else:
+        meetings = meetings.filter(committee_id__in=committee_ids_for_user(user))
+    if not user.has_perm("committees.change_meeting"):
+        meetings = meetings.exclude(status=Meeting.Status.DRAFT)
+    items = AgendaItem.objects.filter(number__isnull=False).order_by("number")
+    return (
+        meetings.select_related("committee")
+        .prefetch_related(Prefetch("agenda_items", queryset=items))
+        .order_by("starts_at")
+    )
+
+
+def meetings_ics(*, user, meetings, name: str, base_url: str) -> bytes:
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Helhedsplaner//Mødekalender//DA")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Copenhagen")
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@helhedsplaner")
+        event.add("dtstamp", meeting.updated_at)
+        event.add("dtstart", meeting.starts_at)
+        event.add("dtend", meeting.starts_at + MEETING_LENGTH)
+        event.add("summary", _("Meeting: %(committee)s") % {"committee": meeting.committee.name})
+        if meeting.location:
+            event.add("location", meeting.location)
+        event.add("status", "TENTATIVE" if meeting.status == Meeting.Status.DRAFT else "CONFIRMED")
+        event.add("description", _description(user, meeting))
+        event.add("url", f"{base_url}/sager/")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _description(user, meeting: Meeting) -> str:
+    lines = [f"{meeting.committee.name} – {meeting.get_status_display()}"]
+    if meeting.status == Meeting.Status.DRAFT:
+        lines.append(_("The agenda has not been published yet."))
+        return "\n".join(lines)
+    lines.append(_("Agenda:"))
+    can_see_closed = user_can_see_closed(user, meeting.committee_id)
+    for item in meeting.agenda_items.all():
+        title = item.title if (not item.is_closed or can_see_closed) else _("Closed item")
+        lines.append(f"{item.number}. {title}")
+    return "\n".join(lines)
