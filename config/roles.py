@@ -66,7 +66,7 @@ def sync_roles(apps, schema_editor=None) -> None:
 
     for app_config in apps.get_app_configs():
         # Migration-state app configs have no models module; create_permissions needs one.
-        original = app_config.models_module
+        original = getattr(app_config, "models_module", None)
         app_config.models_module = original or True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = original
