@@ -525,6 +525,7 @@ def meeting_detail(request, pk: int):
             "can_add_item": manage
             and user.has_perm("cases.add_agendaitem")
             and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
+            "members_edition": selectors.user_can_see_closed(user, meeting.committee_id),
         }
     )
     return render(request, "cases/meeting_detail.html", context)

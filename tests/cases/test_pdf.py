@@ -282,3 +282,25 @@ def test_print_meeting_command_writes_the_pdfs(tmp_path, seed_meeting):
         tmp_path / "public" / "Punkt 19 – Beskæftigelses- og Integrationsudvalget 28. maj 2009.pdf"
     )
     assert "Købesummen" not in "\n".join(text_of(closed_public.read_bytes()))
+
+
+def test_meeting_page_links_to_the_pdfs_by_edition(client, politician, seed_meeting):
+    client.force_login(politician)
+    url = reverse("meetings:meeting_detail", args=[seed_meeting.pk])
+    content = client.get(url).content.decode()
+    assert reverse("pdf:meeting_agenda", args=[seed_meeting.pk]) + "?udgave=offentlig" in content
+    assert "?udgave=medlem" not in content  # not a member: no members' edition offered
+    assert reverse("pdf:meeting_package", args=[seed_meeting.pk]) in content
+    factories.member(politician, seed_meeting.committee)
+    politician = type(politician).objects.get(pk=politician.pk)
+    client.force_login(politician)
+    content = client.get(url).content.decode()
+    assert reverse("pdf:meeting_agenda", args=[seed_meeting.pk]) + "?udgave=medlem" in content
+    assert "Dagsorden (PDF), medlemsudgave med lukkede punkter" in content
+
+
+def test_item_page_links_to_the_item_pdf(client, politician, seed_meeting):
+    item = seed_meeting.agenda_items.get(number=18)
+    client.force_login(politician)
+    content = client.get(reverse("cases:item_detail", args=[item.pk])).content.decode()
+    assert reverse("pdf:agenda_item", args=[item.pk]) in content
