@@ -423,6 +423,8 @@ def _correction(request, pk: int, *, target: str):
     item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
     if not item.content_visible:
         raise PermissionDenied
+    if item.meeting_id is None:
+        raise Http404  # only an item that has been on a meeting can be corrected
     decision = getattr(item, "decision", None) if target == "decision" else None
     if target == "decision" and decision is None:
         raise Http404
