@@ -24,6 +24,7 @@ from config.roles import SECRETARY, is_administrator, user_roles
 
 from . import forms, selectors, services
 from .models import AgendaItem, Attachment
+from .uploads import ALLOWED
 
 # -- helpers --------------------------------------------------------------------------------
 
@@ -94,13 +95,18 @@ def attachment_download(request, pk: int):
     attachment = get_object_or_404(Attachment.objects.select_related("item__meeting"), pk=pk)
     if not selectors.attachment_visible_to(request.user, attachment) or not attachment.file:
         raise Http404
+    # Only the document types uploads are checked against are ever named as such; anything
+    # else (a row edited by hand, say) goes out as an opaque download, never as HTML.
+    known = {content_type for _family, content_type in ALLOWED.values()}
+    content_type = attachment.content_type if attachment.content_type in known else None
     response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=False,
+        as_attachment=content_type != "application/pdf",
         filename=attachment.original_filename or attachment.file.name,
-        content_type=attachment.content_type or "application/octet-stream",
+        content_type=content_type or "application/octet-stream",
     )
     response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -284,3 +284,43 @@ def test_draft_meeting_is_not_readable_by_politicians(client, world):
     meeting = Meeting.objects.filter(status=Meeting.Status.DRAFT).first()
     client.force_login(users["nonmember"])
     assert client.get(reverse("pdf:meeting_agenda", args=[meeting.pk])).status_code == 404
+
+
+def test_every_form_is_protected_by_csrf(world):
+    """A POST without the CSRF token is refused on every route that accepts POST."""
+    from django.test import Client
+
+    users, objects = world
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["admin"])
+    token = CalendarFeed.objects.get_or_create(user=users["admin"])[0].token
+    unprotected = []
+    for key, (_get, post_codes) in EXPECTED.items():
+        if post_codes is None:
+            continue
+        path = path_for(key, objects, token)
+        if client.post(path, {}).status_code != 403:
+            unprotected.append(path)
+    assert unprotected == []
+
+
+def test_every_page_form_carries_the_csrf_token(client, world):
+    """Every POST form on the GET pages the administrator can open carries the token."""
+    import re
+
+    users, objects = world
+    client.force_login(users["admin"])
+    token = CalendarFeed.objects.get_or_create(user=users["admin"])[0].token
+    missing = []
+    for key, (get_codes, _post) in EXPECTED.items():
+        if get_codes.split()[ROLES.index("admin")] != "200":
+            continue
+        path = path_for(key, objects, token)
+        response = client.get(path)
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>",
+                               response.content.decode(), flags=re.S | re.I):
+            if "csrfmiddlewaretoken" not in form:
+                missing.append(f"{path}: {form[:80]}")
+    assert missing == []
