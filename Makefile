@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test install migrate demo lint format messages ci clean
+.PHONY: run test test-browser test-concurrency install migrate demo lint format messages ci clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -26,6 +26,14 @@ run: install
 ## test: the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: install
 	$(VENV)/bin/pytest
+
+## test-browser: only the real-browser journeys (needs Debian's chromium)
+test-browser: install
+	$(VENV)/bin/pytest tests/browser
+
+## test-concurrency: the thread tests, on PostgreSQL
+test-concurrency: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/helhedsplaner} $(VENV)/bin/pytest tests/concurrency
 
 migrate: install
 	$(PY) manage.py migrate --noinput

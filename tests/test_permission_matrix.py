@@ -319,8 +319,11 @@ def test_every_page_form_carries_the_csrf_token(client, world):
         response = client.get(path)
         if not response["Content-Type"].startswith("text/html"):
             continue
-        for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>",
-                               response.content.decode(), flags=re.S | re.I):
+        for form in re.findall(
+            r"<form[^>]*method=\"post\"[^>]*>.*?</form>",
+            response.content.decode(),
+            flags=re.S | re.I,
+        ):
             if "csrfmiddlewaretoken" not in form:
                 missing.append(f"{path}: {form[:80]}")
     assert missing == []

@@ -69,19 +69,27 @@ def test_production_settings_use_secure_cookies_and_hsts(tmp_path):
     from pathlib import Path
 
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": "p" * 64,
-        "DJANGO_ALLOWED_HOSTS": "helhedsplaner.kk.dk",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "p" * 64,
+            "DJANGO_ALLOWED_HOSTS": "helhedsplaner.kk.dk",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        }
+    )
     code = (
         "import django, json; django.setup(); from django.conf import settings as s; "
         "print(json.dumps([s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
         "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_HTTPONLY]))"
     )
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, cwd=Path(__file__).resolve().parent.parent, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=60,
+    )
     debug, session_secure, csrf_secure, hsts, ssl_redirect, httponly = json.loads(result.stdout)
     assert debug is False
     assert session_secure and csrf_secure and ssl_redirect and httponly
@@ -92,8 +100,9 @@ def test_attachment_with_unexpected_type_is_never_served_as_html(client, politic
     from tests import factories
 
     item = factories.item(factories.meeting())
-    attachment = factories.attachment(item, content=b"<script>alert(1)</script>",
-                                      filename="side.html")
+    attachment = factories.attachment(
+        item, content=b"<script>alert(1)</script>", filename="side.html"
+    )
     attachment.content_type = "text/html"
     attachment.save()
     client.force_login(politician)

@@ -1,9 +1,8 @@
 import re
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import Case
@@ -52,30 +51,3 @@ def test_case_number_is_unique_in_the_database():
     Case.objects.create(number="2009-68440", title="A", administration=admin)
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.create(number="2009-68440", title="B", administration=admin)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_creation_gives_unique_numbers(on_postgres):
-    admin = factories.administration("BIF")
-    workers = 12
-    barrier = threading.Barrier(workers)
-    numbers, errors = [], []
-
-    def create(index):
-        try:
-            barrier.wait(timeout=10)
-            numbers.append(case_create(title=f"Samtidig {index}", administration=admin).number)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=create, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len(numbers) == workers
-    assert len(set(numbers)) == workers
-    assert Case.objects.count() == workers
