@@ -208,12 +208,12 @@ def meeting_package_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
     writer.append(
         PdfReader(io.BytesIO(document.write_pdf(pdf_variant=PDF_VARIANT))), import_outline=False
     )
-    writer.add_outline_item(_("Agenda"), 0)
+    writer.add_outline_item(title=_("Agenda"), page_number=0)
 
     not_included = []
     for item in items:
         label = f"{item.number}. {item.title if item.content_visible else _('Closed item')}"
-        parent = writer.add_outline_item(label, item_pages.get(item.number, 0))
+        parent = writer.add_outline_item(title=label, page_number=item_pages.get(item.number, 0))
         for attachment in item.visible_attachments:
             attachment_label = _("Attachment %(number)s: %(title)s") % {
                 "number": attachment.position,
@@ -225,7 +225,7 @@ def meeting_package_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
                 continue
             first_page = len(writer.pages)
             writer.append(reader, import_outline=False)
-            writer.add_outline_item(attachment_label, first_page, parent=parent)
+            writer.add_outline_item(title=attachment_label, page_number=first_page, parent=parent)
 
     if not_included:
         note = render_to_string(
@@ -234,7 +234,7 @@ def meeting_package_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
         )
         first_page = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(html_to_pdf(note))), import_outline=False)
-        writer.add_outline_item(_("Attachments not included"), first_page)
+        writer.add_outline_item(title=_("Attachments not included"), page_number=first_page)
 
     writer.add_metadata({"/Title": agenda_title(meeting), "/Author": meeting.committee.name})
     writer._root_object[_name("/Lang")] = _text(settings.LANGUAGE_CODE)
