@@ -136,3 +136,16 @@ def test_former_member_no_longer_sees_it(client, politician, world):
     factories.member(politician, world["committee"], start=date(2000, 1, 1), end=date(2001, 1, 1))
     client.force_login(politician)
     assert_sees_nothing_secret(client, world)
+
+
+def test_closed_badge_on_the_agenda_reads_lukket_not_the_plan_status(client, administrator):
+    from django.urls import reverse
+
+    from tests import factories
+
+    meeting = factories.meeting()
+    factories.item(meeting, title="Fortroligt køb", is_closed=True)
+    client.force_login(administrator)
+    content = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    assert '<span class="badge badge-closed">Lukket</span>' in content
+    assert "Afsluttet" not in content
