@@ -455,7 +455,7 @@ def plan_status_get(*, pk: int, user) -> dict:
     mark_items(user, [c.granted_by_item for c in commitments])
     history_rows = list(
         CoFinancing.history.filter(plan_id=plan.pk)
-        .order_by("history_date", "history_id")
+        .order_by("history_id")  # the order the changes were recorded in
         .values_list("id", "status", "history_date")
     )
     group_ids = [group.pk for group in plan.follow_up_groups.all()]
