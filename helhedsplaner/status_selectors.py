@@ -145,8 +145,9 @@ def plans_last_activity(*, plan_ids=None) -> dict[int, date]:
 def activity_facts(plan: Plan, last_activity: date | None, today: date | None = None) -> dict:
     """Whether a plan is stale: still running and nothing recorded for STALE_AFTER_DAYS."""
     today = today or timezone.localdate()
-    registered = _local_date(plan.created_at)
-    last = max(day for day in (last_activity, registered) if day is not None)
+    # Registering a plan records its first lifecycle step; only a plan imported without
+    # any dated event falls back to the day it was entered.
+    last = last_activity or _local_date(plan.created_at)
     stale = plan.status not in FINAL_STATUSES and last < today - timedelta(days=STALE_AFTER_DAYS)
     return {
         "last_activity": last,
