@@ -5,13 +5,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases import calendar_views
-from helhedsplaner import agenda_links, search_views
+from helhedsplaner import agenda_links, search_views, status_views
 
 from . import views
 from .auth import LoginView
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", status_views.dashboard, name="home"),
     path("log-ind/", LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("sager/punkter/<int:pk>/planer/", agenda_links.item_plans_edit, name="agenda_item_plans"),
     path("sager/", include("cases.urls")),
     path("planer/", include("helhedsplaner.urls")),
+    path("planer/", include("helhedsplaner.status_urls")),
     path("medfinansiering/", include("helhedsplaner.cofinancing_urls")),
     path("foelgegrupper/", include("helhedsplaner.followup_urls")),
     path("politik/", include("helhedsplaner.policy_urls")),

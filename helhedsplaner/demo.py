@@ -1022,6 +1022,72 @@ class DemoLoader:
                 )
                 plan_now.agenda_items.add(item)
         self._record_published_version(tmu, self.at(date(year - 1, 12, 15), 12))
+        self.load_tingbjerg_story()
+
+    def load_tingbjerg_story(self) -> None:
+        """The richest history for the status page: Helhedsplan Tingbjerg 2019.
+
+        Besides its lifecycle, TMU's pool decision and the coming TMU and BIU items, it gets
+        a BIU item with a decision (so it has been in two committees) and a follow-up group
+        for the 2019–2026 plans that has met about it. Created once; a second run finds them.
+        """
+        plan = self.plans[28]
+        title = "Beskæftigelsesindsatsen i Helhedsplan Tingbjerg 2019 – status efter første år"
+        case = self._case("2021-10456", title, "BIF", date(2021, 1, 18))
+        meeting = self._meeting("BIU", date(2021, 3, 11), Meeting.Status.MINUTES_APPROVED)
+        item, created = AgendaItem.objects.get_or_create(
+            meeting=meeting,
+            number=6,
+            defaults={
+                "case": case,
+                "status": AgendaItem.Status.SCHEDULED,
+                "item_type": AgendaItem.ItemType.ORIENTATION,
+                "title": title,
+                "summary": "Beskæftigelses- og Integrationsforvaltningen orienterer om det "
+                "første år af beskæftigelsesindsatsen i Tingbjerg. " + DEMO_NOTE,
+                "recommending_administration": self.admins["BIF"],
+            },
+        )
+        if created:
+            RecommendationPoint.objects.create(
+                item=item,
+                position=1,
+                text="at Beskæftigelses- og Integrationsudvalget tager orienteringen til "
+                "efterretning.",
+            )
+            Decision.objects.create(
+                item=item,
+                outcome=Decision.Outcome.NOTED,
+                text="Udvalget tog orienteringen til efterretning og ønsker en ny status, "
+                "når indsatsen er evalueret. " + DEMO_NOTE,
+            )
+            plan.agenda_items.add(item)
+
+        group, created = FollowUpGroup.objects.get_or_create(
+            name="Politisk følgegruppe for helhedsplanerne 2019–2026",
+            defaults={
+                "kind": FollowUpGroup.Kind.INFORMAL,
+                "formed_by": self.committees["TMU"],
+                "mandate": "Følger de seks helhedsplaner fra 2019 fra ansøgning til evaluering. "
+                + DEMO_NOTE,
+                "period_start": date(2019, 6, 1),
+                "period_end": date(2026, 12, 31),
+            },
+        )
+        if created:
+            for person, chair in [(self.politician, True), (self.members["BIU"][2], False)]:
+                FollowUpGroupMembership.objects.create(group=group, person=person, is_chair=chair)
+            for other in self.plans[27:]:
+                Plan.objects.get(pk=other.pk).follow_up_groups.add(group)
+        FollowUpGroupMeeting.objects.get_or_create(
+            group=group,
+            date=date(2021, 9, 8),
+            defaults={
+                "notes": "Status for Tingbjerg 2019: beskæftigelsesindsatsen er i gang, og "
+                "puljemidlerne for 2020 er udbetalt. Gruppen beder om en status til Teknik- og "
+                "Miljøudvalget. " + DEMO_NOTE
+            },
+        )
 
     def _record_published_version(self, meeting: Meeting, published_at: datetime) -> None:
         """Version 1 of a published demo agenda, once (a second run finds it and writes nothing)."""

@@ -359,3 +359,17 @@ def item_form_data(points=("at udvalget drøfter sagen.",), **fields) -> dict:
         else:
             data[key] = value
     return data
+
+
+# -- status pages and dashboard (issue 7) ---------------------------------------------------
+
+
+def follow_up_meeting(group, day=date(2021, 9, 8), notes="Status for planerne."):
+    from committees.models import FollowUpGroupMeeting
+
+    return FollowUpGroupMeeting.objects.create(group=group, date=day, notes=notes)
+
+
+def backdate(obj, when: datetime) -> None:
+    """Pretend ``obj`` was created and last changed at ``when`` (for staleness tests)."""
+    type(obj).objects.filter(pk=obj.pk).update(created_at=when, updated_at=when)

@@ -84,6 +84,8 @@ EXPECTED = {
     "helhedsplaner:plan_detail": ("L 200 200 200 200 200", None),
     "helhedsplaner:plan_edit": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
     "helhedsplaner:plan_transition": ("L 405 405 405 405 405", "L 400 403 403 403 400"),
+    "planstatus:plan_status": ("L 200 200 200 200 200", None),
+    "planstatus:plan_status_pdf": ("L 200 200 200 200 200", None),
     "helhedsplaner:plan_history": ("L 200 200 200 200 200", None),
     "helhedsplaner:indicator_register": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
     "helhedsplaner:indicator_import": ("L 200 403 403 403 200", "L 400 403 403 403 400"),
@@ -229,6 +231,7 @@ def path_for(key: str, objects: dict, token: str) -> str:
         "cofinancing:commitment_": "commitment",
         "helhedsplaner:plan_": "plan",
         "followup:": "group",
+        "planstatus:": "plan",
         "policy:goal": "goal",
     }
     try:
