@@ -88,7 +88,7 @@ def test_caseworker_registers_a_plan_with_two_estates_and_a_commitment(page_as, 
     page.get_by_role("link", name="Nyt tilsagn til denne plan").click()
     expect(page.get_by_role("heading", level=1, name="Nyt medfinansieringstilsagn")).to_be_visible()
     expect(page.get_by_label("Helhedsplan")).to_have_value(str(plan_pk))
-    page.get_by_label("Administration").select_option(
+    page.get_by_label("Forvaltning", exact=True).select_option(
         label="Beskæftigelses- og Integrationsforvaltningen"
     )
     page.get_by_label("År").fill("2027")
