@@ -123,3 +123,13 @@ def test_pdf_attachment_opens_inline_in_a_sandbox(client, politician):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
     assert response["Content-Security-Policy"] == "sandbox"
+
+
+def test_refusal_pages_are_danish(client, politician):
+    client.force_login(politician)
+    forbidden = client.get(reverse("helhedsplaner:plan_create"))
+    assert forbidden.status_code == 403
+    assert "Du har ikke adgang til denne side" in forbidden.content.decode()
+    missing = client.get("/sager/2099-99999/")
+    assert missing.status_code == 404
+    assert "Siden blev ikke fundet" in missing.content.decode()

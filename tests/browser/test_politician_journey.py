@@ -54,3 +54,35 @@ def test_politician_cannot_reach_admin(page_as):
     expect(page.get_by_role("link", name="Administration")).to_have_count(0)
     response = page.goto(f"{page.base}/admin/")
     assert "log ind" in page.content().lower() or response.status in (302, 403)
+
+
+def test_politician_reads_the_dashboard_and_a_plans_story_without_edit_access(page_as, axe):
+    page = page_as("politiker")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    axe(page, "dashboard (politician)")
+
+    page.get_by_role("link", name="Planer", exact=True).click()
+    axe(page, "plan list (politician)")
+    page.get_by_role("link", name="Helhedsplan Tingbjerg 2019").click()
+    expect(page).to_have_url(re.compile(r"/planer/\d+/status/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Helhedsplan Tingbjerg 2019")
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    # The closed TMU item in the plan's story: number and "Lukket punkt" only.
+    expect(page.get_by_text("Lukket punkt").first).to_be_visible()
+    expect(page.get_by_text("Køb af erhvervslejemål")).to_have_count(0)
+    axe(page, "plan status page (politician)")
+
+    # No edit controls, and every edit page is refused on the server.
+    expect(page.get_by_role("link", name=re.compile("Redigér"))).to_have_count(0)
+    plan_url = page.url.removesuffix("status/")
+    for path in (
+        f"{plan_url}rediger/",
+        "/planer/ny/",
+        "/moeder/nyt/",
+        "/sager/punkter/nyt/",
+        "/medfinansiering/tilsagn/ny/",
+        "/planer/indikatorer/",
+    ):
+        url = path if path.startswith("http") else f"{page.base}{path}"
+        response = page.goto(url)
+        assert response.status == 403, (path, response.status)
