@@ -1,0 +1,149 @@
+"""Bare baselines: each reads the rows its product page shows with ONE query and renders
+them in a minimal template. The benchmark puts each product page beside its bare view.
+
+Same middleware (session, login, CSRF, locale) as the product, so the difference is
+what the product adds: permission checks, visibility rules, extra queries, the layout.
+"""
+
+from django.db import connection
+from django.db.models import F
+from django.http import HttpResponse
+from django.template import engines
+
+from cases.models import AgendaItem
+from helhedsplaner.models import CoFinancing, Plan
+
+TEMPLATE = engines["django"].from_string(
+    """<!doctype html><html lang="da"><head><meta charset="utf-8"><title>{{ title }}</title>
+</head><body><main><h1>{{ title }}</h1><table><caption>{{ title }}</caption>
+{% for row in rows %}<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}</tr>
+{% endfor %}</table></main></body></html>"""
+)
+
+
+def _render(request, title: str, rows) -> HttpResponse:
+    return HttpResponse(TEMPLATE.render({"title": title, "rows": list(rows)}, request))
+
+
+def plan_list(request):
+    """The first page of the plan list: 25 plans with their related names."""
+    rows = Plan.objects.order_by("name", "pk").values_list(
+        "pk",
+        "name",
+        "status",
+        "housing_organisation__name",
+        "area__name",
+        "lbf_period__name",
+        "lead_administration__name",
+        "budget",
+        "lbf_grant",
+    )[:25]
+    return _render(request, "Helhedsplaner", rows)
+
+
+def plan_detail(request, pk: int):
+    """The plan and its commitments (the page's largest set), joined, in one query."""
+    rows = (
+        CoFinancing.objects.filter(plan_id=pk)
+        .order_by("year", "administration__name", "pk")
+        .values_list(
+            "plan__name",
+            "plan__status",
+            "plan__budget",
+            "plan__area__name",
+            "administration__name",
+            "year",
+            "amount",
+            "status",
+            "pool__name",
+        )
+    )
+    return _render(request, "Helhedsplan", rows)
+
+
+ITEM_COLUMNS = (
+    "number",
+    "title",
+    "is_closed",
+    "case__number",
+    "meeting__committee__name",
+    "meeting__starts_at",
+    "summary",
+    "problem",
+    "solution",
+    "economy",
+    "further_process",
+    "decision__text",
+)
+
+
+def meeting_detail(request, pk: int):
+    """The meeting's agenda items with case, committee and decision, in one query."""
+    rows = AgendaItem.objects.filter(meeting_id=pk).order_by("number").values_list(*ITEM_COLUMNS)
+    return _render(request, "Dagsorden", rows)
+
+
+def case_detail(request, number: str):
+    """The case's agenda items with their meetings and decisions, in one query."""
+    rows = (
+        AgendaItem.objects.filter(case__number=number)
+        .order_by("meeting__starts_at", "pk")
+        .values_list("case__title", *ITEM_COLUMNS)
+    )
+    return _render(request, "Sag", rows)
+
+
+def home(request):
+    """The ten latest items on published agendas."""
+    rows = (
+        AgendaItem.objects.filter(meeting__isnull=False)
+        .exclude(meeting__status="draft")
+        .order_by(F("meeting__starts_at").desc(), "number")
+        .values_list("case__number", "meeting__committee__name", "meeting__starts_at", "number")[
+            :10
+        ]
+    )
+    return _render(request, "Forside", rows)
+
+
+SEARCH_SQL = """
+(SELECT 'case', c.id, c.title FROM cases_case c,
+        websearch_to_tsquery('danish', %(q)s) q
+  WHERE to_tsvector('danish', COALESCE(c.number, '') || ' ' || COALESCE(c.title, '') || ' '
+        || COALESCE(c.description, '')) @@ q
+  ORDER BY ts_rank(to_tsvector('danish', COALESCE(c.number, '') || ' ' || COALESCE(c.title, '')
+        || ' ' || COALESCE(c.description, '')), q) DESC LIMIT 25)
+UNION ALL
+(SELECT 'item', i.id, i.title FROM cases_agendaitem i,
+        websearch_to_tsquery('danish', %(q)s) q
+  WHERE to_tsvector('danish', COALESCE(i.title, '') || ' ' || COALESCE(i.summary, '') || ' '
+        || COALESCE(i.problem, '') || ' ' || COALESCE(i.solution, '') || ' '
+        || COALESCE(i.economy, '') || ' ' || COALESCE(i.further_process, '')) @@ q
+    AND NOT i.is_closed AND i.meeting_id IS NOT NULL
+  ORDER BY ts_rank(to_tsvector('danish', COALESCE(i.title, '') || ' ' || COALESCE(i.summary, '')
+        || ' ' || COALESCE(i.problem, '') || ' ' || COALESCE(i.solution, '') || ' '
+        || COALESCE(i.economy, '') || ' ' || COALESCE(i.further_process, '')), q) DESC LIMIT 25)
+UNION ALL
+(SELECT 'decision', d.id, d.text FROM cases_decision d, websearch_to_tsquery('danish', %(q)s) q
+  WHERE to_tsvector('danish', COALESCE(d.text, '')) @@ q
+  ORDER BY ts_rank(to_tsvector('danish', COALESCE(d.text, '')), q) DESC LIMIT 25)
+UNION ALL
+(SELECT 'attachment', a.id, a.title FROM cases_attachment a,
+        websearch_to_tsquery('danish', %(q)s) q
+  WHERE to_tsvector('danish', COALESCE(a.title, '') || ' ' || COALESCE(a.case_number, '')) @@ q
+  ORDER BY ts_rank(to_tsvector('danish', COALESCE(a.title, '') || ' '
+        || COALESCE(a.case_number, '')), q) DESC LIMIT 25)
+UNION ALL
+(SELECT 'plan', p.id, p.name FROM helhedsplaner_plan p, websearch_to_tsquery('danish', %(q)s) q
+  WHERE to_tsvector('danish', COALESCE(p.name, '') || ' ' || COALESCE(p.description, '')) @@ q
+  ORDER BY ts_rank(to_tsvector('danish', COALESCE(p.name, '') || ' '
+        || COALESCE(p.description, '')), q) DESC LIMIT 25)
+"""
+
+
+def search(request):
+    """The five kinds' best 25 matches each, ranked, in one UNION ALL query (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SEARCH_SQL, {"q": request.GET.get("q", "")})
+        rows = cursor.fetchall()
+    return _render(request, "Søgning", rows)
