@@ -106,43 +106,22 @@ def home(request):
     return _render(request, "Forside", rows)
 
 
-SEARCH_SQL = """
-(SELECT 'case', c.id, c.title FROM cases_case c,
-        websearch_to_tsquery('danish', %(q)s) q
-  WHERE to_tsvector('danish', COALESCE(c.number, '') || ' ' || COALESCE(c.title, '') || ' '
-        || COALESCE(c.description, '')) @@ q
-  ORDER BY ts_rank(to_tsvector('danish', COALESCE(c.number, '') || ' ' || COALESCE(c.title, '')
-        || ' ' || COALESCE(c.description, '')), q) DESC LIMIT 25)
-UNION ALL
-(SELECT 'item', i.id, i.title FROM cases_agendaitem i,
-        websearch_to_tsquery('danish', %(q)s) q
-  WHERE to_tsvector('danish', COALESCE(i.title, '') || ' ' || COALESCE(i.summary, '') || ' '
-        || COALESCE(i.problem, '') || ' ' || COALESCE(i.solution, '') || ' '
-        || COALESCE(i.economy, '') || ' ' || COALESCE(i.further_process, '')) @@ q
-    AND NOT i.is_closed AND i.meeting_id IS NOT NULL
-  ORDER BY ts_rank(to_tsvector('danish', COALESCE(i.title, '') || ' ' || COALESCE(i.summary, '')
-        || ' ' || COALESCE(i.problem, '') || ' ' || COALESCE(i.solution, '') || ' '
-        || COALESCE(i.economy, '') || ' ' || COALESCE(i.further_process, '')), q) DESC LIMIT 25)
-UNION ALL
-(SELECT 'decision', d.id, d.text FROM cases_decision d, websearch_to_tsquery('danish', %(q)s) q
-  WHERE to_tsvector('danish', COALESCE(d.text, '')) @@ q
-  ORDER BY ts_rank(to_tsvector('danish', COALESCE(d.text, '')), q) DESC LIMIT 25)
-UNION ALL
-(SELECT 'attachment', a.id, a.title FROM cases_attachment a,
-        websearch_to_tsquery('danish', %(q)s) q
-  WHERE to_tsvector('danish', COALESCE(a.title, '') || ' ' || COALESCE(a.case_number, '')) @@ q
-  ORDER BY ts_rank(to_tsvector('danish', COALESCE(a.title, '') || ' '
-        || COALESCE(a.case_number, '')), q) DESC LIMIT 25)
-UNION ALL
-(SELECT 'plan', p.id, p.name FROM helhedsplaner_plan p, websearch_to_tsquery('danish', %(q)s) q
-  WHERE to_tsvector('danish', COALESCE(p.name, '') || ' ' || COALESCE(p.description, '')) @@ q
-  ORDER BY ts_rank(to_tsvector('danish', COALESCE(p.name, '') || ' '
-        || COALESCE(p.description, '')), q) DESC LIMIT 25)
-"""
+SEARCH_SQL = " UNION ALL ".join(
+    f"""(SELECT '{kind}', t.id, t.{title} FROM {table} t, websearch_to_tsquery('danish', %(q)s) q
+      WHERE t.search_da @@ q {extra} ORDER BY ts_rank(t.search_da, q) DESC LIMIT 25)"""
+    for kind, table, title, extra in (
+        ("case", "cases_case", "title", ""),
+        ("item", "cases_agendaitem", "title", "AND NOT t.is_closed AND t.meeting_id IS NOT NULL"),
+        ("decision", "cases_decision", "text", ""),
+        ("attachment", "cases_attachment", "title", ""),
+        ("plan", "helhedsplaner_plan", "name", ""),
+    )
+)
 
 
 def search(request):
-    """The five kinds' best 25 matches each, ranked, in one UNION ALL query (PostgreSQL)."""
+    """The five kinds' best 25 matches each, ranked, in one UNION ALL query (PostgreSQL,
+    on the stored search vectors the product uses)."""
     with connection.cursor() as cursor:
         cursor.execute(SEARCH_SQL, {"q": request.GET.get("q", "")})
         rows = cursor.fetchall()
