@@ -106,9 +106,10 @@ def home(request):
     return _render(request, "Forside", rows)
 
 
+# Fixed table and column names below; the search words are a bound parameter.
 SEARCH_SQL = " UNION ALL ".join(
     f"""(SELECT '{kind}', t.id, t.{title} FROM {table} t, websearch_to_tsquery('danish', %(q)s) q
-      WHERE t.search_da @@ q {extra} ORDER BY ts_rank(t.search_da, q) DESC LIMIT 25)"""
+      WHERE t.search_da @@ q {extra} ORDER BY ts_rank(t.search_da, q) DESC LIMIT 25)"""  # noqa: S608
     for kind, table, title, extra in (
         ("case", "cases_case", "title", ""),
         ("item", "cases_agendaitem", "title", "AND NOT t.is_closed AND t.meeting_id IS NOT NULL"),
