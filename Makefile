@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser test-concurrency install migrate demo lint format messages ci clean
+.PHONY: run test test-browser test-concurrency install migrate demo lint format messages ci clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -54,6 +54,12 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l da --ignore=.venv --ignore=tests --no-location
 	$(PY) manage.py compilemessages -l da --ignore=.venv
+
+## bench: the performance benchmark on PostgreSQL (creates and fills its databases when missing;
+## the first run takes several minutes). Database names: BENCH_DB, BENCH_DB_SMALL (docs/performance.md)
+bench: install
+	@test -x $(VENV)/bin/gunicorn || $(PY) -m pip install --quiet -e ".[dev,bench]"
+	$(PY) bench/run.py --update-docs
 
 ci:
 	bash .ci/run

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy, pgettext
 from cases.models import AgendaItem
 from cases.selectors import agenda_items_visible_to, user_can_see_closed
 from committees.models import Administration, Meeting
+from committees.selectors import committee_ids_for_user
+from config.roles import is_administrator
 from config.templatetags.dk import dkk
 
 from .models import CoFinancing, CoFinancingPool, CommitmentCorrection, HousingContribution, Plan
@@ -122,6 +124,10 @@ def mark_items(user, items) -> None:
     items = [item for item in items if item is not None]
     if not items:
         return
+    # Whose closed items the reader may see, read now rather than at the first closed item
+    # on the page: the number of queries must not depend on what the page happens to hold.
+    if not is_administrator(user):
+        committee_ids_for_user(user)  # cached on the user for user_can_see_closed below
     visible = set(
         agenda_items_visible_to(
             user, AgendaItem.objects.filter(pk__in={item.pk for item in items})

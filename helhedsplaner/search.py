@@ -1,8 +1,8 @@
 """Search across cases, agenda items, decisions, attachment titles and plans.
 
 On PostgreSQL: full-text search with the Danish configuration (stemming, so
-"helhedsplanerne" finds "helhedsplan"), ranked, with GIN expression indexes on
-the same vectors (see each model's ``Meta.indexes``). On SQLite: a simpler
+"helhedsplanerne" finds "helhedsplan"), ranked, on stored vectors with GIN
+indexes (generated columns, see migration ``0005_perf_search_vectors``). On SQLite: a simpler
 fallback that strips common Danish endings and matches the stems with LIKE.
 
 The closed-item rule holds: a closed item, its decision and closed attachments
@@ -14,9 +14,16 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Q, QuerySet, TextField, Value
+from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce, Concat
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,7 +38,8 @@ CONFIG = "danish"
 START, STOP = "\x02", "\x03"  # sentinels, replaced by <mark> after escaping
 LIMIT_PER_KIND = 25
 
-# Fields searched per kind; the GIN indexes in the models use exactly these.
+# Fields searched per kind; the stored vectors (migration 0005_perf_search_vectors) use
+# exactly these.
 CASE_FIELDS = ("number", "title", "description")
 ITEM_FIELDS = ("title", "summary", "problem", "solution", "economy", "further_process")
 DECISION_FIELDS = ("text",)
@@ -92,14 +100,36 @@ def _concat(fields):
     return Concat(*parts, output_field=TextField())
 
 
+class StoredVector(Expression):
+    """The row's stored search vector: ``vector(*FIELDS)`` kept by PostgreSQL in a generated
+    column (migration ``0005_perf_search_vectors``), so ranking does not re-parse the text.
+
+    Compiled against the query's own base-table alias, so it also works in a subquery.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_da", []
+
+
 def _match(queryset: QuerySet, fields, query: str) -> QuerySet:
     if _is_postgres():
         search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
-        return (
-            queryset.annotate(search=vector(*fields))
+        # The best LIMIT_PER_KIND ids by rank first; the headline (which re-reads the text)
+        # only for those, in the same query.
+        best = (
+            queryset.annotate(search=StoredVector())
             .filter(search=search_query)
+            .annotate(rank=SearchRank(F("search"), search_query))
+            .order_by("-rank", "pk")
+            .values("pk")[:LIMIT_PER_KIND]
+        )
+        return (
+            queryset.filter(pk__in=best)
             .annotate(
-                rank=SearchRank(vector(*fields), search_query),
+                rank=SearchRank(StoredVector(), search_query),
                 headline=SearchHeadline(
                     _concat(fields),
                     search_query,
@@ -111,7 +141,7 @@ def _match(queryset: QuerySet, fields, query: str) -> QuerySet:
                     max_fragments=2,
                 ),
             )
-            .order_by("-rank")
+            .order_by("-rank", "pk")
         )
     condition = Q()
     for term in terms(query):

@@ -31,7 +31,11 @@ class Meeting(TrackedModel):
         ordering = ["-starts_at"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
-        indexes = [models.Index(fields=["committee", "starts_at"], name="meeting_committee_date")]
+        indexes = [
+            models.Index(fields=["committee", "starts_at"], name="meeting_committee_date"),
+            # The latest agenda items across all committees (front page, meeting list).
+            models.Index(fields=["starts_at"], name="meeting_starts_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["committee", "starts_at"], name="meeting_one_per_committee_and_time"
