@@ -23,6 +23,7 @@ from committees.models import Meeting
 from config.roles import CASEWORKER, SECRETARY, user_roles
 
 from .cofinancing_selectors import COMMITTED, add_money_facts, plans_with_money
+from .dashboard_cache import cached
 from .models import CoFinancing, Estate, Plan
 from .selectors import LIFECYCLE_ORDER
 from .status_selectors import FINAL_STATUSES, STALE_AFTER_DAYS, activity_facts, plans_last_activity
@@ -125,6 +126,9 @@ def plan_totals() -> dict:
     return totals
 
 
+ATTENTION_SHOWN = 10
+
+
 def plans_needing_attention() -> dict:
     """Running plans (not closed, rejected or withdrawn) that are stale, over budget or
     short of the 25 % local co-financing.
@@ -154,10 +158,15 @@ def plans_needing_attention() -> dict:
         if not plan.requirement_met:
             missing.append(plan)
     stale.sort(key=lambda plan: (plan.last_activity, plan.name))
+    # A large municipality has thousands of plans: show the first few of each list, with
+    # the count of all of them.
     return {
-        "stale": stale,
-        "over_budget": over_budget,
-        "missing_cofinancing": missing,
+        "stale": stale[:ATTENTION_SHOWN],
+        "stale_count": len(stale),
+        "over_budget": over_budget[:ATTENTION_SHOWN],
+        "over_budget_count": len(over_budget),
+        "missing_cofinancing": missing[:ATTENTION_SHOWN],
+        "missing_cofinancing_count": len(missing),
         "stale_after_days": STALE_AFTER_DAYS,
     }
 
@@ -174,13 +183,14 @@ def work_queues(*, user) -> dict:
 
 
 def dashboard_get(*, user) -> dict:
+    # The figures over all plans are the same for every reader: cached, see dashboard_cache.
     return {
-        "by_status": plans_by_status(),
-        "by_area": plans_by_area(),
-        "totals": plan_totals(),
+        "by_status": cached("by_status", plans_by_status),
+        "by_area": cached("by_area", plans_by_area),
+        "totals": cached("totals", plan_totals),
         "upcoming": upcoming_meetings(user=user),
         "decisions": recent_decisions(user=user),
-        "attention": plans_needing_attention(),
+        "attention": cached("attention", plans_needing_attention),
         "queues": work_queues(user=user),
         "today": timezone.localdate(),
     }
