@@ -32,6 +32,18 @@ def user_can_see_closed(user, committee_id: int | None) -> bool:
     return committee_id is not None and committee_id in committee_ids_for_user(user)
 
 
+def closed_readable_by(
+    user, queryset: QuerySet, *, closed_field: str, committee_field: str
+) -> QuerySet:
+    """The rows that are open, or closed in a committee whose closed content the user may
+    read: :func:`user_can_see_closed` as a queryset filter (for searches and lists)."""
+    if is_administrator(user):
+        return queryset
+    return queryset.filter(
+        Q(**{closed_field: False}) | Q(**{f"{committee_field}__in": committee_ids_for_user(user)})
+    )
+
+
 def agenda_items_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """Items the user may know exist (closed content is masked separately).
 

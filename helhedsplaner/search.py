@@ -28,9 +28,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.models import AgendaItem, Attachment, Case, Decision
-from cases.selectors import agenda_items_visible_to, user_can_see_closed
-from committees.selectors import committee_ids_for_user
-from config.roles import is_administrator
+from cases.selectors import agenda_items_visible_to, closed_readable_by, user_can_see_closed
 
 from .models import Plan
 
@@ -204,7 +202,9 @@ def search(
 
     # Agenda items: only those the user may know of, and closed ones only for their readers.
     items = agenda_items_visible_to(user, AgendaItem.objects.filter(meeting__isnull=False))
-    items = _open_or_readable(items, user, "is_closed", "meeting__committee_id")
+    items = closed_readable_by(
+        user, items, closed_field="is_closed", committee_field="meeting__committee_id"
+    )
     items = _filter_meeting(items, "meeting", committee_id, year)
     items = items.select_related("case", "meeting__committee")
     results.groups["items"] = [
@@ -222,7 +222,12 @@ def search(
     decisions = Decision.objects.filter(
         item__in=agenda_items_visible_to(user, AgendaItem.objects.filter(meeting__isnull=False))
     )
-    decisions = _open_or_readable(decisions, user, "item__is_closed", "item__meeting__committee_id")
+    decisions = closed_readable_by(
+        user,
+        decisions,
+        closed_field="item__is_closed",
+        committee_field="item__meeting__committee_id",
+    )
     decisions = _filter_meeting(decisions, "item__meeting", committee_id, year)
     decisions = decisions.select_related("item__case", "item__meeting__committee")
     results.groups["decisions"] = [
@@ -241,9 +246,14 @@ def search(
     attachments = Attachment.objects.filter(
         item__in=agenda_items_visible_to(user, AgendaItem.objects.filter(meeting__isnull=False))
     )
-    attachments = _open_or_readable(attachments, user, "is_closed", "item__meeting__committee_id")
-    attachments = _open_or_readable(
-        attachments, user, "item__is_closed", "item__meeting__committee_id"
+    attachments = closed_readable_by(
+        user, attachments, closed_field="is_closed", committee_field="item__meeting__committee_id"
+    )
+    attachments = closed_readable_by(
+        user,
+        attachments,
+        closed_field="item__is_closed",
+        committee_field="item__meeting__committee_id",
     )
     attachments = _filter_meeting(attachments, "item__meeting", committee_id, year)
     attachments = attachments.select_related("item__case", "item__meeting__committee")
@@ -285,16 +295,6 @@ def _plan_url(plan) -> str:
         return reverse("helhedsplaner:plan_detail", args=[plan.pk])
     except NoReverseMatch:
         return "#"
-
-
-def _open_or_readable(
-    queryset: QuerySet, user, closed_field: str, committee_field: str
-) -> QuerySet:
-    if is_administrator(user):
-        return queryset
-    return queryset.filter(
-        Q(**{closed_field: False}) | Q(**{f"{committee_field}__in": committee_ids_for_user(user)})
-    )
 
 
 def _filter_meeting(queryset: QuerySet, prefix: str, committee_id, year) -> QuerySet:
