@@ -20,6 +20,7 @@ from committees.selectors import (
     meetings_list,
     meetings_open_for_agenda,
 )
+from config.pagecache import shared_page
 from config.roles import SECRETARY, is_administrator, user_roles
 
 from . import forms, selectors, services
@@ -80,6 +81,7 @@ def case_list(request):
     return render(request, "cases/case_list.html", {"page": page})
 
 
+@shared_page
 def case_detail(request, number: str):
     case, items = selectors.case_get_for_page(number=number, user=request.user)
     return render(request, "cases/case_detail.html", {"case": case, "items": items})
@@ -507,6 +509,7 @@ def meeting_list(request):
     return render(request, "cases/meeting_list.html", {"page": page})
 
 
+@shared_page
 def meeting_detail(request, pk: int):
     context = selectors.meeting_get_for_page(pk=pk, user=request.user)
     meeting = context["meeting"]

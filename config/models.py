@@ -18,3 +18,20 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CacheGeneration(models.Model):
+    """One row whose number goes up after every committed write to the domain tables.
+
+    Cached pages and figures are keyed by it (``config.pagecache``). Written only with
+    raw SQL by ``config.pagecache.bump``; never edited, never history-tracked.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cache generation")
+        verbose_name_plural = _("cache generations")
+
+    def __str__(self) -> str:
+        return str(self.value)

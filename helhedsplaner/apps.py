@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class HelhedsplanerConfig(AppConfig):
     name = "helhedsplaner"
     verbose_name = _("Helhedsplaner")
-
-    def ready(self) -> None:
-        from . import dashboard_cache
-
-        dashboard_cache.connect()

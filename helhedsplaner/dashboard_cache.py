@@ -3,66 +3,29 @@
 The figures (plans by status and area, totals, plans needing attention) are the
 same for every reader (no closed content), but computing them reads every plan,
 commitment and agenda item: at the scale of a large municipality that is most of
-a second. They are cached under a generation number that every save or delete of
-a model they depend on bumps (see ``connect``), and under today's date, since
-"stale" depends on it. Bulk writes that bypass signals call ``invalidate()``.
+a second. They are cached in the shared ``default`` cache under the database-wide
+generation of ``config.pagecache`` (bumped after every committed write to a domain
+table, bulk writes and ``QuerySet.update()`` included) and under today's date,
+since "stale" depends on it. Inside a transaction nothing is cached (see
+``config.pagecache``): the figures are computed afresh.
 """
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connection
 from django.utils import timezone
 
-GENERATION_KEY = "dashboard:generation"
-TIMEOUT = 600  # seconds; a safety net, invalidation does the real work
+from config import pagecache
+
+TIMEOUT = 600  # seconds; a safety net, the generation does the real work
 
 
-def _generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
-
-
-def invalidate(**_kwargs) -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+def invalidate() -> None:
+    """Start a new generation (for writes made outside Django's connection)."""
+    pagecache.bump()
 
 
 def cached(name: str, compute):
-    key = f"dashboard:{name}:{_generation()}:{timezone.localdate().isoformat()}"
+    if connection.in_atomic_block or not pagecache.enabled():
+        return compute()
+    key = f"dashboard:{name}:{pagecache.generation()}:{timezone.localdate().isoformat()}"
     return cache.get_or_set(key, compute, TIMEOUT)
-
-
-def connect() -> None:
-    from cases.models import AgendaItem, Decision
-    from committees.models import FollowUpGroupMeeting, Meeting
-
-    from .models import (
-        Area,
-        CoFinancing,
-        HousingContribution,
-        Plan,
-        PlanStatusChange,
-    )
-
-    for model in (
-        Plan,
-        PlanStatusChange,
-        CoFinancing,
-        HousingContribution,
-        Area,
-        AgendaItem,
-        Decision,
-        Meeting,
-        FollowUpGroupMeeting,
-    ):
-        uid = f"dashboard-cache-{model._meta.label_lower}"
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}-delete")
-    for through in (Plan.agenda_items.through, Plan.follow_up_groups.through):
-        m2m_changed.connect(
-            invalidate, sender=through, dispatch_uid=f"dashboard-cache-{through._meta.label_lower}"
-        )

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
+from config.pagecache import shared_page
 
 from . import search as search_service
 
@@ -26,6 +27,7 @@ class SearchForm(forms.Form):
     aar = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
 
 
+@shared_page
 def search(request):
     form = SearchForm(request.GET or None)
     results = None

@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from config.pagecache import shared_page
+
 from . import dashboard_selectors, status_pdf, status_selectors
 from .views import EDIT_INDICATORS, EDIT_PLAN, MOVE_PLAN, VIEW_PLAN
 
@@ -26,6 +28,7 @@ def _may(user) -> dict:
     }
 
 
+@shared_page
 @require_safe
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_status(request, pk: int):
@@ -47,6 +50,7 @@ def plan_status_pdf(request, pk: int):
     return response
 
 
+@shared_page
 @require_safe
 def dashboard(request):
     """The front page. Users without a role yet (no read permission) get a short note."""

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.pagecache import shared_page
+
 from . import selectors, services
 from .forms import (
     IndicatorImportForm,
@@ -51,6 +53,7 @@ def _may(user) -> dict:
 # -- reading ---------------------------------------------------------------------------------
 
 
+@shared_page
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_list(request):
     form = PlanFilterForm(request.GET)

@@ -30,11 +30,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Shared between all app server processes (login throttling counts, page caches).
-# Create the table once with `python manage.py createcachetable`.
+# "default" is shared between all app server processes (login throttling counts, the
+# dashboard's figures). Create the table once with `python manage.py createcachetable`.
+# "pages" stays per process (see base.py and config.pagecache).
 CACHES = {
+    **CACHES,  # noqa: F405
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "helhedsplaner_cache",
-    }
+    },
 }

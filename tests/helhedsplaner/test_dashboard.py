@@ -183,30 +183,3 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(23):
         response = client.get(HOME)
     assert len(response.context["decisions"]) == 8
-
-
-def test_dashboard_figures_are_cached_and_refreshed_on_a_change(
-    client, politician, django_assert_max_num_queries
-):
-    from decimal import Decimal
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
-
-    from tests import factories
-
-    plan = factories.plan(name="Helhedsplan Cache", budget=Decimal(1000), lbf_grant=Decimal(0))
-    client.force_login(politician)
-    with CaptureQueriesContext(connection) as cold:
-        first = client.get(reverse("home")).content.decode()
-    with CaptureQueriesContext(connection) as warm:
-        client.get(reverse("home"))
-    assert len(warm.captured_queries) < len(cold.captured_queries)
-    assert "Helhedsplan Cache" in first.split('id="attention-missing"')[1].split("</section>")[0]
-    # A commitment that meets the 25 % requirement takes the plan off the list at once.
-    factories.commitment(plan, amount=Decimal(300), status="granted")
-    second = client.get(reverse("home")).content.decode()
-    assert (
-        "Helhedsplan Cache" not in second.split('id="attention-missing"')[1].split("</section>")[0]
-    )
