@@ -59,6 +59,8 @@ messages: install
 ## the first run takes several minutes). Database names: BENCH_DB, BENCH_DB_SMALL (docs/performance.md)
 bench: install
 	@test -x $(VENV)/bin/gunicorn || $(PY) -m pip install --quiet -e ".[dev,bench]"
+	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk \
+		|| echo "wrk could not be installed: the load test falls back to Python threads"
 	$(PY) bench/run.py --update-docs
 
 ci:

@@ -195,6 +195,7 @@ def item_create(request):
     return _item_form_page(request, form=form, formset=formset, meeting=meeting)
 
 
+@shared_page
 def item_detail(request, pk: int):
     item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
     user = request.user

@@ -781,7 +781,8 @@ def sample_objects(run: int = 1) -> dict:
     """Comparable pages at every scale: the same kind of plan, meeting and case of one run.
 
     A plan in implementation (40 commitments, 4 linked items), the latest approved
-    meeting with 14 items, the latest case with 2 items, the run's second committee.
+    meeting with 14 items, the latest case with 2 decided items, the run's second
+    committee.
     """
     from django.db.models import Count
 
@@ -802,8 +803,11 @@ def sample_objects(run: int = 1) -> dict:
     )
     case = (
         Case.objects.filter(agenda_items__meeting__committee__slug__startswith=prefix)
-        .annotate(items=Count("agenda_items"))
-        .filter(items=2)
+        .annotate(
+            items=Count("agenda_items", distinct=True),
+            decided=Count("agenda_items__decision", distinct=True),
+        )
+        .filter(items=2, decided=2)
         .order_by("-number")
         .first()
     )

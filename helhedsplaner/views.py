@@ -105,6 +105,7 @@ def _plan_page(request, pk, *, failed_transition=None, status=200):
     )
 
 
+@shared_page
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_detail(request, pk: int):
     return _plan_page(request, pk)

@@ -198,3 +198,40 @@ def test_the_dashboard_figures_are_shared_by_readers_of_every_kind(plan):
         "Helhedsplan Cachehuset"
         not in second.split('id="attention-missing"')[1].split("</section>")[0]
     )
+
+
+def _shared_pages() -> dict[str, str]:
+    committee = factories.committee("BIU")
+    meeting = factories.meeting(committee)
+    item = factories.item(meeting, title="Boligsocial indsats i Tingbjerg")
+    factories.item(meeting, title="Fortroligt punkt", is_closed=True)
+    plan = factories.plan(name="Helhedsplan Tingbjerg")
+    return {
+        "home": reverse("home"),
+        "plan_list": reverse("helhedsplaner:plan_list"),
+        "plan_detail": reverse("helhedsplaner:plan_detail", args=[plan.pk]),
+        "plan_status": reverse("planstatus:plan_status", args=[plan.pk]),
+        "meeting_detail": reverse("meetings:meeting_detail", args=[meeting.pk]),
+        "case_detail": reverse("cases:case_detail", args=[item.case.number]),
+        "item_detail": reverse("cases:item_detail", args=[item.pk]),
+        "search": reverse("search") + "?q=Tingbjerg",
+    }
+
+
+@pytest.mark.parametrize(
+    "role", [roles.POLITICIAN, roles.CASEWORKER, roles.SECRETARY, roles.ADMINISTRATOR]
+)
+def test_every_shared_page_is_served_again_unchanged(role):
+    pages = _shared_pages()
+    user = factories.user(role, "laeser", first_name="Læser")
+    if role == roles.ADMINISTRATOR:
+        user.is_superuser = True
+        user.save()
+    client = Client()
+    client.force_login(user)
+    for name, url in pages.items():
+        first, rendered = _get(client, url)
+        again, served = _get(client, url)
+        assert served == 3 < rendered, name
+        assert _without_tokens(again) == _without_tokens(first), name
+        assert "Læser" in again, name
