@@ -235,3 +235,39 @@ def test_every_shared_page_is_served_again_unchanged(role):
         assert served == 3 < rendered, name
         assert _without_tokens(again) == _without_tokens(first), name
         assert "Læser" in again, name
+
+
+def test_invalidate_caches_renders_pages_afresh_after_writes_outside_django(plan):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    url = reverse("planstatus:plan_status", args=[plan.pk])
+    reader = _reader("anna", roles.POLITICIAN)
+    _get(reader, url)
+    # A write the watcher cannot see: another connection, as psql would be.
+    plan_table = type(plan)._meta.db_table
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        settings_dict = connection.settings_dict
+        with psycopg.connect(
+            host=settings_dict["HOST"] or None,
+            port=settings_dict["PORT"] or None,
+            user=settings_dict["USER"],
+            dbname=settings_dict["NAME"],
+            autocommit=True,
+        ) as other:
+            other.execute(
+                f"UPDATE {plan_table} SET name = 'Omdøbt i psql' WHERE id = %s", [plan.pk]
+            )
+    else:
+        import sqlite3
+
+        with sqlite3.connect(connection.settings_dict["NAME"]) as other:
+            other.execute(f"UPDATE {plan_table} SET name = 'Omdøbt i psql' WHERE id = ?", [plan.pk])
+    assert "Omdøbt i psql" not in _get(reader, url)[0]  # still the cached page
+    out = StringIO()
+    call_command("invalidate_caches", stdout=out)
+    assert "Cache generation" in out.getvalue()
+    assert "Omdøbt i psql" in _get(reader, url)[0]
