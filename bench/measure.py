@@ -145,7 +145,7 @@ def time_pages(client: Client, urls: dict, repeat: int) -> dict:
             "fresh_ratio": round(fresh_median / bare_median, 2),
         }
         print(
-            f"  {TIMED[key]:<32} median {median:7.1f} ms  p95 {timings[key]['p95_ms']:7.1f} ms"
+            f"  {TIMED[key]:<40} median {median:7.1f} ms  p95 {timings[key]['p95_ms']:7.1f} ms"
             f"  bare {bare_median:6.1f} ms  ratio {timings[key]['ratio']:.2f}"
             f"  rendered afresh {fresh_median:6.1f} ms",
             flush=True,

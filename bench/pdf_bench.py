@@ -62,13 +62,19 @@ def build_meeting(items: int, day: int):
     return meeting
 
 
-def median_time(function, repeat: int) -> float:
-    times = []
+def median_times(functions: dict, repeat: int) -> dict[str, float]:
+    """Median seconds of each function, run in turn in every round.
+
+    Interleaved, not one after the other: on a shared machine a busy spell then
+    slows all three alike instead of skewing the ratios between them.
+    """
+    times = {name: [] for name in functions}
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:
@@ -92,14 +98,16 @@ def main() -> None:
     pdf.meeting_agenda_pdf(meeting=meeting_20, edition=pdf.Edition.MEMBERS)  # warm-up
     bare_css = CSS(string=MINIMAL_CSS)
 
-    print(f"rendering, median of {args.repeat} …", flush=True)
-    t20 = median_time(
-        lambda: pdf.meeting_agenda_pdf(meeting=meeting_20, edition=pdf.Edition.MEMBERS), args.repeat
+    print(f"rendering, median of {args.repeat} rounds (20, 40 and bare in turn) …", flush=True)
+    medians = median_times(
+        {
+            "20": lambda: pdf.meeting_agenda_pdf(meeting=meeting_20, edition=pdf.Edition.MEMBERS),
+            "40": lambda: pdf.meeting_agenda_pdf(meeting=meeting_40, edition=pdf.Edition.MEMBERS),
+            "bare": lambda: HTML(string=html_40).write_pdf(stylesheets=[bare_css]),
+        },
+        args.repeat,
     )
-    t40 = median_time(
-        lambda: pdf.meeting_agenda_pdf(meeting=meeting_40, edition=pdf.Edition.MEMBERS), args.repeat
-    )
-    bare = median_time(lambda: HTML(string=html_40).write_pdf(stylesheets=[bare_css]), args.repeat)
+    t20, t40, bare = medians["20"], medians["40"], medians["bare"]
     pages = len(
         __import__("pypdf")
         .PdfReader(

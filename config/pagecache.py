@@ -50,14 +50,22 @@ CSRF_PLACEHOLDER = "hp-page-cache-csrf-token-placeholder"
 NAME_PLACEHOLDER = "hp-page-cache-user-name-placeholder"
 TABLE = "config_cachegeneration"
 TRACKED_PREFIXES = ("cases_", "committees_", "helhedsplaner_", "auth_", "config_")
+# Every form of write Django sends: SQLite's INSERT OR IGNORE (many-to-many add,
+# bulk_create(ignore_conflicts=True)) and REPLACE included.
 WRITE = re.compile(
-    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)', re.IGNORECASE
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM"
+    r'|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)',
+    re.IGNORECASE,
 )
 BUMP_SQL = (
     f"INSERT INTO {TABLE} (id, value) VALUES (1, 1) "  # noqa: S608 (fixed table name)
     f"ON CONFLICT (id) DO UPDATE SET value = {TABLE}.value + 1"
 )
 READ_SQL = f"SELECT value FROM {TABLE} WHERE id = 1"  # noqa: S608
+# Signing in stamps auth_user.last_login, which no page shows: not worth a new generation.
+LAST_LOGIN_ONLY = re.compile(
+    r'^\s*UPDATE\s+"?auth_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.I
+)
 
 
 def _pages():
@@ -111,7 +119,11 @@ def _is_tracked(sql: str) -> bool:
     if not match:
         return False
     table = match.group(1).lower()
-    return table.startswith(TRACKED_PREFIXES) and table not in _untracked_tables()
+    return (
+        table.startswith(TRACKED_PREFIXES)
+        and table not in _untracked_tables()
+        and not LAST_LOGIN_ONLY.match(sql)
+    )
 
 
 def _bump_after_commit() -> None:

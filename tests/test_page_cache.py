@@ -85,12 +85,19 @@ def test_the_generation_moves_only_when_a_transaction_commits(plan):
         factories.estate(plan, "Blok A")
         assert pagecache.generation() == before  # not before the commit
     assert pagecache.generation() == before + 1  # once per transaction
-    # Sessions are not domain data: logging in does not empty the cache.
+    # Signing in (a session row, the last-login stamp) does not empty the cache.
+    factories.user(roles.POLITICIAN, "carl")
+    before_login = pagecache.generation()
     client = Client()
-    client.force_login(factories.user(roles.POLITICIAN, "carl"))
-    after_login = pagecache.generation()
+    assert client.login(username="carl", password="pw")
     client.get(reverse("home"))
-    assert pagecache.generation() == after_login
+    assert pagecache.generation() == before_login
+    # But any other change to a user does (names are shown on pages), and so does
+    # a role given (a many-to-many add: INSERT … ON CONFLICT / INSERT OR IGNORE).
+    dora = factories.user(None, "dora")
+    assert pagecache.generation() == before_login + 1
+    dora.groups.add(Group.objects.get(name=roles.POLITICIAN))
+    assert pagecache.generation() == before_login + 2
 
 
 def test_closed_items_stay_closed_for_readers_outside_the_committee():

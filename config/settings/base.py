@@ -9,6 +9,8 @@ Documented variables (see README.md and docs/deploy.md):
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
 - ``DJANGO_MEDIA_ROOT``: where uploaded attachments are stored.
 - ``DJANGO_STATIC_ROOT``: where ``collectstatic`` puts static files.
+- ``DJANGO_PAGE_CACHE``: ``0`` turns the page cache off (``config.pagecache``).
+- ``DJANGO_PAGE_CACHE_ENTRIES``: rendered pages kept per process (default 500).
 """
 
 import os
