@@ -126,10 +126,6 @@ def _is_tracked(sql: str) -> bool:
     )
 
 
-def _bump_after_commit() -> None:
-    bump()
-
-
 def watch_writes(execute, sql, params, many, context):
     """Execute wrapper: after a write to a tracked table, bump once the data is committed."""
     result = execute(sql, params, many, context)
@@ -137,8 +133,8 @@ def watch_writes(execute, sql, params, many, context):
     if connection.alias == DEFAULT_DB_ALIAS and isinstance(sql, str) and _is_tracked(sql):
         if not connection.in_atomic_block:
             bump()  # autocommit: the statement is committed already
-        elif not any(entry[1] is _bump_after_commit for entry in connection.run_on_commit):
-            transaction.on_commit(_bump_after_commit, using=connection.alias)
+        elif not any(entry[1] is bump for entry in connection.run_on_commit):
+            transaction.on_commit(bump, using=connection.alias)
     return result
 
 

@@ -7,7 +7,8 @@ a second. They are cached in the shared ``default`` cache under the database-wid
 generation of ``config.pagecache`` (bumped after every committed write to a domain
 table, bulk writes and ``QuerySet.update()`` included) and under today's date,
 since "stale" depends on it. Inside a transaction nothing is cached (see
-``config.pagecache``): the figures are computed afresh.
+``config.pagecache``): the figures are computed afresh. All four figures share one
+entry, so a request reads the generation once.
 """
 
 from django.core.cache import cache
@@ -17,11 +18,6 @@ from django.utils import timezone
 from config import pagecache
 
 TIMEOUT = 600  # seconds; a safety net, the generation does the real work
-
-
-def invalidate() -> None:
-    """Start a new generation (for writes made outside Django's connection)."""
-    pagecache.bump()
 
 
 def cached(name: str, compute):

@@ -311,10 +311,6 @@ class LoadGenerator:
             f"done: {sum(self.report.rows.values()):,} rows and "
             f"{self.report.history_rows:,} history rows in {self.report.seconds:.1f} s"
         )
-        # Bulk inserts send no signals: drop the dashboard's cached figures explicitly.
-        from .dashboard_cache import invalidate
-
-        invalidate()
         return self.report
 
     @transaction.atomic
