@@ -193,13 +193,17 @@ def _personalise(request, content: bytes) -> bytes:
     return text.replace(NAME_PLACEHOLDER, escape(display_name(request.user))).encode()
 
 
-def shared_page(view):
+def shared_page(view=None, *, vary=None):
     """Serve ``view``'s page from the page cache to readers of the same kind (see above).
 
     Use it only on read views whose page depends on nothing but the URL, the data,
     the language, the day and the reader key; put it outermost, above the permission
-    decorators (the reader key includes the permissions they check).
+    decorators (the reader key includes the permissions they check). A page that also
+    depends on the time of day passes ``vary``: a function of the request whose value
+    changes whenever the page would (``@shared_page(vary=...)``).
     """
+    if view is None:
+        return lambda view: shared_page(view, vary=vary)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -215,6 +219,7 @@ def shared_page(view):
                 translation.get_language() or settings.LANGUAGE_CODE,
                 reader_key(request.user, generation_now),
                 path_hash,
+                str(vary(request)) if vary else "",
             )
         )
         stored = _pages().get(key)

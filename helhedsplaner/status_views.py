@@ -8,9 +8,11 @@ edit views themselves check again (a direct POST without them gets 403).
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from committees.models import Meeting
 from config.pagecache import shared_page
 
 from . import dashboard_selectors, status_pdf, status_selectors
@@ -50,7 +52,19 @@ def plan_status_pdf(request, pk: int):
     return response
 
 
-@shared_page
+def _next_meeting_start(_request) -> str:
+    """The dashboard splits meetings into coming and past at this moment, so its page
+    holds only until the next meeting starts."""
+    start = (
+        Meeting.objects.filter(starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return start.isoformat() if start else "none"
+
+
+@shared_page(vary=_next_meeting_start)
 @require_safe
 def dashboard(request):
     """The front page. Users without a role yet (no read permission) get a short note."""

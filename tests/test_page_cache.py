@@ -239,7 +239,8 @@ def test_every_shared_page_is_served_again_unchanged(role):
     for name, url in pages.items():
         first, rendered = _get(client, url)
         again, served = _get(client, url)
-        assert served == 3 < rendered, name
+        # The front page also asks when the next meeting starts (see the next test).
+        assert served == (4 if name == "home" else 3) < rendered, name
         assert _without_tokens(again) == _without_tokens(first), name
         assert "Læser" in again, name
 
@@ -278,3 +279,29 @@ def test_invalidate_caches_renders_pages_afresh_after_writes_outside_django(plan
     call_command("invalidate_caches", stdout=out)
     assert "Cache generation" in out.getvalue()
     assert "Omdøbt i psql" in _get(reader, url)[0]
+
+
+def test_the_front_page_moves_a_meeting_from_coming_to_past_when_it_starts():
+    """The front page depends on the time of day, not just the data: a meeting that has
+    started is no longer "upcoming", with no write in between."""
+    from datetime import datetime, time
+    from unittest import mock
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    at = lambda hour: timezone.make_aware(datetime.combine(today, time(hour)))  # noqa: E731
+    committee = factories.committee("BIU")
+    meeting = factories.meeting(committee, day=today, hour=9)
+    item = factories.item(meeting, title="Status for helhedsplanen")
+    factories.plan(name="Helhedsplan Morgenmøde").agenda_items.add(item)
+    reader = _reader("anna", roles.POLITICIAN)
+
+    def upcoming_section(page: str) -> str:
+        return page.split('id="upcoming"')[1].split("</section>")[0]
+
+    with mock.patch("django.utils.timezone.now", return_value=at(8)):
+        assert "Status for helhedsplanen" in upcoming_section(_get(reader, "/")[0])
+        assert "Status for helhedsplanen" in upcoming_section(_get(reader, "/")[0])
+    with mock.patch("django.utils.timezone.now", return_value=at(10)):
+        assert "Status for helhedsplanen" not in upcoming_section(_get(reader, "/")[0])
