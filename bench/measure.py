@@ -30,7 +30,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from helhedsplaner.loadgen import main_pages, sample_objects  # noqa: E402
+from demo.loadgen import main_pages, sample_objects  # noqa: E402
 from helhedsplaner.models import Estate  # noqa: E402
 
 BENCH_USER = os.environ.get("BENCH_USER", "politiker")
@@ -73,7 +73,7 @@ def client_for(username: str) -> Client:
 
 
 def _cold() -> None:
-    """Forget every rendered page: the next request renders (config.pagecache)."""
+    """Forget every rendered page: the next request renders (core.pagecache)."""
     caches["pages"].clear()
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Meeting
 from committees.selectors import administration_id_for_user, committee_ids_for_user
-from config.roles import CASEWORKER, SECRETARY, is_administrator, user_roles
+from core.roles import CASEWORKER, SECRETARY, is_administrator, user_roles
 
 from .models import (
     AgendaItem,

@@ -20,8 +20,8 @@ from committees.selectors import (
     meetings_list,
     meetings_open_for_agenda,
 )
-from config.pagecache import shared_page
-from config.roles import SECRETARY, is_administrator, user_roles
+from core.pagecache import shared_page
+from core.roles import SECRETARY, is_administrator, user_roles
 
 from . import forms, selectors, services
 from .models import AgendaItem, Attachment

@@ -33,6 +33,12 @@ def administration_id_for_user(user) -> int | None:
     return user._administration_id
 
 
+def reader_scope(user) -> tuple:
+    """The part of a page-cache reader key this app knows: the user's committees and
+    administration (``core.pagecache.reader_part``)."""
+    return (sorted(committee_ids_for_user(user)), administration_id_for_user(user))
+
+
 def _current(queryset, today=None):
     today = today or timezone.localdate()
     return queryset.filter(start_date__lte=today).filter(

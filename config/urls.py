@@ -5,24 +5,25 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cases import calendar_views
-from helhedsplaner import agenda_links, search_views, status_views
-
-from . import views
-from .auth import LoginView
+from core import views
+from core.auth import LoginView
+from helhedsplaner.dashboard import views as dashboard_views
+from helhedsplaner.plans import views as plan_views
+from helhedsplaner.search import views as search_views
 
 urlpatterns = [
-    path("", status_views.dashboard, name="home"),
+    path("", dashboard_views.dashboard, name="home"),
     path("log-ind/", LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
     path("sprog/", login_not_required(set_language), name="set_language"),
-    path("sager/punkter/<int:pk>/planer/", agenda_links.item_plans_edit, name="agenda_item_plans"),
+    path("sager/punkter/<int:pk>/planer/", plan_views.item_plans_edit, name="agenda_item_plans"),
     path("sager/", include("cases.urls")),
-    path("planer/", include("helhedsplaner.urls")),
-    path("planer/", include("helhedsplaner.status_urls")),
-    path("medfinansiering/", include("helhedsplaner.cofinancing_urls")),
-    path("foelgegrupper/", include("helhedsplaner.followup_urls")),
-    path("politik/", include("helhedsplaner.policy_urls")),
+    path("planer/", include("helhedsplaner.plans.urls")),
+    path("planer/", include("helhedsplaner.status.urls")),
+    path("medfinansiering/", include("helhedsplaner.cofinancing.urls")),
+    path("foelgegrupper/", include("helhedsplaner.followup.urls")),
+    path("politik/", include("helhedsplaner.policy.urls")),
     path("udvalg/", include("committees.urls")),
     path("moeder/", include("cases.meeting_urls")),
     path("pdf/", include("cases.pdf_urls")),

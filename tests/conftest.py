@@ -3,7 +3,7 @@ import os
 import pytest
 from django.db import connection
 
-from config import roles
+from core import roles
 from tests import factories
 
 

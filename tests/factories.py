@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 
 from cases.models import AgendaItem, Attachment, Case, Decision, RecommendationPoint
 from committees.models import Administration, Committee, Meeting, Membership, Person
-from config import roles
+from core import roles
 from helhedsplaner.models import (
     Area,
     CoFinancing,

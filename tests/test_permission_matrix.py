@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from cases.models import AgendaItem, Attachment
 from committees.models import CalendarFeed, Committee, FollowUpGroup, Meeting, Membership, Person
-from config import roles
+from core import roles
 from helhedsplaner.models import CoFinancing, CoFinancingPool, Plan, PolicyGoal
 from tests.urlwalk import _walk
 

@@ -2,7 +2,7 @@
 data set (from the load generator), within a fixed bound per page.
 
 The per-app tests check their own pages on hand-made data; this one walks the
-whole list of main pages (``helhedsplaner.loadgen.main_pages``, the list the
+whole list of main pages (``demo.loadgen.main_pages``, the list the
 benchmark uses) on generated data with every shape at once: 20 years of meetings,
 closed items, cases on several meetings, plans with 40 commitments.
 """
@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from helhedsplaner import loadgen
+from demo import loadgen
 
 # The most queries each page may run (the benchmark's figures, logged in as a politician).
 BOUNDS = {

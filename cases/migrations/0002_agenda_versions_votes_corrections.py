@@ -6,7 +6,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from config.roles import sync_roles
+from core.roles import sync_roles
 
 
 class Migration(migrations.Migration):
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0001_initial'),
         ('committees', '0002_meeting_absence'),
-        ('config', '0001_roles'),
+        ('core', '0001_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from config.models import TrackedModel
+from core.models import TrackedModel
 
 from .case import case_number_validator
 

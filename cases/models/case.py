@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from config.models import TrackedModel
+from core.models import TrackedModel
 
 CASE_NUMBER_PATTERN = r"^(19|20)\d{2}-\d{5,}$"
 

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.models import TrackedModel
+from core.models import TrackedModel
 
 
 class Correction(TrackedModel):

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from config.models import TrackedModel
+from core.models import TrackedModel
 
 
 class Meeting(TrackedModel):

@@ -9,7 +9,7 @@ Documented variables (see README.md and docs/deploy.md):
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
 - ``DJANGO_MEDIA_ROOT``: where uploaded attachments are stored.
 - ``DJANGO_STATIC_ROOT``: where ``collectstatic`` puts static files.
-- ``DJANGO_PAGE_CACHE``: ``0`` turns the page cache off (``config.pagecache``).
+- ``DJANGO_PAGE_CACHE``: ``0`` turns the page cache off (``core.pagecache``).
 - ``DJANGO_PAGE_CACHE_ENTRIES``: rendered pages kept per process (default 500).
 """
 
@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
-    "config",
+    "core",
     "committees",
     "cases",
     "helhedsplaner",
@@ -57,10 +57,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "config.middleware.LanguageMiddleware",
+    "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,8 +86,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.roles",
-                "config.context_processors.reader",
+                "core.context_processors.roles",
+                "core.context_processors.reader",
             ],
         },
     },
@@ -107,7 +107,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # "default" holds small shared values (login throttling, the dashboard's figures);
-# "pages" holds rendered pages (config.pagecache). Pages are keyed by a generation
+# "pages" holds rendered pages (core.pagecache). Pages are keyed by a generation
 # read from the database on every request, so a per-process cache is correct even
 # with many app server processes: it only costs each process its own warm-up.
 CACHES = {

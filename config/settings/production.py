@@ -32,7 +32,7 @@ STORAGES = {
 
 # "default" is shared between all app server processes (login throttling counts, the
 # dashboard's figures). Create the table once with `python manage.py createcachetable`.
-# "pages" stays per process (see base.py and config.pagecache).
+# "pages" stays per process (see base.py and core.pagecache).
 CACHES = {
     **CACHES,  # noqa: F405
     "default": {

@@ -5,14 +5,14 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-from config.roles import sync_roles
+from core.roles import sync_roles
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0001_initial'),
-        ('config', '0001_roles'),
+        ('core', '0001_roles'),
         ('helhedsplaner', '0002_plan_add_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

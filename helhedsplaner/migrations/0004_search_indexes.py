@@ -1,6 +1,6 @@
 """GIN expression indexes for Danish full-text search (PostgreSQL only).
 
-The expressions match what ``helhedsplaner.search.vector(*FIELDS)`` compiles to,
+The expressions match what ``helhedsplaner.search.selectors.vector(*FIELDS)`` compiles to,
 so the planner uses them. On SQLite (the embedded default) search falls back to
 LIKE and no index is created.
 """

@@ -5,7 +5,7 @@ Ranking needs each matching row's vector. With only the expression indexes of
 matching row (350 ms for a common word over 200,000 agenda items); a stored
 generated column holds it ready, and the GIN index moves onto that column. The
 column is maintained by PostgreSQL on every insert and update, so it is never
-stale, and it is not a model field (the ORM never writes it; ``helhedsplaner.search``
+stale, and it is not a model field (the ORM never writes it; ``helhedsplaner.search.selectors``
 reads it by name). On SQLite search falls back to LIKE and nothing is created.
 """
 

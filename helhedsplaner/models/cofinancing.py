@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from config.models import TrackedModel
-from config.templatetags.dk import dkk
+from core.models import TrackedModel
+from core.templatetags.dk import dkk
 
 
 class CoFinancingPool(TrackedModel):

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from config.models import TrackedModel
+from core.models import TrackedModel
 
 
 class HousingOrganisation(TrackedModel):
@@ -115,7 +115,7 @@ class Plan(TrackedModel):
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("The figures are invented for demonstration.")
     )
-    # Bumped by every edit of the plan or its estates (helhedsplaner.services.plan_update):
+    # Bumped by every edit of the plan or its estates (helhedsplaner.plans.services.plan_update):
     # a form carries the version it was loaded with, so a stale save is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -170,7 +170,7 @@ class Plan(TrackedModel):
 
     def clean(self) -> None:
         """The rules the check constraints enforce, as messages a caseworker can act on."""
-        from config.templatetags.dk import dkk
+        from core.templatetags.dk import dkk
 
         errors = {}
         if self.budget is not None and self.budget < 0:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from cases.pdf import html_to_pdf
-from helhedsplaner import demo_seed as seed
+from demo import seed
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,7 +5,7 @@ The wrong role gets 403 from the server, whatever the page shows or hides."""
 import pytest
 from django.urls import reverse
 
-from config import roles
+from core import roles
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from cases import pdf
 from committees.models import Meeting, Membership
-from helhedsplaner import demo_seed as seed
+from demo import seed
 from tests import factories
 
 pytestmark = pytest.mark.django_db

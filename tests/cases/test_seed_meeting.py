@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from cases.models import AgendaItem, AgendaVersion, Attachment, Case
 from committees.models import Meeting, Membership
-from helhedsplaner import demo_seed as seed
+from demo import seed
 from tests import factories
 
 pytestmark = pytest.mark.django_db

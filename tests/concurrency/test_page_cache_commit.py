@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from config import pagecache, roles
+from core import pagecache, roles
 from helhedsplaner.models import Plan
 from tests import factories
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from helhedsplaner import services
 from helhedsplaner.models import Plan
+from helhedsplaner.plans import services
 from tests import factories
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from helhedsplaner import cofinancing_services as services
+from helhedsplaner.cofinancing import services
 from helhedsplaner.models import CoFinancing, CoFinancingPool
 from tests import factories
 

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What every app shares: the history base model, roles, the page cache, Danish
+    formatting, sign-in and middleware. It imports no other app of the product."""
+
+    name = "core"
+    verbose_name = "Helhedsplaner"
+
+    def ready(self) -> None:
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from . import pagecache
+
+        connection_created.connect(pagecache.install, dispatch_uid="core-pagecache-install")
+        # A connection opened before this ran (rare: during start-up) is watched as well.
+        for connection in connections.all(initialized_only=True):
+            pagecache.install(connection=connection)

@@ -1,0 +1,422 @@
+"""Co-financing pages: commitments, their decisions, pools, per-plan money and the overviews.
+
+Thin views: parse with a form, call one service or selector, render or redirect.
+Everybody with a role reads; caseworkers and administrators register and change.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ..models import CoFinancing, Plan
+from . import exports, selectors, services
+from .forms import (
+    CommitmentForm,
+    CorrectionForm,
+    GrantForm,
+    HousingContributionForm,
+    OverviewFilterForm,
+    WithdrawForm,
+    add_service_errors,
+    danish_amount,
+)
+
+VIEW = "helhedsplaner.view_cofinancing"
+ADD = "helhedsplaner.add_cofinancing"
+CHANGE = "helhedsplaner.change_cofinancing"
+CORRECT = "helhedsplaner.add_commitmentcorrection"
+ADD_CONTRIBUTION = "helhedsplaner.add_housingcontribution"
+
+
+def _form_page(
+    request, form, *, title, intro="", notice="", submit, cancel_url, status=200, **extra
+):
+    return render(
+        request,
+        "helhedsplaner/cofinancing/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "notice": notice,
+            "submit": submit,
+            "cancel_url": cancel_url,
+            **extra,
+        },
+        status=status,
+    )
+
+
+# -- commitments ------------------------------------------------------------------------------
+@permission_required(VIEW, raise_exception=True)
+def commitment_list(request):
+    form = OverviewFilterForm(
+        request.GET,
+        fields=["administration", "plan", "year_from", "year_to", "pool", "status", "source"],
+    )
+    page = None
+    if form.is_valid():
+        queryset = selectors.commitments_list(user=request.user, **form.cleaned_data)
+        page = Paginator(queryset, 50).get_page(request.GET.get("side"))
+        selectors.mark_items(request.user, [c.granted_by_item for c in page])
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(
+        request,
+        "helhedsplaner/cofinancing/commitment_list.html",
+        {"form": form, "page": page, "query_string": query.urlencode()},
+    )
+
+
+@permission_required(ADD, raise_exception=True)
+def commitment_create(request):
+    initial = {}
+    plan_pk = request.GET.get("plan", "")
+    if plan_pk.isdigit():
+        initial["plan"] = Plan.objects.filter(pk=plan_pk).first()
+    form = CommitmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment = services.commitment_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The commitment has been registered as proposed."))
+            return redirect("cofinancing:commitment_detail", pk=commitment.pk)
+    cancel = (
+        reverse("cofinancing:plan_detail", args=[initial["plan"].pk])
+        if initial.get("plan")
+        else reverse("cofinancing:commitment_list")
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("New co-financing commitment"),
+        intro=_(
+            "The commitment is registered as proposed. It counts as committed only when "
+            "a committee decision has granted it."
+        ),
+        submit=_("Register commitment"),
+        cancel_url=cancel,
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def commitment_detail(request, pk: int):
+    context = selectors.commitment_get_for_page(pk=pk, user=request.user)
+    commitment = context["commitment"]
+    may_change = request.user.has_perm(CHANGE)
+    context.update(
+        {
+            "may_edit": may_change and commitment.status == CoFinancing.Status.PROPOSED,
+            "may_grant": may_change and commitment.status == CoFinancing.Status.PROPOSED,
+            "may_pay": may_change and commitment.status == CoFinancing.Status.GRANTED,
+            "may_withdraw": may_change
+            and commitment.status in (CoFinancing.Status.PROPOSED, CoFinancing.Status.GRANTED),
+            "may_correct": may_change
+            and request.user.has_perm(CORRECT)
+            and commitment.status in (CoFinancing.Status.GRANTED, CoFinancing.Status.PAID),
+        }
+    )
+    return render(request, "helhedsplaner/cofinancing/commitment_detail.html", context)
+
+
+def _commitment(pk: int) -> CoFinancing:
+    return get_object_or_404(CoFinancing.objects.select_related("plan", "administration"), pk=pk)
+
+
+def _initial(commitment: CoFinancing) -> dict:
+    return {
+        "plan": commitment.plan_id,
+        "administration": commitment.administration_id,
+        "year": commitment.year,
+        "amount": danish_amount(commitment.amount),
+        "source": commitment.source,
+        "pool": commitment.pool_id,
+        "note": commitment.note,
+    }
+
+
+@permission_required(CHANGE, raise_exception=True)
+def commitment_edit(request, pk: int):
+    commitment = _commitment(pk)
+    form = CommitmentForm(request.POST or None, initial=_initial(commitment))
+    notice = ""
+    if commitment.status != CoFinancing.Status.PROPOSED:
+        notice = _(
+            "A granted commitment can only be changed by a new decision or a recorded "
+            "correction with a reason. Use “Correct” on the commitment's page."
+        )
+        if form.is_bound:  # keep what was typed and say why; nothing is saved
+            form.is_valid()
+            form.add_error(None, notice)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.commitment_update(
+                commitment=commitment, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The commitment has been saved."))
+            return redirect("cofinancing:commitment_detail", pk=commitment.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit co-financing commitment"),
+        notice=notice,
+        submit=_("Save"),
+        cancel_url=reverse("cofinancing:commitment_detail", args=[commitment.pk]),
+        status=400 if form.errors else 200,
+        commitment=commitment,
+    )
+
+
+@permission_required(CHANGE, raise_exception=True)
+def commitment_grant(request, pk: int):
+    commitment = _commitment(pk)
+    items = selectors.deciding_items(
+        user=request.user, plan=commitment.plan, administration=commitment.administration
+    )
+    form = GrantForm(request.POST or None, items=items, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commitment_grant(
+                commitment=commitment, item=form.cleaned_data["item"], user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The commitment has been granted."))
+            return redirect("cofinancing:commitment_detail", pk=commitment.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Grant co-financing commitment"),
+        intro=_(
+            "Choose the agenda item on which the committee decided to grant the money. "
+            "Money from the shared pool is granted only if the pool has enough left."
+        ),
+        submit=_("Grant"),
+        cancel_url=reverse("cofinancing:commitment_detail", args=[commitment.pk]),
+        status=400 if form.errors else 200,
+        commitment=commitment,
+    )
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def commitment_mark_paid(request, pk: int):
+    commitment = _commitment(pk)
+    try:
+        services.commitment_mark_paid(commitment=commitment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The commitment has been marked as paid."))
+    return redirect("cofinancing:commitment_detail", pk=commitment.pk)
+
+
+@permission_required(CHANGE, raise_exception=True)
+def commitment_withdraw(request, pk: int):
+    commitment = _commitment(pk)
+    form = WithdrawForm(
+        request.POST or None,
+        reason_required=commitment.status == CoFinancing.Status.GRANTED,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commitment_withdraw(
+                commitment=commitment, reason=form.cleaned_data["reason"], user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The commitment has been withdrawn."))
+            return redirect("cofinancing:commitment_detail", pk=commitment.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Withdraw co-financing commitment"),
+        intro=_("A withdrawn commitment no longer counts in any total."),
+        submit=_("Withdraw"),
+        cancel_url=reverse("cofinancing:commitment_detail", args=[commitment.pk]),
+        status=400 if form.errors else 200,
+        commitment=commitment,
+    )
+
+
+@permission_required(CHANGE, raise_exception=True)
+def commitment_correct(request, pk: int):
+    if not request.user.has_perm(CORRECT):
+        raise PermissionDenied
+    commitment = _commitment(pk)
+    items = selectors.deciding_items(
+        user=request.user, plan=commitment.plan, administration=commitment.administration
+    )
+    form = CorrectionForm(
+        request.POST or None, initial=_initial(commitment), items=items, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.commitment_correct(
+                commitment=commitment,
+                reason=data.pop("reason"),
+                decided_by_item=data.pop("decided_by_item"),
+                user=request.user,
+                **data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The correction has been recorded."))
+            return redirect("cofinancing:commitment_detail", pk=commitment.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Correct granted commitment"),
+        intro=_(
+            "A granted commitment changes only through a new decision or a recorded "
+            "correction. Give the reason; it is shown in the commitment's history with "
+            "what changed, who changed it and when."
+        ),
+        submit=_("Record correction"),
+        cancel_url=reverse("cofinancing:commitment_detail", args=[commitment.pk]),
+        status=400 if form.errors else 200,
+        commitment=commitment,
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def agenda_item_commitments(request, pk: int):
+    item, commitments = selectors.agenda_item_commitments_get(pk=pk, user=request.user)
+    return render(
+        request,
+        "helhedsplaner/cofinancing/item_commitments.html",
+        {"item": item, "commitments": commitments},
+    )
+
+
+# -- per plan and pools -----------------------------------------------------------------------
+@permission_required(VIEW, raise_exception=True)
+def plan_detail(request, pk: int):
+    context = selectors.plan_cofinancing_get(pk=pk, user=request.user)
+    context["may_add"] = request.user.has_perm(ADD)
+    context["may_add_contribution"] = request.user.has_perm(ADD_CONTRIBUTION)
+    return render(request, "helhedsplaner/cofinancing/plan_detail.html", context)
+
+
+@permission_required(ADD_CONTRIBUTION, raise_exception=True)
+def housing_contribution_create(request, pk: int):
+    plan = get_object_or_404(Plan, pk=pk)
+    form = HousingContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.housing_contribution_create(plan=plan, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The housing organisation's contribution is registered."))
+            return redirect("cofinancing:plan_detail", pk=plan.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Housing organisation's contribution to %(plan)s") % {"plan": plan.name},
+        intro=_(
+            # xgettext:no-python-format
+            "The housing organisation's own contribution counts towards the 25 % local "
+            "co-financing together with the municipality's granted commitments."
+        ),
+        submit=_("Register contribution"),
+        cancel_url=reverse("cofinancing:plan_detail", args=[plan.pk]),
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("helhedsplaner.view_cofinancingpool", raise_exception=True)
+def pool_detail(request, pk: int):
+    context = selectors.pool_get_for_page(pk=pk, user=request.user)
+    return render(request, "helhedsplaner/cofinancing/pool_detail.html", context)
+
+
+# -- overviews and exports --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Overview:
+    selector: object
+    fields: tuple[str, ...]
+    default_status: str = ""
+    title: str = ""
+
+
+OVERVIEWS = {
+    "administrations": Overview(
+        selectors.overview_by_administration,
+        ("administration", "year_from", "year_to", "pool", "status"),
+        default_status="committed",
+        title=gettext_lazy("Per administration"),
+    ),
+    "plans": Overview(
+        selectors.overview_by_plan,
+        ("administration", "plan_status"),
+        title=gettext_lazy("Per plan"),
+    ),
+    "years": Overview(
+        selectors.overview_by_year,
+        ("administration", "year_from", "year_to", "pool", "source"),
+        title=gettext_lazy("Per year"),
+    ),
+    "pools": Overview(selectors.overview_by_pool, ("pool",), title=gettext_lazy("Pools")),
+}
+
+
+def _overview_table(request, kind: str):
+    spec = OVERVIEWS[kind]
+    form = OverviewFilterForm(request.GET, fields=spec.fields, default_status=spec.default_status)
+    if not form.is_valid():
+        return form, None
+    return form, spec.selector(**{name: form.cleaned_data.get(name) for name in spec.fields})
+
+
+@permission_required(VIEW, raise_exception=True)
+def overview(request, kind: str):
+    form, table = _overview_table(request, kind)
+    return render(
+        request,
+        "helhedsplaner/cofinancing/overview.html",
+        {
+            "form": form,
+            "table": table,
+            "kind": kind,
+            "overviews": OVERVIEWS,
+            "query_string": request.GET.urlencode(),
+        },
+        status=200 if table else 400,
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def overview_export(request, kind: str, fmt: str):
+    form, table = _overview_table(request, kind)
+    if table is None:
+        return overview(request, kind)
+    if fmt == "xlsx":
+        content, content_type = exports.table_to_xlsx(table), exports.XLSX_CONTENT_TYPE
+    else:
+        content, content_type = exports.table_to_csv(table), exports.CSV_CONTENT_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{table.filename}.{fmt}"
+    )
+    return response

@@ -1,0 +1,253 @@
+"""Thin views: parse with a form, call one service or selector, render or redirect.
+
+Reading needs ``helhedsplaner.view_plan`` (all four roles); writing needs the model
+permissions of the caseworker and administrator roles. A user without them gets 403,
+also on a direct POST.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.forms import error_summary
+from cases.selectors import agenda_item_editable_by, agenda_item_get_for_page
+from committees.services import meeting_assert_unlocked
+from core.pagecache import shared_page
+
+from ..indicators.views import EDIT_INDICATORS
+from . import selectors, services
+from .forms import (
+    ItemPlansForm,
+    PlanFilterForm,
+    PlanForm,
+    TransitionForm,
+    error_links,
+    estate_formset,
+    hide_errors,
+)
+
+VIEW_PLAN = "helhedsplaner.view_plan"
+CREATE_PLAN = ("helhedsplaner.add_plan", "helhedsplaner.add_estate")
+EDIT_PLAN = (
+    "helhedsplaner.change_plan",
+    "helhedsplaner.add_estate",
+    "helhedsplaner.change_estate",
+    "helhedsplaner.delete_estate",
+)
+MOVE_PLAN = ("helhedsplaner.change_plan", "helhedsplaner.add_planstatuschange")
+PLANS_PER_PAGE = 25
+
+
+def _may(user) -> dict:
+    return {
+        "may_create": user.has_perms(CREATE_PLAN),
+        "may_edit": user.has_perms(EDIT_PLAN),
+        "may_move": user.has_perms(MOVE_PLAN),
+        "may_edit_indicators": user.has_perms(EDIT_INDICATORS),
+    }
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@shared_page
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_list(request):
+    form = PlanFilterForm(request.GET)
+    filters, sort = form.filters()
+    page, totals = selectors.plan_list_page(
+        filters=filters, sort=sort, page_number=request.GET.get("side"), per_page=PLANS_PER_PAGE
+    )
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(
+        request,
+        "helhedsplaner/plans/plan_list.html",
+        {
+            "form": form,
+            "page": page,
+            "totals": totals,
+            "query_string": query.urlencode(),
+            "filtered": any(
+                value for key, value in request.GET.items() if key not in ("sortering", "side")
+            ),
+            **_may(request.user),
+        },
+    )
+
+
+def _plan_page(request, pk, *, failed_transition=None, status=200):
+    plan, items = selectors.plan_get_for_page(pk=pk, user=request.user)
+    transition_forms = [
+        failed_transition
+        if failed_transition is not None and failed_transition.status == to_status
+        else TransitionForm(status=to_status)
+        for to_status in plan.next_statuses()
+    ]
+    return render(
+        request,
+        "helhedsplaner/plans/plan_detail.html",
+        {
+            "plan": plan,
+            "items": items,
+            "tab": "overview",
+            "transition_forms": transition_forms,
+            "failed_transition": failed_transition,
+            "transition_errors": error_links(failed_transition, form_anchor="#forloeb")
+            if failed_transition is not None
+            else [],
+            **_may(request.user),
+        },
+        status=status,
+    )
+
+
+@shared_page
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_detail(request, pk: int):
+    return _plan_page(request, pk)
+
+
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_history(request, pk: int):
+    plan, entries = selectors.plan_get_with_history(pk=pk, user=request.user)
+    return render(
+        request,
+        "helhedsplaner/plans/plan_history.html",
+        {"plan": plan, "entries": entries, "tab": "history", **_may(request.user)},
+    )
+
+
+# -- the plan form ---------------------------------------------------------------------------
+
+
+def _plan_form(request, plan=None):
+    editing = plan is not None
+    conflict = None
+    if request.method == "POST":
+        form = PlanForm(request.POST, instance=plan)
+        formset = estate_formset(
+            data=request.POST,
+            instance=plan,
+            extra_rows=2 if "add_estates" in request.POST else 0,
+        )
+        if "add_estates" in request.POST:
+            hide_errors(form, formset)
+        elif form.is_valid() and formset.is_valid():
+            try:
+                if editing:
+                    saved = services.plan_update(
+                        plan=plan,
+                        user=request.user,
+                        expected_version=form.cleaned_data["version"] or 0,
+                        estates=formset.rows(),
+                        **form.service_arguments(),
+                    )
+                else:
+                    saved = services.plan_create(
+                        user=request.user, estates=formset.rows(), **form.service_arguments()
+                    )
+            except services.PlanConflict as error:
+                conflict = error
+                data = request.POST.copy()
+                data["version"] = str(error.current_version)  # saving again is now deliberate
+                form = PlanForm(data, instance=plan)
+                formset = estate_formset(data=data, instance=plan)
+                hide_errors(form, formset)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("The changes to %(plan)s are saved.") % {"plan": saved.name}
+                    if editing
+                    else _("%(plan)s is registered with status “Idea”.") % {"plan": saved.name},
+                )
+                return redirect("helhedsplaner:plan_detail", pk=saved.pk)
+    else:
+        form = PlanForm(instance=plan)
+        formset = estate_formset(instance=plan)
+    return render(
+        request,
+        "helhedsplaner/plans/plan_form.html",
+        {
+            "plan": plan,
+            "form": form,
+            "formset": formset,
+            "errors": error_links(form, formset, form_anchor="#plan-form"),
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(CREATE_PLAN, raise_exception=True)
+def plan_create(request):
+    return _plan_form(request)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(EDIT_PLAN, raise_exception=True)
+def plan_edit(request, pk: int):
+    return _plan_form(request, selectors.plan_get_for_edit(pk=pk))
+
+
+@require_POST
+@permission_required(MOVE_PLAN, raise_exception=True)
+def plan_transition(request, pk: int):
+    plan = selectors.plan_get(pk=pk)
+    form = TransitionForm(request.POST, status=request.POST.get("to_status", ""))
+    if form.is_valid():
+        try:
+            services.plan_transition(
+                plan=plan,
+                to_status=form.status,
+                date=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(plan)s has moved to “%(status)s”.")
+                % {"plan": plan.name, "status": form.status_label},
+            )
+            return redirect(reverse("helhedsplaner:plan_detail", args=[pk]) + "#forloeb")
+    return _plan_page(request, pk, failed_transition=form, status=400)
+
+
+def item_plans_edit(request, pk: int):
+    item = agenda_item_get_for_page(pk=pk, user=request.user)
+    if not agenda_item_editable_by(request.user, item):
+        raise PermissionDenied
+    target = redirect("cases:item_detail", pk=item.pk)
+    if item.meeting_id is not None:
+        try:
+            meeting_assert_unlocked(item.meeting)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return target
+    form = ItemPlansForm(
+        request.POST or None, initial={"plans": [plan.pk for plan in item.plans.all()]}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_plans_set(item=item, plans=form.cleaned_data["plans"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The related plans have been saved."))
+            return target
+    return render(
+        request,
+        "cases/item_plans_form.html",
+        {"item": item, "form": form, "errors": error_summary(form) if form.is_bound else []},
+    )

@@ -1,0 +1,30 @@
+"""The plan status report PDF: the status page's content, rendered to bytes.
+
+The page and the report share their partials (``templates/helhedsplaner/partials/status_*``)
+and their charts, so what a politician reads on screen and on paper is the same.
+The reader's visibility rules apply: a closed item outside the reader's committees
+is only its number and "Lukket punkt" in the report too.
+"""
+
+from django.template.loader import render_to_string
+
+from cases.pdf import html_to_pdf
+
+from .selectors import plan_status_get, status_report_date, status_report_title
+
+
+def plan_status_report_html(*, pk: int, user) -> tuple[str, str]:
+    """(document title, HTML) of the report as ``user`` may read it."""
+    status = plan_status_get(pk=pk, user=user)
+    title = status_report_title(status["plan"])
+    html = render_to_string(
+        "helhedsplaner/status/pdf/plan_status.html",
+        {**status, "document_title": title, "printed_on": status_report_date(), "pdf": True},
+    )
+    return title, html
+
+
+def plan_status_report_pdf(*, pk: int, user) -> tuple[str, bytes]:
+    """(file name, PDF bytes); the file name keeps æ/ø/å (the view sends it per RFC 5987)."""
+    title, html = plan_status_report_html(pk=pk, user=user)
+    return f"{title}.pdf", html_to_pdf(html)

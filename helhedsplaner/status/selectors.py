@@ -1,0 +1,491 @@
+"""Reads for the plan status page and its PDF report: a plan's whole story on one page.
+
+The timeline is oldest first (the story as it happened; upcoming meetings last).
+Agenda items go through ``cases.selectors`` (items on draft agendas never show;
+a closed item outside the reader's committees shows only its number and
+"Lukket punkt"), and the money facts come from ``helhedsplaner.cofinancing.selectors`` (the
+25 % check is computed there, once). Everything runs in a fixed number of
+queries whatever the amount of data.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Max, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.models import Attachment
+from cases.selectors import agenda_items_visible_to, mark_visibility
+from committees.models import Administration, FollowUpGroupMeeting, Meeting
+from core.templatetags.dk import dkk, mio
+
+from ..cofinancing.selectors import COMMITTED, add_money_facts, mark_items, plans_with_money
+from ..models import (
+    CoFinancing,
+    Estate,
+    FocusArea,
+    IndicatorValue,
+    Plan,
+    PlanStatusChange,
+    PolicyGoal,
+)
+from . import charts
+
+# A plan that is still running gets a warning when nothing has happened to it for this long.
+STALE_AFTER_DAYS = 180
+# Plans that have ended need no activity.
+FINAL_STATUSES = (Plan.Status.CLOSED, Plan.Status.REJECTED, Plan.Status.WITHDRAWN)
+
+KIND_ORDER = ("lifecycle", "agenda_item", "granted", "paid", "followup")
+
+
+@dataclass
+class TimelineEntry:
+    """One dated event in the plan's story."""
+
+    day: date
+    kind: str  # one of KIND_ORDER
+    year_only: bool = False
+    upcoming: bool = False
+    step: PlanStatusChange | None = None
+    item: object = None
+    commitments: list = field(default_factory=list)
+    granting_item: object = None
+    group_meeting: FollowUpGroupMeeting | None = None
+    tiebreak: int = 0
+
+    @property
+    def kind_label(self) -> str:
+        return {
+            "lifecycle": _("Lifecycle step"),
+            "agenda_item": _("Committee item"),
+            "granted": _("Commitment granted"),
+            "paid": _("Commitment paid"),
+            "followup": _("Follow-up group meeting"),
+        }[self.kind]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount for c in self.commitments), Decimal(0))
+
+    def sort_key(self):
+        return (self.day, KIND_ORDER.index(self.kind), self.tiebreak)
+
+
+# -- activity and staleness (shared with the dashboard) ---------------------------------------
+
+
+def _local_date(value) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
+
+
+def plans_last_activity(*, plan_ids=None) -> dict[int, date]:
+    """Plan id -> the date of the latest thing that happened to it (four queries).
+
+    Counted: lifecycle steps, the meetings of its agenda items on published agendas
+    (upcoming ones too: a plan on a coming agenda is not forgotten), the meetings whose
+    decisions granted its commitments, and the meetings of its follow-up groups.
+    """
+    latest: dict[int, date] = {}
+
+    def merge(rows):
+        for plan_id, value in rows:
+            day = _local_date(value)
+            if day is not None and (plan_id not in latest or day > latest[plan_id]):
+                latest[plan_id] = day
+
+    def only(queryset, field_name="plan_id"):
+        if plan_ids is None:
+            return queryset
+        return queryset.filter(**{f"{field_name}__in": plan_ids})
+
+    merge(
+        only(PlanStatusChange.objects.order_by())
+        .values("plan_id")
+        .annotate(last=Max("date"))
+        .values_list("plan_id", "last")
+    )
+    items = Plan.agenda_items.through.objects.filter(agendaitem__meeting__isnull=False).exclude(
+        agendaitem__meeting__status=Meeting.Status.DRAFT
+    )
+    merge(
+        only(items.order_by())
+        .values("plan_id")
+        .annotate(last=Max("agendaitem__meeting__starts_at"))
+        .values_list("plan_id", "last")
+    )
+    merge(
+        only(
+            CoFinancing.objects.filter(
+                status__in=COMMITTED, granted_by_item__meeting__isnull=False
+            ).order_by()
+        )
+        .values("plan_id")
+        .annotate(last=Max("granted_by_item__meeting__starts_at"))
+        .values_list("plan_id", "last")
+    )
+    merge(
+        only(Plan.follow_up_groups.through.objects.order_by())
+        .values("plan_id")
+        .annotate(last=Max("followupgroup__meetings__date"))
+        .values_list("plan_id", "last")
+    )
+    return latest
+
+
+def activity_facts(plan: Plan, last_activity: date | None, today: date | None = None) -> dict:
+    """Whether a plan is stale: still running and nothing recorded for STALE_AFTER_DAYS."""
+    today = today or timezone.localdate()
+    # Registering a plan records its first lifecycle step; only a plan imported without
+    # any dated event falls back to the day it was entered.
+    last = last_activity or _local_date(plan.created_at)
+    stale = plan.status not in FINAL_STATUSES and last < today - timedelta(days=STALE_AFTER_DAYS)
+    return {
+        "last_activity": last,
+        "stale": stale,
+        "days_since": (today - last).days,
+        "stale_after_days": STALE_AFTER_DAYS,
+    }
+
+
+# -- the status page -------------------------------------------------------------------------
+
+
+def _plan_queryset():
+    return plans_with_money(
+        Plan.objects.select_related(
+            "housing_organisation", "area", "lbf_period", "lead_administration"
+        )
+    ).prefetch_related(
+        Prefetch("estates", queryset=Estate.objects.order_by("name")),
+        Prefetch("participating_administrations", queryset=Administration.objects.order_by("name")),
+        Prefetch("focus_areas", queryset=FocusArea.objects.select_related("period")),
+        Prefetch(
+            "policy_goals",
+            queryset=PolicyGoal.objects.select_related("policy").order_by("policy", "number"),
+        ),
+        Prefetch(
+            "status_changes",
+            queryset=PlanStatusChange.objects.select_related("changed_by").order_by("date", "pk"),
+        ),
+        "follow_up_groups",
+    )
+
+
+def _status_dates(history_rows) -> dict[int, dict[str, datetime]]:
+    """Commitment id -> when its history shows it became granted and paid.
+
+    Only a recorded change counts (a row whose previous row had another status); a
+    commitment entered already granted or paid has no such date.
+    """
+    found: dict[int, dict[str, datetime]] = defaultdict(dict)
+    previous: dict[int, str] = {}
+    for commitment_id, status, when in history_rows:
+        before = previous.get(commitment_id)
+        previous[commitment_id] = status
+        if before is None or before == status:
+            continue
+        if status in COMMITTED and before not in COMMITTED:
+            found[commitment_id].setdefault("granted", when)
+        if status == CoFinancing.Status.PAID:
+            found[commitment_id].setdefault("paid", when)
+    return found
+
+
+def _commitment_entries(commitments, history_rows) -> list[TimelineEntry]:
+    """Granted and paid commitments, grouped by day and granting decision.
+
+    The date is the one the commitment's history records for the change; else, for a
+    grant, the date of the meeting whose decision granted it; else only the year.
+    """
+    dates = _status_dates(history_rows)
+    grouped: dict[tuple, TimelineEntry] = {}
+    for commitment in commitments:
+        if commitment.status not in COMMITTED:
+            continue
+        recorded = dates.get(commitment.pk, {})
+        item = commitment.granted_by_item
+        if "granted" in recorded:
+            day, year_only = _local_date(recorded["granted"]), False
+        elif item is not None and item.meeting_id is not None:
+            day, year_only = _local_date(item.meeting.starts_at), False
+        else:
+            day, year_only = date(commitment.year, 1, 1), True
+        key = ("granted", day, year_only, commitment.granted_by_item_id)
+        entry = grouped.setdefault(
+            key, TimelineEntry(day, "granted", year_only=year_only, granting_item=item)
+        )
+        entry.commitments.append(commitment)
+        if commitment.status == CoFinancing.Status.PAID:
+            if "paid" in recorded:
+                day, year_only = _local_date(recorded["paid"]), False
+            else:
+                # Paid some time in the year: placed after what is dated within it.
+                day, year_only = date(commitment.year, 12, 31), True
+            key = ("paid", day, year_only, None)
+            grouped.setdefault(key, TimelineEntry(day, "paid", year_only=year_only))
+            grouped[key].commitments.append(commitment)
+    return list(grouped.values())
+
+
+def _story_start(plan: Plan) -> date | None:
+    days = [step.date for step in plan.status_changes.all()]
+    if plan.period_start:
+        days.append(plan.period_start)
+    return min(days) if days else None
+
+
+def plan_timeline(plan: Plan, items, commitments, history_rows, group_meetings) -> list:
+    """Every dated event of the plan, oldest first; meetings still to come are marked."""
+    today = timezone.localdate()
+    entries = [
+        TimelineEntry(step.date, "lifecycle", step=step, tiebreak=step.pk)
+        for step in plan.status_changes.all()
+    ]
+    for item in items:
+        day = _local_date(item.meeting.starts_at)
+        entries.append(
+            TimelineEntry(
+                day, "agenda_item", item=item, upcoming=day > today, tiebreak=item.number or 0
+            )
+        )
+    entries += _commitment_entries(commitments, history_rows)
+    start = _story_start(plan)
+    for meeting in group_meetings:
+        if start is None or meeting.date >= start:
+            entries.append(
+                TimelineEntry(
+                    meeting.date,
+                    "followup",
+                    group_meeting=meeting,
+                    upcoming=meeting.date > today,
+                    tiebreak=meeting.pk,
+                )
+            )
+    entries.sort(key=TimelineEntry.sort_key)
+    return entries
+
+
+def _last_updated(plan, items, commitments, group_meetings) -> datetime:
+    moments = [plan.updated_at]
+    moments += [estate.updated_at for estate in plan.estates.all()]
+    moments += [step.updated_at for step in plan.status_changes.all()]
+    moments += [commitment.updated_at for commitment in commitments]
+    moments += [meeting.updated_at for meeting in group_meetings]
+    for item in items:
+        moments.append(item.updated_at)
+        decision = getattr(item, "decision", None)
+        if decision is not None:
+            moments.append(decision.updated_at)
+    return max(moments)
+
+
+# -- charts ----------------------------------------------------------------------------------
+
+
+def money_chart(plan: Plan, commitments) -> charts.Chart:
+    """Budget, LBF grant, housing contribution and municipal co-financing (committed, paid)."""
+    per_administration: dict[int, dict] = {}
+    for commitment in commitments:
+        if commitment.status not in COMMITTED:
+            continue
+        row = per_administration.setdefault(
+            commitment.administration_id,
+            {"name": commitment.administration.name, "committed": Decimal(0), "paid": Decimal(0)},
+        )
+        row["committed"] += commitment.amount
+        if commitment.status == CoFinancing.Status.PAID:
+            row["paid"] += commitment.amount
+    series = [
+        charts.Series(_("Amount"), "dark"),
+        charts.Series(_("Granted (incl. paid)"), "solid"),
+        charts.Series(_("Paid"), "hatched"),
+    ]
+    groups = [
+        charts.BarGroup(_("Total budget"), [(0, plan.budget)]),
+        charts.BarGroup(_("LBF grant"), [(0, plan.lbf_grant)]),
+        charts.BarGroup(_("Housing organisation's contribution"), [(0, plan.housing_total)]),
+    ]
+    rows = [
+        [_("Total budget"), dkk(plan.budget), ""],
+        [_("LBF grant"), dkk(plan.lbf_grant), ""],
+        [_("Housing organisation's contribution"), dkk(plan.housing_total), ""],
+    ]
+    for row in sorted(per_administration.values(), key=lambda r: r["name"]):
+        groups.append(charts.BarGroup(row["name"], [(1, row["committed"]), (2, row["paid"])]))
+        rows.append([row["name"], dkk(row["committed"]), dkk(row["paid"])])
+    groups.append(
+        charts.BarGroup(
+            _("Municipal co-financing in total"),
+            [(1, plan.municipal_committed), (2, plan.municipal_paid)],
+        )
+    )
+    rows.append(
+        [
+            _("Municipal co-financing in total"),
+            dkk(plan.municipal_committed),
+            dkk(plan.municipal_paid),
+        ]
+    )
+    description = _(
+        "Budget %(budget)s, LBF grant %(lbf)s, the housing organisation's contribution "
+        "%(housing)s, municipal co-financing granted %(committed)s, of which paid %(paid)s."
+    ) % {
+        "budget": mio(plan.budget),
+        "lbf": mio(plan.lbf_grant),
+        "housing": mio(plan.housing_total),
+        "committed": mio(plan.municipal_committed),
+        "paid": mio(plan.municipal_paid),
+    }
+    return charts.bar_chart(
+        chart_id=f"money-{plan.pk}",
+        title=_("Money: budget, LBF grant and co-financing for %(plan)s") % {"plan": plan.name},
+        description=description,
+        series=series,
+        groups=groups,
+        value_label=mio,
+        columns=[_("Item"), _("Amount or granted (incl. paid)"), _("Of which paid")],
+        rows=rows,
+    )
+
+
+def _indicator_number(value, unit: str) -> str:
+    text = f"{Decimal(value):.1f}".replace(".", ",")
+    return f"{text} {unit}".strip()
+
+
+def indicator_charts(plan: Plan, values) -> list[charts.Chart]:
+    """One line chart per indicator: the plan's area against the city average."""
+    by_indicator: dict[int, dict] = {}
+    city_name = _("City average")
+    for value in values:
+        entry = by_indicator.setdefault(
+            value.indicator_id, {"indicator": value.indicator, "area": {}, "city": {}}
+        )
+        if value.area_id == plan.area_id:
+            entry["area"][value.year] = value.value
+        elif value.area.is_city_total:
+            entry["city"][value.year] = value.value
+            city_name = _("%(area)s (average)") % {"area": value.area.name}
+    band = None
+    if plan.period_start and plan.period_end:
+        band = (plan.period_start.year, plan.period_end.year, _("Plan period"))
+    result = []
+    for entry in sorted(by_indicator.values(), key=lambda e: e["indicator"].name):
+        indicator, area, city = entry["indicator"], entry["area"], entry["city"]
+        if not area:
+            continue
+        unit = indicator.unit
+
+        def ends(per_year, name, unit=unit):
+            first, last = min(per_year), max(per_year)
+            return _("%(name)s: %(first)s in %(first_year)s and %(last)s in %(last_year)s.") % {
+                "name": name,
+                "first": _indicator_number(per_year[first], unit),
+                "first_year": first,
+                "last": _indicator_number(per_year[last], unit),
+                "last_year": last,
+            }
+
+        description = ends(area, plan.area.name)
+        if city:
+            description += " " + ends(city, city_name)
+        description += " " + (_("Higher is better.") if indicator.higher_is_better else "")
+        years = sorted(set(area) | set(city))
+        result.append(
+            charts.line_chart(
+                chart_id=f"indicator-{plan.pk}-{indicator.pk}",
+                title=indicator.name,
+                description=description.strip(),
+                series=[
+                    charts.Series(plan.area.name, "solid"),
+                    charts.Series(_("City average"), "dashed"),
+                ],
+                values=[area, city],
+                unit=unit,
+                band=band,
+                columns=[_("Year"), plan.area.name, city_name],
+                rows=[
+                    [
+                        str(year),
+                        _indicator_number(area[year], unit) if year in area else "–",
+                        _indicator_number(city[year], unit) if year in city else "–",
+                    ]
+                    for year in years
+                ],
+            )
+        )
+    return result
+
+
+# -- the selector ----------------------------------------------------------------------------
+
+
+def plan_status_get(*, pk: int, user) -> dict:
+    """Everything the status page and the PDF report show, in a fixed number of queries."""
+    plan = get_object_or_404(_plan_queryset(), pk=pk)
+    add_money_facts(plan)
+    plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
+    items = mark_visibility(
+        user,
+        agenda_items_visible_to(
+            user,
+            plan.agenda_items.filter(meeting__isnull=False).exclude(
+                meeting__status=Meeting.Status.DRAFT
+            ),
+        )
+        .select_related("meeting__committee", "case", "decision")
+        # The status page lists no attachments: an empty prefetch keeps mark_visibility query-free.
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.none()))
+        .order_by("meeting__starts_at", "number"),
+    )
+    commitments = list(
+        CoFinancing.objects.filter(plan=plan)
+        .select_related("administration", "pool", "granted_by_item__meeting__committee")
+        .order_by("year", "administration__name", "pk")
+    )
+    mark_items(user, [c.granted_by_item for c in commitments])
+    history_rows = list(
+        CoFinancing.history.filter(plan_id=plan.pk)
+        .order_by("history_id")  # the order the changes were recorded in
+        .values_list("id", "status", "history_date")
+    )
+    group_ids = [group.pk for group in plan.follow_up_groups.all()]
+    group_meetings = list(
+        FollowUpGroupMeeting.objects.filter(group_id__in=group_ids)
+        .select_related("group")
+        .order_by("date", "pk")
+    )
+    values = list(
+        IndicatorValue.objects.filter(Q(area_id=plan.area_id) | Q(area__is_city_total=True))
+        .select_related("indicator", "area")
+        .order_by("indicator__name", "year")
+    )
+    timeline = plan_timeline(plan, items, commitments, history_rows, group_meetings)
+    activity = activity_facts(plan, plans_last_activity(plan_ids=[plan.pk]).get(plan.pk))
+    return {
+        "plan": plan,
+        "timeline": timeline,
+        "commitments": commitments,
+        "money_chart": money_chart(plan, commitments),
+        "indicator_charts": indicator_charts(plan, values),
+        "last_updated": _last_updated(plan, items, commitments, group_meetings),
+        **activity,
+    }
+
+
+def status_report_title(plan: Plan) -> str:
+    return _("Status report – %(plan)s") % {"plan": plan.name}
+
+
+def status_report_date() -> str:
+    return date_format(timezone.localdate(), "j. F Y")

@@ -1,0 +1,51 @@
+"""The plan status page and its PDF report: read-only pages.
+
+Reading a plan needs ``helhedsplaner.view_plan`` (all four roles). Editing links
+on these pages appear only for users with the matching change permissions; the
+edit views themselves check again (a direct POST without them gets 403).
+"""
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from core.pagecache import shared_page
+
+from ..indicators.views import EDIT_INDICATORS
+from ..plans.views import EDIT_PLAN, MOVE_PLAN, VIEW_PLAN
+from . import pdf, selectors
+
+ADD_COMMITMENT = "helhedsplaner.add_cofinancing"
+
+
+def _may(user) -> dict:
+    return {
+        "may_edit": user.has_perms(EDIT_PLAN),
+        "may_move": user.has_perms(MOVE_PLAN),
+        "may_edit_indicators": user.has_perms(EDIT_INDICATORS),
+        "may_add_commitment": user.has_perm(ADD_COMMITMENT),
+    }
+
+
+@shared_page
+@require_safe
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_status(request, pk: int):
+    status = selectors.plan_status_get(pk=pk, user=request.user)
+    return render(
+        request,
+        "helhedsplaner/status/plan_status.html",
+        {**status, "tab": "status", **_may(request.user)},
+    )
+
+
+@require_safe
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_status_pdf(request, pk: int):
+    filename, content = pdf.plan_status_report_pdf(pk=pk, user=request.user)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,203 @@
+"""Indicator values: one at a time in a form, many from a CSV file with a preview."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from helhedsplaner.indicators import importer, services
+from helhedsplaner.models import IndicatorValue
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = reverse("helhedsplaner:indicator_register")
+IMPORT = reverse("helhedsplaner:indicator_import")
+SAVE = reverse("helhedsplaner:indicator_import_save")
+
+
+@pytest.fixture
+def reference():
+    tingbjerg = factories.area("Tingbjerg")
+    urban = factories.area("Urbanplanen")
+    for area, code in ((tingbjerg, "KK-005"), (urban, "KK-008")):
+        area.code = code
+        area.save()
+    income = factories.indicator("lav-indkomst", "Andel med lav indkomst")
+    work = factories.indicator("uden-for-arbejdsmarkedet", "Andel uden for arbejdsmarkedet")
+    return tingbjerg, urban, income, work
+
+
+def upload(client, text: str | bytes, name="indikatorer.csv"):
+    content = text.encode("utf-8") if isinstance(text, str) else text
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, content, "text/csv")})
+
+
+GOOD = (
+    "område;indikator;år;værdi\n"
+    "Tingbjerg;Andel med lav indkomst;2024;22,8\n"
+    "KK-008;uden-for-arbejdsmarkedet;2024;31,5\n"
+    "urbanplanen;lav-indkomst;2023;1.234,5\n"
+)
+
+
+# -- one value in the form ---------------------------------------------------------------------
+
+
+def test_caseworker_registers_a_value_with_a_decimal_comma(client_for, caseworker, reference):
+    tingbjerg, _, income, _ = reference
+    response = client_for(caseworker).post(
+        REGISTER, {"area": tingbjerg.pk, "indicator": income.pk, "year": "2024", "value": "23,4"}
+    )
+    assert response.status_code == 302
+    value = IndicatorValue.objects.get()
+    assert (value.area, value.indicator, value.year, value.value) == (
+        tingbjerg,
+        income,
+        2024,
+        Decimal("23.4"),
+    )
+    assert value.history.get().history_user == caseworker
+    page = client_for(caseworker).get(REGISTER).content.decode()
+    assert "Gemt: Andel med lav indkomst, Tingbjerg 2024 = 23,4." in page
+
+
+def test_registering_an_existing_value_updates_it_and_keeps_history(
+    client_for, caseworker, reference
+):
+    tingbjerg, _, income, _ = reference
+    factories.indicator_value(tingbjerg, income, 2024, Decimal("20"))
+    client_for(caseworker).post(
+        REGISTER, {"area": tingbjerg.pk, "indicator": income.pk, "year": "2024", "value": "21,5"}
+    )
+    value = IndicatorValue.objects.get()
+    assert value.value == Decimal("21.5")
+    assert [h.value for h in value.history.order_by("history_date")] == [
+        Decimal("20"),
+        Decimal("21.5"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"value": "mange"}, "Skriv et tal, fx 12,5 eller 1.250.000."),
+        ({"year": "1980"}, "Året skal være 1990 eller senere."),
+        ({"value": ""}, "Dette felt er påkrævet."),
+    ],
+)
+def test_invalid_value_is_refused_in_danish(client_for, caseworker, reference, changes, message):
+    tingbjerg, _, income, _ = reference
+    data = {"area": tingbjerg.pk, "indicator": income.pk, "year": "2024", "value": "23,4"}
+    data.update(changes)
+    response = client_for(caseworker).post(REGISTER, data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert message in content and 'class="error-summary"' in content
+    assert not IndicatorValue.objects.exists()
+
+
+# -- CSV import --------------------------------------------------------------------------------
+
+
+def test_import_page_documents_the_format(client_for, caseworker, reference):
+    content = client_for(caseworker).get(IMPORT).content.decode()
+    assert "område;indikator;år;værdi" in content
+    assert "semikolon" in content and "UTF-8" in content and "1 MB" in content
+    assert "lav-indkomst" in content  # the codes are listed
+
+
+def test_good_file_is_previewed_without_saving_then_saved(client_for, caseworker, reference):
+    tingbjerg, urban, income, work = reference
+    factories.indicator_value(urban, income, 2023, Decimal("30"))
+    client = client_for(caseworker)
+    response = upload(client, GOOD)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Filen har 3 værdier og ingen fejl." in content
+    assert "Gem 3 værdier" in content
+    assert "Erstatter den nuværende værdi" in content
+    assert IndicatorValue.objects.count() == 1  # the preview saved nothing
+    response = client.post(SAVE)
+    assert response.status_code == 302
+    saved = {(v.area, v.indicator, v.year): v.value for v in IndicatorValue.objects.all()}
+    assert saved == {
+        (tingbjerg, income, 2024): Decimal("22.8"),
+        (urban, work, 2024): Decimal("31.5"),
+        (urban, income, 2023): Decimal("1234.5"),
+    }
+    assert IndicatorValue.history.filter(history_user=caseworker).count() == 3
+    page = client.get(REGISTER).content.decode()
+    assert "indikatorer.csv er importeret: 2 nye værdier, 1 opdateret, 0 uændret." in page
+    assert client.post(SAVE).status_code == 302  # nothing pending any more: no second import
+    assert IndicatorValue.history.count() == 4
+
+
+def test_file_with_bom_and_windows_line_ends_is_read(client_for, caseworker, reference):
+    text = "\ufeff" + GOOD.replace("\n", "\r\n")
+    response = upload(client_for(caseworker), text.encode("utf-8"))
+    assert "Filen har 3 værdier og ingen fejl." in response.content.decode()
+
+
+def test_bad_file_shows_every_wrong_line_and_saves_nothing(client_for, caseworker, reference):
+    text = (
+        "område;indikator;år;værdi\n"
+        "Tingbjerg;lav-indkomst;2024;22,8\n"
+        "Tingbjergg;lav-indkomst;2024;22,8\n"
+        "Tingbjerg;lav-indkomst;20x4;abc\n"
+        "Tingbjerg;lav-indkomst;2024\n"
+        "Tingbjerg;lav-indkomst;2024;23\n"
+    )
+    client = client_for(caseworker)
+    response = upload(client, text)
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Intet er gemt: 4 linjer skal rettes" in content
+    assert "Linje 3: ukendt område »Tingbjergg«." in content
+    assert (
+        "Linje 4: året »20x4« skal være et årstal fra 1990 til 2100; værdien »abc« er ikke et "
+        "tal" in content
+    )
+    assert "Linje 5: der skal være 4 felter adskilt med semikolon, men der er 3." in content
+    assert "Linje 6: samme område, indikator og år som linje 2." in content
+    assert SAVE not in content  # no save button for a file with errors
+    assert client.post(SAVE).status_code == 302  # nothing to save: the bad file is not kept
+    assert not IndicatorValue.objects.exists()
+
+
+def test_wrong_header_is_explained(client_for, caseworker, reference):
+    response = upload(client_for(caseworker), "area,indicator,year,value\nTingbjerg,x,2024,1\n")
+    assert "Linje 1: overskriften skal være område;indikator;år;værdi" in response.content.decode()
+
+
+def test_too_large_file_is_refused_with_clear_message(client_for, caseworker, reference):
+    big = b"omr\xc3\xa5de;indikator;\xc3\xa5r;v\xc3\xa6rdi\n" + b"x" * (1024 * 1024)
+    response = upload(client_for(caseworker), big)
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Filen er for stor (1,0 MB). Den må højst fylde 1,0 MB." in content
+    assert 'href="#id_file"' in content
+
+
+def test_file_that_is_not_utf8_is_refused(client_for, caseworker, reference):
+    response = upload(client_for(caseworker), GOOD.encode("latin-1"))
+    assert "Filen er ikke UTF-8-tekst." in response.content.decode()
+
+
+def test_import_service_is_all_or_nothing(caseworker, reference):
+    text = GOOD + "Ingensteds;lav-indkomst;2024;1\n"
+    with pytest.raises(ValidationError) as error:
+        services.indicator_values_import(text=text, user=caseworker)
+    assert "Linje 5: ukendt område »Ingensteds«." in error.value.messages
+    assert not IndicatorValue.objects.exists()
+
+
+def test_parse_value_reads_danish_numbers():
+    assert importer.parse_value("12,5") == Decimal("12.5")
+    assert importer.parse_value("1.234,5") == Decimal("1234.5")
+    assert importer.parse_value("1.234") == Decimal("1234")
+    assert importer.parse_value("12.5") == Decimal("12.5")
+    assert importer.parse_value("-3") == Decimal("-3")
+    assert importer.parse_value("12,5 %") is None
