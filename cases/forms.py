@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Administration, Committee, Meeting, Person
+from committees.rules import committees_served, meetings_served
 from committees.selectors import meetings_open_for_agenda
 
 from .models import AgendaItem, Correction, Decision, case_number_validator
@@ -39,7 +40,7 @@ class MeetingForm(forms.Form):
     )
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
 
-    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+    def __init__(self, *args, user, meeting: Meeting | None = None, **kwargs):
         if meeting is not None:
             local = timezone.localtime(meeting.starts_at)
             kwargs.setdefault(
@@ -49,6 +50,9 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         if meeting is not None:
             del self.fields["committee"]
+        else:
+            # Only committees the user serves (committees.rules): another's is not a choice.
+            self.fields["committee"].queryset = committees_served(user)
 
 
 class AgendaItemForm(forms.ModelForm):
@@ -105,7 +109,7 @@ class AgendaItemForm(forms.ModelForm):
         }
         labels = {"decided_by": _("Decided in (committee)")}
 
-    def __init__(self, *args, creating: bool, secretary: bool, **kwargs):
+    def __init__(self, *args, creating: bool, secretary: bool, user, **kwargs):
         super().__init__(*args, **kwargs)
         if not creating:
             del self.fields["case_number"]
@@ -113,7 +117,7 @@ class AgendaItemForm(forms.ModelForm):
         if not (creating and secretary):
             del self.fields["meeting"]
         else:
-            self.fields["meeting"].queryset = meetings_open_for_agenda()
+            self.fields["meeting"].queryset = meetings_served(user, meetings_open_for_agenda())
         if not secretary:
             # Caseworkers draft for their own administration; the service sets it.
             del self.fields["recommending_administration"]
@@ -163,9 +167,10 @@ def points_initial(formset) -> tuple[list[dict], int]:
 class ScheduleForm(forms.Form):
     meeting = MeetingChoiceField(label=_("Meeting"), queryset=Meeting.objects.none())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings_open_for_agenda()
+        # Only meetings of committees the user serves (committees.rules).
+        self.fields["meeting"].queryset = meetings_served(user, meetings_open_for_agenda())
 
 
 class ReturnForm(forms.Form):

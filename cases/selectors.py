@@ -152,21 +152,12 @@ def agenda_item_get_for_page(*, pk: int, user) -> AgendaItem:
 def agenda_item_editable_by(user, item: AgendaItem) -> bool:
     """May ``user`` change this item (its sections, points, attachments, place)?
 
-    Needs ``item.content_visible`` (from :func:`mark_visibility`). Secretaries and
-    administrators may change any item they can read in full; caseworkers only drafts
-    and returned items of their own administration.
+    Needs ``item.content_visible`` (from :func:`mark_visibility`); the rest is the policy
+    layer's ``cases.edit_item`` (``cases/rules.py``): the secretaries of the item's
+    committee, any secretary for an item in the ready queue, the caseworkers of its
+    administration while it is a draft, and administrators.
     """
-    if not user.has_perm("cases.change_agendaitem") or not item.content_visible:
-        return False
-    roles = user_roles(user)
-    if is_administrator(user) or SECRETARY in roles:
-        return True
-    if CASEWORKER in roles:
-        return item.status in (
-            AgendaItem.Status.DRAFT,
-            AgendaItem.Status.RETURNED,
-        ) and item.recommending_administration_id == administration_id_for_user(user)
-    return False
+    return item.content_visible and user.has_perm("cases.edit_item", item)
 
 
 def meeting_get_for_page(*, pk: int, user) -> dict:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from committees import services as committee_services
 from committees.models import Administration, Meeting
+from committees.rules import committees_served, meetings_served, serves_any_committee
 from committees.selectors import (
     administration_id_for_user,
     committee_find,
@@ -21,7 +22,7 @@ from committees.selectors import (
     meetings_open_for_agenda,
 )
 from core.pagecache import shared_page
-from core.roles import SECRETARY, is_administrator, user_roles
+from core.roles import is_administrator
 
 from . import forms, selectors, services
 from .models import AgendaItem, Attachment
@@ -33,6 +34,12 @@ from .uploads import ALLOWED
 def _require(user, *perms) -> None:
     """403 for a signed-in user without the permission (the middleware handles anonymous)."""
     if not user.has_perms(perms):
+        raise PermissionDenied
+
+
+def _authorise(user, perm: str, obj) -> None:
+    """403 unless the policy layer (``<app>/rules.py``) lets ``user`` do ``perm`` to ``obj``."""
+    if not user.has_perm(perm, obj):
         raise PermissionDenied
 
 
@@ -52,7 +59,8 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def _is_secretary(user) -> bool:
-    return is_administrator(user) or SECRETARY in user_roles(user)
+    """Administrators and the secretaries of at least one committee (committees.rules)."""
+    return is_administrator(user) or serves_any_committee(user)
 
 
 def _item_url(item) -> str:
@@ -137,7 +145,7 @@ def error_summary_if_bound(form, formset) -> list[dict]:
 def _item_forms(request, *, creating: bool, item=None, initial=None):
     """The item form and the points formset; "add another point" re-renders without saving."""
     secretary = _is_secretary(request.user)
-    kwargs = {"creating": creating, "secretary": secretary}
+    kwargs = {"creating": creating, "secretary": secretary, "user": request.user}
     if item is not None:
         kwargs["instance"] = item
     if request.method != "POST":
@@ -164,6 +172,7 @@ def _item_forms(request, *, creating: bool, item=None, initial=None):
 def item_create(request):
     """A secretary (ready, or straight onto a meeting) or a caseworker (a draft) adds an item."""
     _require(request.user, "cases.add_agendaitem")
+    _authorise(request.user, "cases.add_item", None)
     secretary = _is_secretary(request.user)
     only_administration = None
     if not secretary:
@@ -174,6 +183,8 @@ def item_create(request):
     meeting = None
     if secretary and request.GET.get("moede", "").isdigit():
         meeting = meeting_find(pk=int(request.GET["moede"]))
+        if meeting is not None and not request.user.has_perm("cases.add_item_to_meeting", meeting):
+            meeting = None
     initial = {"meeting": meeting.pk} if meeting else None
     form, formset, submitted = _item_forms(request, creating=True, initial=initial)
     if submitted and form.is_valid() and formset.is_valid():
@@ -210,20 +221,18 @@ def item_detail(request, pk: int):
         "can_edit": editable and not frozen,
         "can_mark_ready": editable
         and item.status in (AgendaItem.Status.DRAFT, AgendaItem.Status.RETURNED),
-        "can_place": user.has_perm("committees.change_meeting")
-        and item.status == AgendaItem.Status.READY
-        and meeting is None,
+        "can_place": user.has_perm("cases.place_item", item),
         "can_decide": meeting is not None
         and meeting.status == Meeting.Status.HELD
         and item.content_visible
-        and user.has_perms(["cases.add_decision", "cases.change_decision"]),
+        and user.has_perm("cases.record_decision", item),
         "can_correct_item": frozen
         and item.content_visible
-        and user.has_perm("cases.add_correction"),
+        and user.has_perm("cases.correct", item),
         "can_correct_decision": meeting is not None
         and meeting.is_locked
         and item.content_visible
-        and user.has_perm("cases.add_correction"),
+        and user.has_perm("cases.correct", item),
         "can_link_plans": editable and not (meeting and meeting.is_locked),
     }
     return render(request, "cases/item_detail.html", context)
@@ -261,15 +270,20 @@ def item_mark_ready(request, pk: int):
 
 
 def _ready_item(request, pk: int) -> AgendaItem:
+    """A ready item in the secretariat's queue (403 for anything else: a placed item is its
+    committee's, and its page here would show a closed item's title to other secretaries)."""
     _require(request.user, "committees.change_meeting", "cases.change_agendaitem")
-    return selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+    item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+    _authorise(request.user, "cases.place_item", item)
+    return item
 
 
 def item_schedule(request, pk: int):
     """Place a ready item on a meeting (it gets the meeting's next number)."""
     item = _ready_item(request, pk)
-    form = forms.ScheduleForm(request.POST or None, prefix=f"punkt{item.pk}")
+    form = forms.ScheduleForm(request.POST or None, prefix=f"punkt{item.pk}", user=request.user)
     if request.method == "POST" and form.is_valid():
+        _authorise(request.user, "cases.add_item_to_meeting", form.cleaned_data["meeting"])
         try:
             services.agenda_item_schedule(item=item, meeting=form.cleaned_data["meeting"])
         except ValidationError as error:
@@ -313,6 +327,7 @@ def item_unschedule(request, pk: int):
     meeting = item.meeting
     if meeting is None:
         return redirect(_item_url(item))
+    _authorise(request.user, "cases.arrange_item", item)
     try:
         services.agenda_item_unschedule(item=item)
     except ValidationError as error:
@@ -327,6 +342,7 @@ def item_move(request, pk: int):
     item = _editable_item(request, pk)
     if item.meeting is None:
         return redirect(_item_url(item))
+    _authorise(request.user, "cases.arrange_item", item)
     target = _meeting_url(item.meeting) + "#raekkefoelge"
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
@@ -338,6 +354,7 @@ def item_move(request, pk: int):
 def attachment_create(request, pk: int):
     _require(request.user, "cases.add_attachment")
     item = _editable_item(request, pk)
+    _authorise(request.user, "cases.attach_to_item", item)
     try:
         services.agenda_item_assert_editable(item)
     except ValidationError as error:
@@ -373,6 +390,8 @@ def decision_record(request, pk: int):
     if not item.content_visible:
         raise PermissionDenied
     meeting = item.meeting
+    if meeting is not None:
+        _authorise(request.user, "cases.record_decision", item)
     if meeting is None or meeting.status != Meeting.Status.HELD:
         error = ValidationError(
             committee_services.LOCKED_MESSAGE
@@ -434,6 +453,7 @@ def _correction(request, pk: int, *, target: str):
         raise PermissionDenied
     if item.meeting_id is None:
         raise Http404  # only an item that has been on a meeting can be corrected
+    _authorise(request.user, "cases.correct", item)
     decision = getattr(item, "decision", None) if target == "decision" else None
     if target == "decision" and decision is None:
         raise Http404
@@ -485,10 +505,14 @@ def decision_correct(request, pk: int):
 def ready_items(request):
     """The secretary's queue of items marked ready."""
     _require(request.user, "committees.change_meeting", "cases.change_agendaitem")
+    if not _is_secretary(request.user):
+        raise PermissionDenied
     items = selectors.agenda_items_ready(user=request.user)
-    # One list of meetings for every row's menu (posted to item_schedule's form prefix).
+    # One list of meetings for every row's menu (posted to item_schedule's form prefix):
+    # only meetings of committees the user serves.
     meetings = [
-        (meeting.pk, forms.meeting_label(meeting)) for meeting in meetings_open_for_agenda()
+        (meeting.pk, forms.meeting_label(meeting))
+        for meeting in meetings_served(request.user, meetings_open_for_agenda())
     ]
     return render(request, "cases/ready_items.html", {"items": items, "meetings": meetings})
 
@@ -507,7 +531,12 @@ def my_items(request):
 
 def meeting_list(request):
     page = Paginator(meetings_list(), 50).get_page(request.GET.get("side"))
-    return render(request, "cases/meeting_list.html", {"page": page})
+    may_create = (
+        request.user.has_perm("committees.add_meeting") and committees_served(request.user).exists()
+    )
+    return render(
+        request, "cases/meeting_list.html", {"page": page, "may_create_meeting": may_create}
+    )
 
 
 @shared_page
@@ -515,27 +544,26 @@ def meeting_detail(request, pk: int):
     context = selectors.meeting_get_for_page(pk=pk, user=request.user)
     meeting = context["meeting"]
     user = request.user
-    manage = user.has_perm("committees.change_meeting")
+    manage = user.has_perm("committees.manage_meeting", meeting)
     context.update(
         {
             "can_manage": manage,
             "agenda_open": manage
             and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
-            "can_publish": user.has_perm("cases.add_agendaversion")
-            and manage
+            "can_publish": user.has_perm("cases.publish_agenda", meeting)
             and (
                 meeting.status == Meeting.Status.DRAFT
                 or (meeting.status == Meeting.Status.PUBLISHED and context["pending_changes"])
             ),
             "can_decide": meeting.status == Meeting.Status.HELD
-            and user.has_perms(["cases.add_decision", "cases.change_decision"]),
+            and user.has_perms(["cases.add_decision", "cases.change_decision"])
+            and manage,
             "can_record_absence": meeting.status == Meeting.Status.HELD
-            and user.has_perm("committees.add_meetingabsence"),
+            and user.has_perm("committees.record_absences", meeting),
             "can_register_inquiry": meeting.status
             in (Meeting.Status.PUBLISHED, Meeting.Status.HELD)
-            and user.has_perm("cases.add_memberinquiry"),
-            "can_add_item": manage
-            and user.has_perm("cases.add_agendaitem")
+            and user.has_perm("cases.register_inquiry", meeting),
+            "can_add_item": user.has_perm("cases.add_item_to_meeting", meeting)
             and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
             "members_edition": selectors.user_can_see_closed(user, meeting.committee_id),
         }
@@ -545,13 +573,17 @@ def meeting_detail(request, pk: int):
 
 def meeting_create(request):
     _require(request.user, "committees.add_meeting")
+    if not committees_served(request.user).exists():
+        raise PermissionDenied  # a secretary role without a committee to serve
     initial = {}
     slug = request.GET.get("udvalg")
     if slug:
         committee = committee_find(slug=slug)
         initial = {"committee": committee.pk} if committee else {}
-    form = forms.MeetingForm(request.POST or None, initial=initial)
+    form = forms.MeetingForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
+        # The choice list holds only the user's committees; ask the rule all the same.
+        _authorise(request.user, "committees.add_meeting_in", form.cleaned_data["committee"])
         try:
             meeting = committee_services.meeting_create(
                 committee=form.cleaned_data["committee"],
@@ -578,11 +610,12 @@ def meeting_create(request):
 def meeting_edit(request, pk: int):
     _require(request.user, "committees.change_meeting")
     meeting = selectors.meeting_get(pk=pk)
+    _authorise(request.user, "committees.manage_meeting", meeting)
     try:
         committee_services.meeting_assert_agenda_open(meeting)
     except ValidationError as error:
         return _refused(request, error, _meeting_url(meeting))
-    form = forms.MeetingForm(request.POST or None, meeting=meeting)
+    form = forms.MeetingForm(request.POST or None, meeting=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             committee_services.meeting_update(
@@ -607,9 +640,12 @@ def meeting_edit(request, pk: int):
     )
 
 
-def _meeting_action(request, pk: int, perms, action, success: str):
+def _meeting_action(
+    request, pk: int, perms, action, success: str, rule="committees.manage_meeting"
+):
     _require(request.user, *perms)
     meeting = selectors.meeting_get(pk=pk)
+    _authorise(request.user, rule, meeting)
     try:
         result = action(meeting)
     except ValidationError as error:
@@ -634,6 +670,7 @@ def meeting_publish(request, pk: int):
         ["committees.change_meeting", "cases.add_agendaversion"],
         lambda meeting: services.meeting_publish(meeting=meeting, user=request.user),
         success,
+        rule="cases.publish_agenda",
     )
 
 
@@ -673,6 +710,7 @@ def meeting_group_closed_last(request, pk: int):
 def meeting_absences(request, pk: int):
     _require(request.user, "committees.add_meetingabsence", "committees.delete_meetingabsence")
     meeting = selectors.meeting_get(pk=pk)
+    _authorise(request.user, "committees.record_absences", meeting)
     try:
         committee_services.meeting_assert_unlocked(meeting)
     except ValidationError as error:
@@ -704,6 +742,7 @@ def meeting_absences(request, pk: int):
 def inquiry_create(request, pk: int):
     _require(request.user, "cases.add_memberinquiry", "cases.add_case")
     meeting = selectors.meeting_get(pk=pk)
+    _authorise(request.user, "cases.register_inquiry", meeting)
     try:
         committee_services.meeting_assert_unlocked(meeting)
     except ValidationError as error:

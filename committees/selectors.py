@@ -7,20 +7,35 @@ from django.utils import timezone
 from .models import Committee, Meeting, Membership, Person
 
 
-def committee_ids_for_user(user) -> frozenset[int]:
-    """Committees the user currently sits on or serves as secretary (cached on the user)."""
+def _current_seats(user) -> tuple[tuple[int, str], ...]:
+    """(committee id, role) of the user's memberships today, in one query cached on the user."""
     if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_committee_ids", None)
+        return ()
+    cached = getattr(user, "_current_seats", None)
     if cached is None:
         today = timezone.localdate()
-        cached = frozenset(
+        cached = tuple(
             Membership.objects.filter(person__user=user, start_date__lte=today)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .values_list("committee_id", flat=True)
+            .values_list("committee_id", "role")
         )
-        user._committee_ids = cached
+        user._current_seats = cached
     return cached
+
+
+def committee_ids_for_user(user) -> frozenset[int]:
+    """Committees the user currently sits on or serves as secretary (cached on the user)."""
+    return frozenset(committee_id for committee_id, _role in _current_seats(user))
+
+
+def secretary_committee_ids_for_user(user) -> frozenset[int]:
+    """Committees the user serves as secretary today (membership with the secretary role,
+    within its period): the committees whose meetings, items and decisions they act on."""
+    return frozenset(
+        committee_id
+        for committee_id, role in _current_seats(user)
+        if role == Membership.Role.SECRETARY
+    )
 
 
 def administration_id_for_user(user) -> int | None:
@@ -36,7 +51,11 @@ def administration_id_for_user(user) -> int | None:
 def reader_scope(user) -> tuple:
     """The part of a page-cache reader key this app knows: the user's committees and
     administration (``core.pagecache.reader_part``)."""
-    return (sorted(committee_ids_for_user(user)), administration_id_for_user(user))
+    return (
+        sorted(committee_ids_for_user(user)),
+        sorted(secretary_committee_ids_for_user(user)),
+        administration_id_for_user(user),
+    )
 
 
 def _current(queryset, today=None):

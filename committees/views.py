@@ -11,5 +11,7 @@ def committee_list(request):
 
 def committee_detail(request, slug: str):
     context = selectors.committee_get_for_page(slug=slug)
-    context["can_add_meeting"] = request.user.has_perm("committees.add_meeting")
+    context["can_add_meeting"] = request.user.has_perm(
+        "committees.add_meeting_in", context["committee"]
+    )
     return render(request, "committees/committee_detail.html", context)

@@ -412,6 +412,10 @@ class DemoLoader:
         secretary = user("sekretaer", "Søren", "Sekretær", roles.SECRETARY)
         politician = user("politiker", "Pernille", "Politiker", roles.POLITICIAN)
         user("admin", "Ada", "Administrator", roles.ADMINISTRATOR, superuser=True)
+        # Authority is scoped: a caseworker of the plans' lead administration (TMF) edits
+        # them, and a secretary of Kultur- og Fritidsudvalget acts on KFU's meetings only.
+        caseworker_tmf = user("sagsbehandler-tmf", "Tobias", "Teknik", roles.CASEWORKER)
+        secretary_kfu = user("sekretaer-kfu", "Karen", "Kultur", roles.SECRETARY)
         self.users = {"caseworker": caseworker, "secretary": secretary, "politician": politician}
 
         Person.objects.get_or_create(
@@ -422,11 +426,25 @@ class DemoLoader:
             user=secretary,
             defaults={"name": "Søren Sekretær", "administration": self.admins["ØKF"]},
         )
+        Person.objects.get_or_create(
+            user=caseworker_tmf,
+            defaults={"name": "Tobias Teknik", "administration": self.admins["TMF"]},
+        )
+        secretary_kfu_person, _ = Person.objects.get_or_create(
+            user=secretary_kfu,
+            defaults={"name": "Karen Kultur", "administration": self.admins["KFF"]},
+        )
         self.politician, _ = Person.objects.get_or_create(
             user=politician, defaults={"name": "Pernille Politiker", "party": PARTIES[0]}
         )
 
         term_2006 = date(2006, 1, 1)
+        Membership.objects.get_or_create(
+            person=secretary_kfu_person,
+            committee=self.committees["KFU"],
+            start_date=term_2006,
+            defaults={"role": Membership.Role.SECRETARY},
+        )
         # The demo secretary serves BIU, TMU and ØU; the demo politician sits on BIU only.
         for short in ("BIU", "TMU", "ØU"):
             Membership.objects.get_or_create(

@@ -38,12 +38,34 @@ def on_postgres():
 
 @pytest.fixture
 def caseworker(db):
+    """A caseworker granted every administration for plans and commitments, so the tests of
+    those pages need not set up an administration first. Their agenda-item drafts are still
+    their own administration's only (``factories.staff``). Narrowly scoped caseworkers are
+    built explicitly where scoping is what a test is about."""
     return factories.user(roles.CASEWORKER, "sagsbehandler")
 
 
 @pytest.fixture
 def secretary(db):
-    return factories.user(roles.SECRETARY, "sekretaer")
+    """The secretary of every committee of the test: those that exist and those the test
+    creates later. A secretary of another committee is built explicitly where scoping is
+    what a test is about (``factories.secretary_of``)."""
+    from django.db.models.signals import post_save
+
+    from committees.models import Committee
+
+    if not Committee.objects.exists():  # a secretary serves a committee: one for the test
+        factories.committee("SEK")
+    user = factories.user(roles.SECRETARY, "sekretaer")  # serves every existing committee
+
+    def serve(sender, instance, created, raw=False, **kwargs):
+        if created and not raw:
+            factories.secretary_of(user, instance, auto=True)
+
+    uid = f"test-secretary-serves-{user.pk}"
+    post_save.connect(serve, sender=Committee, dispatch_uid=uid, weak=False)
+    yield user
+    post_save.disconnect(sender=Committee, dispatch_uid=uid)
 
 
 @pytest.fixture

@@ -49,17 +49,30 @@ def committee(short_name: str | None = None, **kwargs) -> Committee:
     return Committee.objects.create(short_name=short_name, **defaults)
 
 
-def user(role: str | None = None, username: str | None = None, **kwargs) -> User:
+def user(
+    role: str | None = None, username: str | None = None, *, scoped: bool = False, **kwargs
+) -> User:
+    """A user with ``role``. Unless ``scoped``, a caseworker acts for every administration
+    (plans and commitments) and a secretary serves every committee that exists now, so tests
+    about a page need not build an administration or a membership first. Tests about scoped
+    authority pass ``scoped=True`` and give the user their own administration or seats."""
     username = username or f"user{n()}"
     obj = User.objects.create_user(username=username, password="pw", **kwargs)
     if role:
         roles.ensure_roles()
         obj.groups.add(Group.objects.get(name=role))
+    if role == roles.CASEWORKER and not scoped:
+        act_for_all_administrations(obj)
+    if role == roles.SECRETARY and not scoped:
+        secretary_of(obj, *Committee.objects.all(), auto=True)
     return obj
 
 
 def person(name: str | None = None, **kwargs) -> Person:
     return Person.objects.create(name=name or f"Person {n()}", **kwargs)
+
+
+AUTO_SEAT_START = date(1990, 1, 1)
 
 
 def member(
@@ -70,6 +83,11 @@ def member(
     end=None,
 ) -> Membership:
     p = getattr(user_obj, "person", None) or person(user=user_obj, name=user_obj.username)
+    # A membership the test asks for replaces the one the ``secretary`` fixture gave
+    # automatically (conftest.py), so the test's own role and period are what count.
+    Membership.objects.filter(
+        person=p, committee=committee_obj, start_date=AUTO_SEAT_START
+    ).delete()
     return Membership.objects.create(
         person=p, committee=committee_obj, role=role, start_date=start, end_date=end
     )
@@ -373,3 +391,35 @@ def follow_up_meeting(group, day=date(2021, 9, 8), notes="Status for planerne.")
 def backdate(obj, when: datetime) -> None:
     """Pretend ``obj`` was created and last changed at ``when`` (for staleness tests)."""
     type(obj).objects.filter(pk=obj.pk).update(created_at=when, updated_at=when)
+
+
+# -- scoped authority (issue 14) --------------------------------------------------------------
+
+
+def secretary_of(user_obj: User, *committees: Committee, auto: bool = False) -> User:
+    """Make ``user_obj`` a secretary of ``committees`` (a current secretary membership).
+    ``auto`` marks the seats the ``secretary`` fixture gives, which a test's own may replace."""
+    p = getattr(user_obj, "person", None) or person(user=user_obj, name=user_obj.username)
+    for committee_obj in committees:
+        if auto:
+            Membership.objects.get_or_create(
+                person=p,
+                committee=committee_obj,
+                start_date=AUTO_SEAT_START,
+                defaults={"role": Membership.Role.SECRETARY},
+            )
+        else:
+            member(user_obj, committee_obj, role=Membership.Role.SECRETARY)
+    return user_obj
+
+
+def act_for_all_administrations(user_obj: User) -> User:
+    """Grant ``user_obj`` every administration for plans and commitments (committees/rules.py)."""
+    from django.contrib.auth.models import Permission
+
+    user_obj.user_permissions.add(
+        Permission.objects.get(
+            codename="act_for_all_administrations", content_type__app_label="committees"
+        )
+    )
+    return user_obj

@@ -49,4 +49,4 @@ def test_helhedsplaner_root_holds_no_capability_prefixed_module():
     names = [p.stem for p in (ROOT / "helhedsplaner").glob("*.py")]
     prefixed = [n for n in names if any(n.startswith(room.rstrip("s")) for room in ROOMS)]
     assert prefixed == []
-    assert sorted(names) == ["__init__", "admin", "apps"]
+    assert sorted(names) == ["__init__", "admin", "apps", "rules"]

@@ -14,6 +14,14 @@ class Administration(TrackedModel):
         ordering = ["name"]
         verbose_name = _("administration")
         verbose_name_plural = _("administrations")
+        # Granted per user by an administrator: a caseworker who writes plans and
+        # commitments for every administration, not only their own (committees/rules.py).
+        permissions = [
+            (
+                "act_for_all_administrations",
+                _("May write plans and commitments of every administration"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    # Loads each app's rules.py: the policy layer (see docs/architecture.md).
+    "rules.apps.AutodiscoverRulesConfig",
     "core",
     "committees",
     "cases",
@@ -122,6 +124,13 @@ CACHES = {
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Object permissions (this committee, this administration) come from django-rules;
+# model permissions (the role groups) from the model backend.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases.selectors import user_can_see_closed
 from committees.models import Administration
+from committees.rules import administrations_writable
 
 from ..models import CoFinancing, CoFinancingPool, Plan
 from .selectors import STATUS_FILTERS
@@ -132,6 +133,11 @@ class CommitmentForm(Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Commitments of the user's own administration only (helhedsplaner/rules.py).
+        self.fields["administration"].queryset = administrations_writable(user)
+
     def clean(self):
         data = super().clean()
         source, pool = data.get("source"), data.get("pool")
@@ -191,7 +197,7 @@ class CorrectionForm(CommitmentForm):
     field_order = ["reason", "decided_by_item"]
 
     def __init__(self, *args, items, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["decided_by_item"].queryset = items
         self.fields["decided_by_item"].user = user
 

@@ -74,17 +74,29 @@ def commitment_list(request):
     return render(
         request,
         "helhedsplaner/cofinancing/commitment_list.html",
-        {"form": form, "page": page, "query_string": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query_string": query.urlencode(),
+            "may_create": request.user.has_perm("helhedsplaner.create_commitment"),
+        },
     )
+
+
+def _authorise(user, perm: str, obj=None) -> None:
+    """403 unless the policy layer (helhedsplaner/rules.py) lets ``user`` do ``perm``."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
 
 
 @permission_required(ADD, raise_exception=True)
 def commitment_create(request):
+    _authorise(request.user, "helhedsplaner.create_commitment")
     initial = {}
     plan_pk = request.GET.get("plan", "")
     if plan_pk.isdigit():
         initial["plan"] = Plan.objects.filter(pk=plan_pk).first()
-    form = CommitmentForm(request.POST or None, initial=initial)
+    form = CommitmentForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             commitment = services.commitment_create(user=request.user, **form.cleaned_data)
@@ -116,7 +128,7 @@ def commitment_create(request):
 def commitment_detail(request, pk: int):
     context = selectors.commitment_get_for_page(pk=pk, user=request.user)
     commitment = context["commitment"]
-    may_change = request.user.has_perm(CHANGE)
+    may_change = request.user.has_perm("helhedsplaner.change_commitment", commitment)
     context.update(
         {
             "may_edit": may_change and commitment.status == CoFinancing.Status.PROPOSED,
@@ -124,16 +136,20 @@ def commitment_detail(request, pk: int):
             "may_pay": may_change and commitment.status == CoFinancing.Status.GRANTED,
             "may_withdraw": may_change
             and commitment.status in (CoFinancing.Status.PROPOSED, CoFinancing.Status.GRANTED),
-            "may_correct": may_change
-            and request.user.has_perm(CORRECT)
+            "may_correct": request.user.has_perm("helhedsplaner.correct_commitment", commitment)
             and commitment.status in (CoFinancing.Status.GRANTED, CoFinancing.Status.PAID),
         }
     )
     return render(request, "helhedsplaner/cofinancing/commitment_detail.html", context)
 
 
-def _commitment(pk: int) -> CoFinancing:
-    return get_object_or_404(CoFinancing.objects.select_related("plan", "administration"), pk=pk)
+def _commitment(request, pk: int, perm: str = "helhedsplaner.change_commitment") -> CoFinancing:
+    """The commitment, if the user may act on it (its administration's caseworkers)."""
+    commitment = get_object_or_404(
+        CoFinancing.objects.select_related("plan", "administration"), pk=pk
+    )
+    _authorise(request.user, perm, commitment)
+    return commitment
 
 
 def _initial(commitment: CoFinancing) -> dict:
@@ -150,8 +166,8 @@ def _initial(commitment: CoFinancing) -> dict:
 
 @permission_required(CHANGE, raise_exception=True)
 def commitment_edit(request, pk: int):
-    commitment = _commitment(pk)
-    form = CommitmentForm(request.POST or None, initial=_initial(commitment))
+    commitment = _commitment(request, pk)
+    form = CommitmentForm(request.POST or None, initial=_initial(commitment), user=request.user)
     notice = ""
     if commitment.status != CoFinancing.Status.PROPOSED:
         notice = _(
@@ -185,7 +201,7 @@ def commitment_edit(request, pk: int):
 
 @permission_required(CHANGE, raise_exception=True)
 def commitment_grant(request, pk: int):
-    commitment = _commitment(pk)
+    commitment = _commitment(request, pk)
     items = selectors.deciding_items(
         user=request.user, plan=commitment.plan, administration=commitment.administration
     )
@@ -218,7 +234,7 @@ def commitment_grant(request, pk: int):
 @require_POST
 @permission_required(CHANGE, raise_exception=True)
 def commitment_mark_paid(request, pk: int):
-    commitment = _commitment(pk)
+    commitment = _commitment(request, pk)
     try:
         services.commitment_mark_paid(commitment=commitment, user=request.user)
     except ValidationError as error:
@@ -230,7 +246,7 @@ def commitment_mark_paid(request, pk: int):
 
 @permission_required(CHANGE, raise_exception=True)
 def commitment_withdraw(request, pk: int):
-    commitment = _commitment(pk)
+    commitment = _commitment(request, pk)
     form = WithdrawForm(
         request.POST or None,
         reason_required=commitment.status == CoFinancing.Status.GRANTED,
@@ -261,7 +277,7 @@ def commitment_withdraw(request, pk: int):
 def commitment_correct(request, pk: int):
     if not request.user.has_perm(CORRECT):
         raise PermissionDenied
-    commitment = _commitment(pk)
+    commitment = _commitment(request, pk, "helhedsplaner.correct_commitment")
     items = selectors.deciding_items(
         user=request.user, plan=commitment.plan, administration=commitment.administration
     )
@@ -313,14 +329,17 @@ def agenda_item_commitments(request, pk: int):
 @permission_required(VIEW, raise_exception=True)
 def plan_detail(request, pk: int):
     context = selectors.plan_cofinancing_get(pk=pk, user=request.user)
-    context["may_add"] = request.user.has_perm(ADD)
-    context["may_add_contribution"] = request.user.has_perm(ADD_CONTRIBUTION)
+    context["may_add"] = request.user.has_perm("helhedsplaner.create_commitment")
+    context["may_add_contribution"] = request.user.has_perm(
+        "helhedsplaner.add_housing_contribution", context["plan"]
+    )
     return render(request, "helhedsplaner/cofinancing/plan_detail.html", context)
 
 
 @permission_required(ADD_CONTRIBUTION, raise_exception=True)
 def housing_contribution_create(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
+    _authorise(request.user, "helhedsplaner.add_housing_contribution", plan)
     form = HousingContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,7 +3,7 @@ the form where a secretary or administrator records a meeting with notes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,13 +29,17 @@ def group_list(request):
 @permission_required(VIEW, raise_exception=True)
 def group_detail(request, pk: int):
     context = selectors.follow_up_group_get_for_page(pk=pk, user=request.user)
-    context["may_add_meeting"] = request.user.has_perm(ADD_MEETING)
+    context["may_add_meeting"] = request.user.has_perm(
+        "committees.record_group_meeting", context["group"]
+    )
     return render(request, "helhedsplaner/followup/group_detail.html", context)
 
 
 @permission_required(ADD_MEETING, raise_exception=True)
 def meeting_create(request, pk: int):
     group = get_object_or_404(FollowUpGroup, pk=pk)
+    if not request.user.has_perm("committees.record_group_meeting", group):
+        raise PermissionDenied  # the secretariat of the group's committee records its meetings
     form = FollowUpMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Administration
+from committees.rules import administrations_writable
 
 from ..models import (
     Area,
@@ -172,12 +173,13 @@ class PlanForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["housing_organisation"].queryset = HousingOrganisation.objects.order_by("name")
         self.fields["area"].queryset = Area.objects.filter(is_city_total=False).order_by("name")
         self.fields["lbf_period"].queryset = LbfPeriod.objects.order_by("-start_year")
-        self.fields["lead_administration"].queryset = Administration.objects.order_by("name")
+        # A caseworker leads plans for their own administration only (helhedsplaner/rules.py).
+        self.fields["lead_administration"].queryset = administrations_writable(user)
         self.fields["participating_administrations"].queryset = Administration.objects.order_by(
             "name"
         )

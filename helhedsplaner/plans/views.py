@@ -19,6 +19,7 @@ from committees.services import meeting_assert_unlocked
 from core.pagecache import shared_page
 
 from ..indicators.views import EDIT_INDICATORS
+from ..rules import CREATE_PLAN, EDIT_PLAN, MOVE_PLAN
 from . import selectors, services
 from .forms import (
     ItemPlansForm,
@@ -31,22 +32,17 @@ from .forms import (
 )
 
 VIEW_PLAN = "helhedsplaner.view_plan"
-CREATE_PLAN = ("helhedsplaner.add_plan", "helhedsplaner.add_estate")
-EDIT_PLAN = (
-    "helhedsplaner.change_plan",
-    "helhedsplaner.add_estate",
-    "helhedsplaner.change_estate",
-    "helhedsplaner.delete_estate",
-)
-MOVE_PLAN = ("helhedsplaner.change_plan", "helhedsplaner.add_planstatuschange")
 PLANS_PER_PAGE = 25
 
 
-def _may(user) -> dict:
+def _may(user, plan=None) -> dict:
+    """What the page offers, asked of the policy layer (helhedsplaner/rules.py) for this plan."""
     return {
-        "may_create": user.has_perms(CREATE_PLAN),
-        "may_edit": user.has_perms(EDIT_PLAN),
-        "may_move": user.has_perms(MOVE_PLAN),
+        "may_create": user.has_perm("helhedsplaner.create_plan"),
+        "may_edit": user.has_perm("helhedsplaner.edit_plan", plan)
+        if plan is not None
+        else user.has_perm("helhedsplaner.edit_plans"),
+        "may_move": plan is not None and user.has_perm("helhedsplaner.move_plan", plan),
         "may_edit_indicators": user.has_perms(EDIT_INDICATORS),
     }
 
@@ -100,7 +96,7 @@ def _plan_page(request, pk, *, failed_transition=None, status=200):
             "transition_errors": error_links(failed_transition, form_anchor="#forloeb")
             if failed_transition is not None
             else [],
-            **_may(request.user),
+            **_may(request.user, plan),
         },
         status=status,
     )
@@ -118,7 +114,7 @@ def plan_history(request, pk: int):
     return render(
         request,
         "helhedsplaner/plans/plan_history.html",
-        {"plan": plan, "entries": entries, "tab": "history", **_may(request.user)},
+        {"plan": plan, "entries": entries, "tab": "history", **_may(request.user, plan)},
     )
 
 
@@ -129,7 +125,7 @@ def _plan_form(request, plan=None):
     editing = plan is not None
     conflict = None
     if request.method == "POST":
-        form = PlanForm(request.POST, instance=plan)
+        form = PlanForm(request.POST, instance=plan, user=request.user)
         formset = estate_formset(
             data=request.POST,
             instance=plan,
@@ -155,7 +151,7 @@ def _plan_form(request, plan=None):
                 conflict = error
                 data = request.POST.copy()
                 data["version"] = str(error.current_version)  # saving again is now deliberate
-                form = PlanForm(data, instance=plan)
+                form = PlanForm(data, instance=plan, user=request.user)
                 formset = estate_formset(data=data, instance=plan)
                 hide_errors(form, formset)
             except ValidationError as error:
@@ -169,7 +165,7 @@ def _plan_form(request, plan=None):
                 )
                 return redirect("helhedsplaner:plan_detail", pk=saved.pk)
     else:
-        form = PlanForm(instance=plan)
+        form = PlanForm(instance=plan, user=request.user)
         formset = estate_formset(instance=plan)
     return render(
         request,
@@ -188,19 +184,26 @@ def _plan_form(request, plan=None):
 @require_http_methods(["GET", "POST"])
 @permission_required(CREATE_PLAN, raise_exception=True)
 def plan_create(request):
+    if not request.user.has_perm("helhedsplaner.create_plan"):
+        raise PermissionDenied  # a caseworker without an administration leads no plan
     return _plan_form(request)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(EDIT_PLAN, raise_exception=True)
 def plan_edit(request, pk: int):
-    return _plan_form(request, selectors.plan_get_for_edit(pk=pk))
+    plan = selectors.plan_get_for_edit(pk=pk)
+    if not request.user.has_perm("helhedsplaner.edit_plan", plan):
+        raise PermissionDenied
+    return _plan_form(request, plan)
 
 
 @require_POST
 @permission_required(MOVE_PLAN, raise_exception=True)
 def plan_transition(request, pk: int):
     plan = selectors.plan_get(pk=pk)
+    if not request.user.has_perm("helhedsplaner.move_plan", plan):
+        raise PermissionDenied
     form = TransitionForm(request.POST, status=request.POST.get("to_status", ""))
     if form.is_valid():
         try:

@@ -14,18 +14,19 @@ from django.views.decorators.http import require_safe
 from core.pagecache import shared_page
 
 from ..indicators.views import EDIT_INDICATORS
-from ..plans.views import EDIT_PLAN, MOVE_PLAN, VIEW_PLAN
+from ..plans.views import VIEW_PLAN
 from . import pdf, selectors
 
 ADD_COMMITMENT = "helhedsplaner.add_cofinancing"
 
 
-def _may(user) -> dict:
+def _may(user, plan) -> dict:
+    """What the page offers, asked of the policy layer (helhedsplaner/rules.py) for this plan."""
     return {
-        "may_edit": user.has_perms(EDIT_PLAN),
-        "may_move": user.has_perms(MOVE_PLAN),
+        "may_edit": user.has_perm("helhedsplaner.edit_plan", plan),
+        "may_move": user.has_perm("helhedsplaner.move_plan", plan),
         "may_edit_indicators": user.has_perms(EDIT_INDICATORS),
-        "may_add_commitment": user.has_perm(ADD_COMMITMENT),
+        "may_add_commitment": user.has_perm("helhedsplaner.create_commitment"),
     }
 
 
@@ -37,7 +38,7 @@ def plan_status(request, pk: int):
     return render(
         request,
         "helhedsplaner/status/plan_status.html",
-        {**status, "tab": "status", **_may(request.user)},
+        {**status, "tab": "status", **_may(request.user, status["plan"])},
     )
 
 

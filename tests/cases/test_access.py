@@ -62,6 +62,7 @@ def objects(db):
     return {
         "held_item": factories.item(held, recommending_administration=admin).pk,
         "committee": committee.slug,
+        "committee_obj": committee,
         "meeting": meeting.pk,
         "item": item.pk,
         "decided": decided.pk,
@@ -78,6 +79,8 @@ def as_role(client, objects):
         user = factories.user(role, factories.ROLE_USERNAMES[role])
         if role == CASEWORKER:
             factories.staff(user, objects["admin"])
+        if role == SECRETARY:  # the secretary of the objects' committee
+            factories.secretary_of(user, objects["committee_obj"])
         client.force_login(user)
         return client
 

@@ -82,7 +82,8 @@ def test_closed_item_visible_to_member(client, politician, closed_setup):
     assert "Fortrolig vurdering" in content
 
 
-def test_closed_item_visible_to_the_committees_secretary_only(client, secretary, closed_setup):
+def test_closed_item_visible_to_the_committees_secretary_only(client, closed_setup):
+    secretary = factories.user("Udvalgssekretær", "sekretaer", scoped=True)
     committee, *_ = closed_setup
     assert "Fortrolig købesum" not in page(client, secretary, "2026-71502").content.decode()
     factories.member(secretary, committee, role=Membership.Role.SECRETARY)

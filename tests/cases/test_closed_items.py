@@ -115,7 +115,7 @@ def test_the_committees_secretary_sees_the_closed_item(client, secretary, world)
 
 
 def test_another_committees_secretary_does_not(client, world):
-    other = factories.user("Udvalgssekretær", "anden-sekretaer")
+    other = factories.user("Udvalgssekretær", "anden-sekretaer", scoped=True)
     factories.member(other, factories.committee("BIU"), role=Membership.Role.SECRETARY)
     client.force_login(other)
     assert_sees_nothing_secret(client, world)

@@ -77,7 +77,7 @@ def test_renumbering_history_has_no_temporary_numbers(client, agenda):
 
 def test_a_secretary_outside_the_committee_cannot_move_a_closed_item(client, agenda):
     meeting, items = agenda
-    outsider = factories.user("Udvalgssekretær", "anden-sekretaer")
+    outsider = factories.user("Udvalgssekretær", "anden-sekretaer", scoped=True)
     client.force_login(outsider)
     response = client.post(reverse("cases:item_move", args=[items[1].pk]), {"direction": "up"})
     assert response.status_code == 403

@@ -141,7 +141,7 @@ def test_plan_form(client, demo):
 
 
 def test_plan_edit_form(client, demo):
-    login(client, "sagsbehandler")
+    login(client, "sagsbehandler-tmf")  # the lead administration's caseworker
     plan = Plan.objects.get(name="Helhedsplan Tingbjerg 2019")
     fuzz_form(client, reverse("helhedsplaner:plan_edit", args=[plan.pk]), [Plan, Estate])
 

@@ -10,5 +10,6 @@ class Command(BaseCommand):
         load_demo(progress=lambda message: self.stdout.write(message))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(
-            f"Demo logins (password: {DEMO_PASSWORD}): sagsbehandler, sekretaer, politiker, admin"
+            f"Demo logins (password: {DEMO_PASSWORD}): sagsbehandler, sekretaer, politiker, "
+            "admin, sagsbehandler-tmf, sekretaer-kfu"
         )

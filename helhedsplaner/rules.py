@@ -1,0 +1,84 @@
+"""The policy layer for plans and co-financing: each administration writes its own.
+
+- A plan is its **lead administration's** (``Plan.lead_administration``): that
+  administration's caseworkers edit the plan, its estates, its housing contributions and
+  move it through its lifecycle. Participating administrations read the plan and write
+  their own commitments to it, not the plan itself.
+- A co-financing commitment is its **administration's** (``CoFinancing.administration``):
+  only that administration's caseworkers create, change, grant, pay, withdraw or correct
+  it.
+- An administrator may grant a caseworker every administration
+  (``committees.act_for_all_administrations``); administrators may do everything;
+  secretaries and politicians write nothing here.
+- Indicators and the plans an agenda item concerns are not scoped per administration:
+  indicators are shared reference data (model permissions decide), and an item's plans
+  follow the item's own rule (``cases.edit_item``).
+
+Asked with the object: ``user.has_perm("helhedsplaner.edit_plan", plan)``.
+"""
+
+import rules
+
+from committees.rules import (
+    has_an_administration,
+    has_model_perms,
+    is_administrator,
+    is_own_administration_id,
+)
+
+CREATE_PLAN = ("helhedsplaner.add_plan", "helhedsplaner.add_estate")
+EDIT_PLAN = (
+    "helhedsplaner.change_plan",
+    "helhedsplaner.add_estate",
+    "helhedsplaner.change_estate",
+    "helhedsplaner.delete_estate",
+)
+MOVE_PLAN = ("helhedsplaner.change_plan", "helhedsplaner.add_planstatuschange")
+
+
+@rules.predicate
+def is_lead_administration(user, plan) -> bool:
+    return plan is not None and is_own_administration_id(user, plan.lead_administration_id)
+
+
+@rules.predicate
+def is_commitment_administration(user, commitment) -> bool:
+    return commitment is not None and is_own_administration_id(user, commitment.administration_id)
+
+
+rules.add_perm(
+    "helhedsplaner.create_plan",
+    has_model_perms(*CREATE_PLAN) & (is_administrator | has_an_administration),
+)
+# Edits some plans (the register links such a user to the plan pages, not the status pages).
+rules.add_perm(
+    "helhedsplaner.edit_plans",
+    has_model_perms(*EDIT_PLAN) & (is_administrator | has_an_administration),
+)
+rules.add_perm(
+    "helhedsplaner.edit_plan",
+    has_model_perms(*EDIT_PLAN) & (is_administrator | is_lead_administration),
+)
+rules.add_perm(
+    "helhedsplaner.move_plan",
+    has_model_perms(*MOVE_PLAN) & (is_administrator | is_lead_administration),
+)
+rules.add_perm(
+    "helhedsplaner.add_housing_contribution",
+    has_model_perms("helhedsplaner.add_housingcontribution")
+    & (is_administrator | is_lead_administration),
+)
+rules.add_perm(
+    "helhedsplaner.create_commitment",
+    has_model_perms("helhedsplaner.add_cofinancing") & (is_administrator | has_an_administration),
+)
+rules.add_perm(
+    "helhedsplaner.change_commitment",
+    has_model_perms("helhedsplaner.change_cofinancing")
+    & (is_administrator | is_commitment_administration),
+)
+rules.add_perm(
+    "helhedsplaner.correct_commitment",
+    has_model_perms("helhedsplaner.change_cofinancing", "helhedsplaner.add_commitmentcorrection")
+    & (is_administrator | is_commitment_administration),
+)
