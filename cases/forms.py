@@ -24,7 +24,13 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return meeting_label(obj)
 
 
+def version_field():
+    """The version the form was loaded with (core.versioning); missing counts as 0."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
 class MeetingForm(forms.Form):
+    version = version_field()
     committee = forms.ModelChoiceField(
         label=_("Committee"), queryset=Committee.objects.order_by("name")
     )
@@ -45,12 +51,18 @@ class MeetingForm(forms.Form):
             local = timezone.localtime(meeting.starts_at)
             kwargs.setdefault(
                 "initial",
-                {"day": local.date(), "start": local.time(), "location": meeting.location},
+                {
+                    "day": local.date(),
+                    "start": local.time(),
+                    "location": meeting.location,
+                    "version": meeting.version,
+                },
             )
         super().__init__(*args, **kwargs)
         if meeting is not None:
             del self.fields["committee"]
         else:
+            del self.fields["version"]
             # Only committees the user serves (committees.rules): another's is not a choice.
             self.fields["committee"].queryset = committees_served(user)
 
@@ -78,6 +90,7 @@ class AgendaItemForm(forms.ModelForm):
             "users, so a closed item on a new case needs a title that anyone may read."
         ),
     )
+    version = version_field()
     meeting = MeetingChoiceField(
         label=_("Place on meeting"),
         queryset=Meeting.objects.none(),
@@ -114,6 +127,10 @@ class AgendaItemForm(forms.ModelForm):
         if not creating:
             del self.fields["case_number"]
             del self.fields["case_title"]
+            if not self.is_bound and self.instance.pk and "version" not in self.initial:
+                self.initial["version"] = self.instance.version
+        else:
+            del self.fields["version"]
         if not (creating and secretary):
             del self.fields["meeting"]
         else:
@@ -208,6 +225,7 @@ class AttachmentForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    version = version_field()  # of the decision; 0 while there is none
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
     text = forms.CharField(
         label=_("Decision text"),

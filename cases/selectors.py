@@ -247,6 +247,7 @@ def case_get_with_inquiry(*, number: str) -> Case:
 
 
 HISTORY_SKIP = {
+    "version",
     "id",
     "created_at",
     "updated_at",

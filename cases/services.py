@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Administration, Meeting, Person
 from committees.services import meeting_assert_agenda_open, meeting_assert_unlocked, meeting_lock
+from core.versioning import VersionConflict, version_bump, version_check
 
 from .models import (
     AgendaItem,
@@ -224,8 +225,14 @@ def agenda_item_create(
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, points: list[str], **fields) -> AgendaItem:
-    """Change an item's sections and points; refused once its meeting has been held."""
+def agenda_item_update(
+    *, item: AgendaItem, expected_version: int, points: list[str], **fields
+) -> AgendaItem:
+    """Change an item's sections and points; refused once its meeting has been held.
+
+    Refused with :class:`core.versioning.VersionConflict` (nothing saved) if the item
+    has been written since the form showing ``expected_version`` was loaded.
+    """
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
@@ -233,12 +240,13 @@ def agenda_item_update(*, item: AgendaItem, points: list[str], **fields) -> Agen
     # written the new values onto the instance it was given.
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     _item_meeting_for_write(item)
+    version_check(item, expected_version=expected_version)
     changed = [name for name, value in fields.items() if getattr(item, name) != value]
     for name in changed:
         setattr(item, name, fields[name])
     item.full_clean()
-    if changed:
-        item.save(update_fields=[*changed, "updated_at"])
+    # Saved even when only the points changed: the version moves on with every save.
+    item.save(update_fields=[*changed, "version", "updated_at"])
     _points_set(item, points)
     return item
 
@@ -254,6 +262,7 @@ def agenda_item_mark_ready(*, item: AgendaItem) -> AgendaItem:
         )
     item.status = AgendaItem.Status.READY
     item.full_clean()
+    version_bump(item)
     item.save(update_fields=["status", "updated_at"])
     return item
 
@@ -270,6 +279,7 @@ def agenda_item_return(*, item: AgendaItem, comment: str) -> AgendaItem:
     item.status = AgendaItem.Status.RETURNED
     item.return_comment = comment.strip()
     item.full_clean()
+    version_bump(item)
     item.save(update_fields=["status", "return_comment", "updated_at"])
     return item
 
@@ -287,6 +297,7 @@ def agenda_item_schedule(*, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     item.status = AgendaItem.Status.SCHEDULED
     item.return_comment = ""
     item.full_clean()
+    version_bump(item)
     item.save(update_fields=["meeting", "number", "status", "return_comment", "updated_at"])
     return item
 
@@ -304,6 +315,7 @@ def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
         AgendaItem.objects.filter(pk=item.pk).update(number=offset + index)
     for item in moving:
         item.number = targets[item.pk]
+        version_bump(item)
         item.save(update_fields=["number", "updated_at"])
 
 
@@ -321,6 +333,7 @@ def agenda_item_unschedule(*, item: AgendaItem) -> AgendaItem:
     item.number = None
     item.status = AgendaItem.Status.READY
     item.full_clean()
+    version_bump(item)
     item.save(update_fields=["meeting", "number", "status", "updated_at"])
     _renumber(meeting, _meeting_items(meeting))
     return item
@@ -339,7 +352,7 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
         return item
     items[index], items[target] = items[target], items[index]
     _renumber(meeting, items)
-    item.refresh_from_db(fields=["number"])
+    item.refresh_from_db(fields=["number", "version"])
     return item
 
 
@@ -439,9 +452,12 @@ def meeting_publish(*, meeting: Meeting, user=None, published_at=None) -> Agenda
     )
     version.full_clean()
     version.save()
+    # A publication is a write to the meeting even when its status stays: an edit form
+    # opened before it conflicts, and the history row says who published when.
     if meeting.status == Meeting.Status.DRAFT:
         meeting.status = Meeting.Status.PUBLISHED
-        meeting.save(update_fields=["status", "updated_at"])
+    version_bump(meeting)
+    meeting.save(update_fields=["status", "updated_at"])
     return version
 
 
@@ -461,6 +477,7 @@ def meeting_mark_held(*, meeting: Meeting) -> Meeting:
         )
     meeting.status = Meeting.Status.HELD
     meeting.full_clean()
+    version_bump(meeting)
     meeting.save(update_fields=["status", "updated_at"])
     return meeting
 
@@ -485,6 +502,7 @@ def meeting_minutes_approve(*, meeting: Meeting) -> Meeting:
     meeting.status = Meeting.Status.MINUTES_APPROVED
     meeting.minutes_approved_at = timezone.now()
     meeting.full_clean()
+    version_bump(meeting)
     meeting.save(update_fields=["status", "minutes_approved_at", "updated_at"])
     return meeting
 
@@ -494,27 +512,38 @@ def meeting_minutes_approve(*, meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def decision_record(
-    *, item: AgendaItem, outcome: str, text: str, votes: list[dict] | None = None
+    *,
+    item: AgendaItem,
+    expected_version: int,
+    outcome: str,
+    text: str,
+    votes: list[dict] | None = None,
 ) -> Decision:
     """Record (or, until the minutes are approved, change) the decision on an item.
 
     ``votes`` is a list of ``{"party", "votes_for", "votes_against", "votes_abstained"}``;
-    it replaces the votes recorded before.
+    it replaces the votes recorded before. ``expected_version`` is the version of the
+    decision the form showed, 0 when there was none yet; if the decision has been
+    saved since, :class:`core.versioning.VersionConflict` is raised and nothing saved.
     """
     if item.meeting_id is None:
         raise ValidationError(_("The item is not on an agenda."))
     meeting = _item_meeting_for_write(item, agenda_open=False)
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("Decisions are recorded after the meeting has been held."))
-    decision = Decision.objects.filter(item=item).first()
+    # The meeting's row is locked (above), so two decisions on one item are recorded in turn.
+    decision = Decision.objects.select_for_update().filter(item=item).first()
     if decision is None:
+        if expected_version:
+            raise VersionConflict(obj=None, current_version=0)
         decision = Decision(item=item, outcome=outcome, text=text)
         decision.full_clean()
         decision.save()
     else:
+        version_check(decision, expected_version=expected_version)
         decision.outcome, decision.text = outcome, text
         decision.full_clean()
-        decision.save(update_fields=["outcome", "text", "updated_at"])
+        decision.save(update_fields=["outcome", "text", "version", "updated_at"])
     votes = votes or []
     parties = [vote["party"].strip() for vote in votes]
     if len(parties) != len(set(parties)):
@@ -541,6 +570,7 @@ def _correct(*, obj, item: AgendaItem, decision, field: str, new_value: str, rea
         raise ValidationError({"new_value": _("The new text is the same as the old one.")})
     setattr(obj, field, new_value)
     obj.full_clean()
+    version_bump(obj)
     obj.save(update_fields=[field, "updated_at"])
     correction = Correction(
         item=item,

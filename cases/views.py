@@ -23,9 +23,10 @@ from committees.selectors import (
 )
 from core.pagecache import shared_page
 from core.roles import is_administrator
+from core.versioning import AttemptedValue, VersionConflict, attempted_values
 
 from . import forms, selectors, services
-from .models import AgendaItem, Attachment
+from .models import AgendaItem, Attachment, Decision
 from .uploads import ALLOWED
 
 # -- helpers --------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def attachment_download(request, pk: int):
 # -- agenda items ---------------------------------------------------------------------------
 
 
-def _item_form_page(request, *, form, formset, item=None, meeting=None, status=200):
+def _item_form_page(request, *, form, formset, item=None, meeting=None, status=200, **extra):
     return render(
         request,
         "cases/item_form.html",
@@ -133,9 +134,18 @@ def _item_form_page(request, *, form, formset, item=None, meeting=None, status=2
             "item": item,
             "meeting": meeting,
             "errors": error_summary_if_bound(form, formset),
+            **extra,
         },
         status=status,
     )
+
+
+def _numbered(texts) -> str:
+    return "\n".join(f"{position}. {text}" for position, text in enumerate(texts, start=1)) or "–"
+
+
+def _conflict_context(conflict: VersionConflict, attempted, what: str) -> dict:
+    return {"conflict": conflict, "attempted": attempted, "what": what}
 
 
 def error_summary_if_bound(form, formset) -> list[dict]:
@@ -149,12 +159,7 @@ def _item_forms(request, *, creating: bool, item=None, initial=None):
     if item is not None:
         kwargs["instance"] = item
     if request.method != "POST":
-        points = [{"text": p.text} for p in item.recommendation_points.all()] if item else []
-        form = forms.AgendaItemForm(initial=initial, **kwargs)
-        formset = forms.point_formset_class(extra=1 if points else 1)(
-            initial=points, prefix="points"
-        )
-        return form, formset, False
+        return (*_item_forms_unbound(kwargs, item=item, initial=initial), False)
     bound = forms.point_formset_class()(request.POST, prefix="points")
     if "add_point" in request.POST:
         rows, blanks = forms.points_initial(bound)
@@ -167,6 +172,38 @@ def _item_forms(request, *, creating: bool, item=None, initial=None):
         return form, formset, False
     form = forms.AgendaItemForm(request.POST, **kwargs)
     return form, bound, True
+
+
+def _item_forms_unbound(kwargs: dict, *, item=None, initial=None):
+    """The item form and points formset showing what is saved (or ``initial`` when new)."""
+    points = [{"text": p.text} for p in item.recommendation_points.all()] if item else []
+    form = forms.AgendaItemForm(initial=initial, **kwargs)
+    formset = forms.point_formset_class(extra=1)(initial=points, prefix="points")
+    return form, formset
+
+
+def _item_conflict_page(request, pk: int, *, form, formset, conflict: VersionConflict):
+    """409: the form rebuilt from the saved item, the other changes and the user's attempt."""
+    item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+    kwargs = {"creating": False, "secretary": _is_secretary(request.user), "instance": item}
+    fresh_form, fresh_formset = _item_forms_unbound(kwargs, item=item)
+    attempted = attempted_values(stale=form, fresh=fresh_form)
+    current_points = [point.text for point in item.recommendation_points.all()]
+    my_points = forms.points_from(formset)
+    if my_points != current_points:
+        attempted.append(
+            AttemptedValue(
+                _("Recommendation points"), _numbered(current_points), _numbered(my_points)
+            )
+        )
+    return _item_form_page(
+        request,
+        form=fresh_form,
+        formset=fresh_formset,
+        item=item,
+        status=409,
+        **_conflict_context(conflict, attempted, _("the item")),
+    )
 
 
 def item_create(request):
@@ -248,8 +285,13 @@ def item_edit(request, pk: int):
     if submitted and form.is_valid() and formset.is_valid():
         try:
             services.agenda_item_update(
-                item=item, points=forms.points_from(formset), **form.item_fields()
+                item=item,
+                expected_version=form.cleaned_data["version"] or 0,
+                points=forms.points_from(formset),
+                **form.item_fields(),
             )
+        except VersionConflict as conflict:
+            return _item_conflict_page(request, pk, form=form, formset=formset, conflict=conflict)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -400,33 +442,31 @@ def decision_record(request, pk: int):
         )
         return _refused(request, error, _item_url(item))
     decision = getattr(item, "decision", None)
+    conflict = None
     if request.method == "POST":
         form = forms.DecisionForm(request.POST)
         votes = forms.VoteFormSet(request.POST, prefix="votes")
     else:
-        initial = {"outcome": decision.outcome, "text": decision.text} if decision else None
-        rows = [
-            {
-                "party": v.party,
-                "votes_for": v.votes_for,
-                "votes_against": v.votes_against,
-                "votes_abstained": v.votes_abstained,
-            }
-            for v in (decision.votes.all() if decision else [])
-        ]
-        known = {row["party"] for row in rows}
-        parties = sorted({p.party for p in committee_members_current(meeting.committee)} - known)
-        rows += [{"party": party} for party in parties if party]
-        form = forms.DecisionForm(initial=initial)
-        votes = forms.formset_factory(forms.VoteForm, extra=1)(initial=rows, prefix="votes")
+        form, votes = _decision_forms_unbound(meeting, decision)
     if request.method == "POST" and form.is_valid() and votes.is_valid():
         try:
             services.decision_record(
                 item=item,
+                expected_version=form.cleaned_data["version"] or 0,
                 outcome=form.cleaned_data["outcome"],
                 text=form.cleaned_data["text"],
                 votes=forms.votes_from(votes),
             )
+        except VersionConflict as error:
+            conflict = error
+            decision = Decision.objects.filter(item=item).first()
+            stale_form, stale_votes = form, votes
+            form, votes = _decision_forms_unbound(meeting, decision)
+            attempted = attempted_values(stale=stale_form, fresh=form)
+            current_votes = _votes_text(_vote_rows(decision))
+            my_votes = _votes_text(forms.votes_from(stale_votes))
+            if current_votes != my_votes:
+                attempted.append(AttemptedValue(_("Votes"), current_votes, my_votes))
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -442,8 +482,46 @@ def decision_record(request, pk: int):
             "form": form,
             "votes": votes,
             "errors": forms.error_summary(form, votes) if form.is_bound else [],
+            **(_conflict_context(conflict, attempted, _("the decision")) if conflict else {}),
         },
+        status=409 if conflict else 200,
     )
+
+
+def _vote_rows(decision) -> list[dict]:
+    return [
+        {
+            "party": v.party,
+            "votes_for": v.votes_for,
+            "votes_against": v.votes_against,
+            "votes_abstained": v.votes_abstained,
+        }
+        for v in (decision.votes.order_by("party") if decision else [])
+    ]
+
+
+def _votes_text(rows: list[dict]) -> str:
+    lines = sorted(
+        f"{row['party']}: {row['votes_for']}/{row['votes_against']}/{row['votes_abstained']}"
+        for row in rows
+    )
+    return "\n".join(lines) or "–"
+
+
+def _decision_forms_unbound(meeting, decision):
+    """The decision form and the votes showing what is saved (a row per members' party)."""
+    initial = (
+        {"outcome": decision.outcome, "text": decision.text, "version": decision.version}
+        if decision
+        else {"version": 0}
+    )
+    rows = _vote_rows(decision)
+    known = {row["party"] for row in rows}
+    parties = sorted({p.party for p in committee_members_current(meeting.committee)} - known)
+    rows += [{"party": party} for party in parties if party]
+    form = forms.DecisionForm(initial=initial)
+    votes = forms.formset_factory(forms.VoteForm, extra=1)(initial=rows, prefix="votes")
+    return form, votes
 
 
 def _correction(request, pk: int, *, target: str):
@@ -616,14 +694,21 @@ def meeting_edit(request, pk: int):
     except ValidationError as error:
         return _refused(request, error, _meeting_url(meeting))
     form = forms.MeetingForm(request.POST or None, meeting=meeting, user=request.user)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             committee_services.meeting_update(
                 meeting=meeting,
+                expected_version=form.cleaned_data["version"] or 0,
                 day=form.cleaned_data["day"],
                 start=form.cleaned_data["start"],
                 location=form.cleaned_data["location"],
             )
+        except VersionConflict as error:
+            conflict = error
+            meeting = selectors.meeting_get(pk=pk)
+            stale, form = form, forms.MeetingForm(meeting=meeting, user=request.user)
+            attempted = attempted_values(stale=stale, fresh=form)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -636,7 +721,9 @@ def meeting_edit(request, pk: int):
             "form": form,
             "meeting": meeting,
             "errors": forms.error_summary(form) if form.is_bound else [],
+            **(_conflict_context(conflict, attempted, _("the meeting")) if conflict else {}),
         },
+        status=409 if conflict else 200,
     )
 
 

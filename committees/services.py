@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.versioning import version_check
+
 from .models import Committee, Meeting, MeetingAbsence, Person
 
 LOCKED_MESSAGE = _(
@@ -52,14 +54,21 @@ def meeting_create(*, committee: Committee, day: date, start: time, location: st
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, day: date, start: time, location: str = "") -> Meeting:
-    """Change the time and place; after publishing the change shows as a pending new version."""
+def meeting_update(
+    *, meeting: Meeting, expected_version: int, day: date, start: time, location: str = ""
+) -> Meeting:
+    """Change the time and place; after publishing the change shows as a pending new version.
+
+    Refused with :class:`core.versioning.VersionConflict` if the meeting has been saved
+    since the form showing ``expected_version`` was loaded.
+    """
     meeting = meeting_lock(meeting)
     meeting_assert_agenda_open(meeting)
+    version_check(meeting, expected_version=expected_version)
     meeting.starts_at = _starts_at(day, start)
     meeting.location = location
     meeting.full_clean()
-    meeting.save(update_fields=["starts_at", "location", "updated_at"])
+    meeting.save(update_fields=["starts_at", "location", "version", "updated_at"])
     return meeting
 
 

@@ -84,6 +84,9 @@ class AgendaItem(TrackedModel):
         ),
     )
     return_comment = models.TextField(_("comment when sent back"), blank=True)
+    # Raised by every write to the item (core.versioning): a form carries the version it
+    # was loaded with, so a save on top of somebody else's change is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["meeting", "number", "pk"]

@@ -23,6 +23,9 @@ class Decision(TrackedModel):
     )
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
     text = models.TextField(_("decision"))
+    # Raised by every write to the decision (core.versioning): a form carries the version it
+    # was loaded with, so a save on top of somebody else's change is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("decision")

@@ -26,6 +26,9 @@ class Meeting(TrackedModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     minutes_approved_at = models.DateTimeField(_("minutes approved"), null=True, blank=True)
+    # Raised by every write to the meeting (core.versioning): a form carries the version it
+    # was loaded with, so a save on top of somebody else's change is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-starts_at"]

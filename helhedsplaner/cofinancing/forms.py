@@ -148,6 +148,12 @@ class CommitmentForm(Form):
         return data
 
 
+class CommitmentEditForm(CommitmentForm):
+    """The commitment form with the version it was loaded with (core.versioning)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
 class GrantForm(Form):
     item = ItemChoiceField(
         label=_("The committee's decision (agenda item)"),

@@ -20,7 +20,9 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from cases.models import AgendaItem, Decision
+from cases.selectors import user_can_see_closed
 from core.templatetags.dk import dkk
+from core.versioning import version_bump, version_check
 
 from ..models import CoFinancing, CoFinancingPool, CommitmentCorrection, HousingContribution
 from .selectors import COMMITTED, HELD_MEETING
@@ -111,10 +113,33 @@ def commitment_create(
     return commitment
 
 
+def _conflict_labels(user) -> dict:
+    """How a conflict page names the deciding item: a closed one only to its committee."""
+
+    def item_label(pk) -> str:
+        if pk is None:
+            return "–"
+        item = AgendaItem.objects.select_related("meeting__committee", "case").filter(pk=pk).first()
+        if item is None:
+            return _("(deleted)")
+        if item.is_closed and not user_can_see_closed(user, item.meeting.committee_id):
+            return _("Closed item")
+        return f"{item.title} ({item.case.number})"
+
+    return {"granted_by_item": item_label}
+
+
 @transaction.atomic
-def commitment_update(*, commitment: CoFinancing, user=None, **changes) -> CoFinancing:
-    """A plain edit, allowed only while the commitment is proposed."""
+def commitment_update(
+    *, commitment: CoFinancing, expected_version: int, user=None, **changes
+) -> CoFinancing:
+    """A plain edit, allowed only while the commitment is proposed.
+
+    Refused with :class:`core.versioning.VersionConflict` (nothing saved) if the
+    commitment has been written since the form showing ``expected_version`` was loaded.
+    """
     commitment = CoFinancing.objects.select_for_update().get(pk=commitment.pk)
+    version_check(commitment, expected_version=expected_version, labels=_conflict_labels(user))
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -141,7 +166,7 @@ def commitment_update(*, commitment: CoFinancing, user=None, **changes) -> CoFin
     _check_pool_year(commitment, commitment.pool)
     commitment.full_clean()
     _stamp(commitment, user)
-    commitment.save(update_fields=[*changes, "updated_at"])
+    commitment.save(update_fields=[*changes, "version", "updated_at"])
     return commitment
 
 
@@ -189,6 +214,7 @@ def commitment_grant(*, commitment: CoFinancing, item: AgendaItem, user=None) ->
     commitment.granted_by_item = item
     commitment.full_clean()
     _stamp(commitment, user)
+    version_bump(commitment)
     commitment.save(update_fields=["status", "granted_by_item", "updated_at"])
     return commitment
 
@@ -203,6 +229,7 @@ def commitment_mark_paid(*, commitment: CoFinancing, user=None) -> CoFinancing:
         )
     commitment.status = Status.PAID
     _stamp(commitment, user)
+    version_bump(commitment)
     commitment.save(update_fields=["status", "updated_at"])
     return commitment
 
@@ -230,6 +257,7 @@ def commitment_withdraw(*, commitment: CoFinancing, reason: str = "", user=None)
         )
     commitment.status = Status.WITHDRAWN
     _stamp(commitment, user, reason)
+    version_bump(commitment)
     commitment.save(update_fields=["status", "updated_at"])
     return commitment
 
@@ -312,6 +340,7 @@ def commitment_correct(
     _stamp(correction, user)
     correction.save()
     _stamp(commitment, user, reason)
+    version_bump(commitment)
     commitment.save(update_fields=[*changed, "updated_at"])
     return correction
 

@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.versioning import VersionConflict, attempted_values
+
 from ..models import CoFinancing, Plan
 from . import exports, selectors, services
 from .forms import (
+    CommitmentEditForm,
     CommitmentForm,
     CorrectionForm,
     GrantForm,
@@ -161,14 +164,16 @@ def _initial(commitment: CoFinancing) -> dict:
         "source": commitment.source,
         "pool": commitment.pool_id,
         "note": commitment.note,
+        "version": commitment.version,
     }
 
 
 @permission_required(CHANGE, raise_exception=True)
 def commitment_edit(request, pk: int):
     commitment = _commitment(request, pk)
-    form = CommitmentForm(request.POST or None, initial=_initial(commitment), user=request.user)
+    form = CommitmentEditForm(request.POST or None, initial=_initial(commitment), user=request.user)
     notice = ""
+    conflict = {}
     if commitment.status != CoFinancing.Status.PROPOSED:
         notice = _(
             "A granted commitment can only be changed by a new decision or a recorded "
@@ -178,10 +183,22 @@ def commitment_edit(request, pk: int):
             form.is_valid()
             form.add_error(None, notice)
     elif request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
         try:
             services.commitment_update(
-                commitment=commitment, user=request.user, **form.cleaned_data
+                commitment=commitment,
+                expected_version=changes.pop("version") or 0,
+                user=request.user,
+                **changes,
             )
+        except VersionConflict as error:
+            commitment = _commitment(request, pk)
+            stale, form = form, CommitmentEditForm(initial=_initial(commitment), user=request.user)
+            conflict = {
+                "conflict": error,
+                "attempted": attempted_values(stale=stale, fresh=form),
+                "what": _("the commitment"),
+            }
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -194,8 +211,9 @@ def commitment_edit(request, pk: int):
         notice=notice,
         submit=_("Save"),
         cancel_url=reverse("cofinancing:commitment_detail", args=[commitment.pk]),
-        status=400 if form.errors else 200,
+        status=409 if conflict else 400 if form.errors else 200,
         commitment=commitment,
+        **conflict,
     )
 
 

@@ -100,6 +100,9 @@ class CoFinancing(TrackedModel):
     )
     note = models.TextField(_("note"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Raised by every write to the commitment (core.versioning): a form carries the version it
+    # was loaded with, so a save on top of somebody else's change is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["plan", "year", "administration"]

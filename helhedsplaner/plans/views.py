@@ -17,6 +17,7 @@ from cases.forms import error_summary
 from cases.selectors import agenda_item_editable_by, agenda_item_get_for_page
 from committees.services import meeting_assert_unlocked
 from core.pagecache import shared_page
+from core.versioning import AttemptedValue, attempted_values
 
 from ..indicators.views import EDIT_INDICATORS
 from ..rules import CREATE_PLAN, EDIT_PLAN, MOVE_PLAN
@@ -121,9 +122,43 @@ def plan_history(request, pk: int):
 # -- the plan form ---------------------------------------------------------------------------
 
 
+def _estates_text(estates) -> str:
+    lines = [
+        f"{name}{f' ({number})' if number else ''}: {tenancies}"
+        for name, number, tenancies in sorted(estates)
+    ]
+    return "\n".join(lines) or "–"
+
+
+def _my_estates(formset) -> list[tuple]:
+    """The estates the stale formset would have left on the plan."""
+    return [(row.name, row.number, row.tenancies) for row in formset.rows() if not row.delete] + [
+        (e.name, e.number, e.tenancies)
+        for e in formset.queryset
+        if e.pk not in {row.pk for row in formset.rows()}
+    ]
+
+
+def _plan_conflict_forms(plan, form, formset, *, user):
+    """The form rebuilt from the saved plan (never from the stale POST), and the fields
+    where the user's attempt differs from what is saved now."""
+    current = selectors.plan_get_for_edit(pk=plan.pk)
+    fresh_form, fresh_formset = (
+        PlanForm(instance=current, user=user),
+        estate_formset(instance=current),
+    )
+    attempted = attempted_values(stale=form, fresh=fresh_form)
+    saved = _estates_text((e.name, e.number, e.tenancies) for e in current.estates.all())
+    mine = _estates_text(_my_estates(formset))
+    if saved != mine:
+        attempted.append(AttemptedValue(_("Estates"), saved, mine))
+    return current, fresh_form, fresh_formset, attempted
+
+
 def _plan_form(request, plan=None):
     editing = plan is not None
     conflict = None
+    attempted = []
     if request.method == "POST":
         form = PlanForm(request.POST, instance=plan, user=request.user)
         formset = estate_formset(
@@ -149,11 +184,9 @@ def _plan_form(request, plan=None):
                     )
             except services.PlanConflict as error:
                 conflict = error
-                data = request.POST.copy()
-                data["version"] = str(error.current_version)  # saving again is now deliberate
-                form = PlanForm(data, instance=plan, user=request.user)
-                formset = estate_formset(data=data, instance=plan)
-                hide_errors(form, formset)
+                plan, form, formset, attempted = _plan_conflict_forms(
+                    plan, form, formset, user=request.user
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -176,6 +209,7 @@ def _plan_form(request, plan=None):
             "formset": formset,
             "errors": error_links(form, formset, form_anchor="#plan-form"),
             "conflict": conflict,
+            "attempted": attempted,
         },
         status=409 if conflict else 200,
     )

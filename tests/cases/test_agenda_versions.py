@@ -86,6 +86,7 @@ def test_an_edited_title_makes_a_new_version_that_says_what_changed(client, agen
         title="Punkt nummer 3 (ny titel)",
         recommending_administration=str(items[2].recommending_administration_id),
         points=["at udvalget drøfter sagen."],
+        version=str(AgendaItem.objects.get(pk=items[2].pk).version),  # the form as loaded now
     )
     data.pop("case_number")
     response = client.post(reverse("cases:item_edit", args=[items[2].pk]), data)
@@ -114,9 +115,15 @@ def test_moving_and_removing_items_are_listed_in_the_new_version(client, agenda)
 def test_changed_meeting_place_requires_a_new_version(client, agenda):
     meeting, _ = agenda
     publish(client, meeting)
+    meeting.refresh_from_db()  # publishing raised the version; the form is loaded after it
     client.post(
         reverse("meetings:meeting_edit", args=[meeting.pk]),
-        {"day": "2009-05-28", "start": "15:00", "location": "Rådhuset, festsalen"},
+        {
+            "day": "2009-05-28",
+            "start": "15:00",
+            "location": "Rådhuset, festsalen",
+            "version": meeting.version,
+        },
     )
     assert "Mødested ændret" in page(client, meeting)
 

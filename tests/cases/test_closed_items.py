@@ -29,8 +29,12 @@ def world(secretary):
     )
     closed_attachment = factories.attachment(closed, title=SECRET_ATTACHMENT)
     closed_on_open = factories.attachment(open_item, title="Fortroligt bilag", is_closed=True)
-    decision_record(item=open_item, outcome="noted", text="Taget til efterretning.")
-    decision_record(item=closed, outcome="approved", text="Købet blev godkendt.")
+    decision_record(
+        item=open_item, expected_version=0, outcome="noted", text="Taget til efterretning."
+    )
+    decision_record(
+        item=closed, expected_version=0, outcome="approved", text="Købet blev godkendt."
+    )
     meeting_minutes_approve(meeting=meeting)
     agenda_item_correct(
         item=closed, field="problem", new_value=SECRET_CORRECTION, reason="Forkert beløb."

@@ -32,7 +32,10 @@ def held(client, secretary):
 
 
 def decide(client, item, outcome="noted", text="Udvalget drøftede sagen.", votes=()):
+    # The version of the decision as a form loaded now would carry it (0: none yet).
+    version = Decision.objects.filter(item=item).values_list("version", flat=True).first()
     data = {
+        "version": version or 0,
         "outcome": outcome,
         "text": text,
         "votes-TOTAL_FORMS": str(len(votes)),

@@ -183,7 +183,7 @@ def test_proposed_commitment_is_edited_plainly(client_for, caseworker, plan, bif
     commitment = factories.commitment(plan, bif, amount=Decimal("400000"))
     response = client_for(caseworker).post(
         reverse("cofinancing:commitment_edit", args=[commitment.pk]),
-        valid_data(plan, bif, amount="450.000"),
+        {**valid_data(plan, bif, amount="450.000"), "version": "1"},
     )
     assert response.status_code == 302
     commitment.refresh_from_db()

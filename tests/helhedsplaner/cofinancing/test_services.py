@@ -117,7 +117,9 @@ def test_grant_refused_when_the_committee_did_not_approve(setup, outcome):
 def test_plain_edit_of_a_granted_commitment_is_refused(setup):
     plan, bif, item, user = setup
     commitment = create(plan, bif)
-    services.commitment_update(commitment=commitment, amount=Decimal("450000"), user=user)
+    services.commitment_update(
+        commitment=commitment, expected_version=1, amount=Decimal("450000"), user=user
+    )
     commitment.refresh_from_db()
     assert commitment.amount == Decimal("450000")  # proposed: a plain edit is fine
 
@@ -129,7 +131,12 @@ def test_plain_edit_of_a_granted_commitment_is_refused(setup):
         ("administration", factories.administration("SOF")),
     ]:
         with pytest.raises(ValidationError) as error:
-            services.commitment_update(commitment=commitment, user=user, **{field: value})
+            services.commitment_update(
+                commitment=commitment,
+                expected_version=CoFinancing.objects.get(pk=commitment.pk).version,
+                user=user,
+                **{field: value},
+            )
         assert "kan kun ændres ved en ny beslutning eller en registreret rettelse" in (
             messages_of(error)
         )

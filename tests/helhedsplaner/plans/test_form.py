@@ -9,6 +9,7 @@ from django.urls import reverse
 from core import roles
 from helhedsplaner.models import Estate, FocusArea, Plan, PlanStatusChange
 from tests import factories
+from tests.formpage import submit_data
 from tests.helhedsplaner.formdata import plan_post
 
 pytestmark = pytest.mark.django_db
@@ -242,10 +243,18 @@ def test_second_save_is_refused_naming_who_changed_what(caseworker):
     assert "En anden har ændret planen, mens du redigerede" in content
     assert "Karl Kollega" in content
     assert "Samlet budget (kr.)" in content and "14.000.000 kr." in content
-    assert "Min nye beskrivelse" in content  # the caseworker's input is still in the form
+    assert "Min nye beskrivelse" in content  # the caseworker's attempt, beside the saved value
     assert 'name="version" value="2"' in content  # saving again is now deliberate
     plan.refresh_from_db()
     assert plan.budget == Decimal(14_000_000) and plan.description != "Min nye beskrivelse"
+    # The form on the conflict page holds what is saved (the colleague's budget), not the
+    # stale POST: saving it as it stands keeps the colleague's change.
+    conflict_form = submit_data(content)
+    assert conflict_form["budget"] == "14.000.000"
+    assert conflict_form["description"] != "Min nye beskrivelse"
+    assert first.post(edit_url(plan), conflict_form).status_code == 302
+    plan.refresh_from_db()
+    assert plan.budget == Decimal(14_000_000) and plan.version == 3
     # Saving again, having seen the change, goes through.
     data = plan_post(
         plan=plan,
@@ -253,13 +262,14 @@ def test_second_save_is_refused_naming_who_changed_what(caseworker):
         budget="14.000.000",
         grant="6.000.000",
         description="Min nye beskrivelse",
-        version=2,
+        version=3,
         existing=[(estate, {}, False)],
         estates=[],
     )
     assert first.post(edit_url(plan), data).status_code == 302
     plan.refresh_from_db()
-    assert plan.description == "Min nye beskrivelse" and plan.version == 3
+    assert plan.description == "Min nye beskrivelse" and plan.budget == Decimal(14_000_000)
+    assert plan.version == 4
 
 
 def test_a_changed_estate_counts_as_a_conflict(caseworker):
@@ -295,4 +305,9 @@ def test_a_changed_estate_counts_as_a_conflict(caseworker):
     content = response.content.decode()
     assert response.status_code == 409
     assert "Afdeling »Afdeling A«" in content and "Karl Kollega" in content
+    assert Estate.objects.get(pk=estate.pk).tenancies == 150
+    assert "Afdeling A: 90" in content  # the caseworker's estates, beside the saved ones
+    conflict_form = submit_data(content)
+    assert conflict_form["estates-0-tenancies"] == "150"
+    assert mine.post(edit_url(plan), conflict_form).status_code == 302
     assert Estate.objects.get(pk=estate.pk).tenancies == 150

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('committees', '0004_perf_meeting_starts_at'),
+        ('committees', '0005_meeting_add_version'),
     ]
 
     operations = [
