@@ -136,6 +136,12 @@ class IdleSessionMiddleware:
 
     KEY = "_idle_refreshed_at"
 
+    @classmethod
+    def signed_in(cls, sender, request, user, **kwargs):
+        """``user_logged_in``: the sign-in saves the session anyway; note when."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.KEY] = int(time.time())
+
     def __init__(self, get_response):
         self.get_response = get_response
 
