@@ -128,7 +128,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # the next request uses it, instead of failing that request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# "default" holds small shared values (login throttling, the dashboard's figures);
+# "default" holds small shared values (the dashboard's figures);
 # "pages" holds rendered pages (core.pagecache). Pages are keyed by a generation
 # read from the database on every request, so a per-process cache is correct even
 # with many app server processes: it only costs each process its own warm-up.
