@@ -9,10 +9,17 @@ attachment.
 
 import atexit
 import io
+import mimetypes
+import os
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
@@ -48,17 +55,90 @@ def _font_config():
 atexit.register(_font_config.cache_clear)  # release fontconfig before interpreter teardown
 
 
+def _static_roots() -> list[Path]:
+    """The folders the app's static files come from (what the staticfiles finders search)."""
+    roots = []
+    for finder in finders.get_finders():
+        for storage in getattr(finder, "storages", {}).values():
+            location = getattr(storage, "location", None)
+            if location:
+                roots.append(Path(location).resolve())
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+def static_file_for(url: str) -> Path | None:
+    """The static file ``url`` names, or None when it names anything else.
+
+    Accepted: ``file://`` URLs of a file inside a static folder (the stylesheets and
+    fonts, found relative to ``base_url``), and ``/static/...`` paths, looked up through
+    the staticfiles finders. ``..`` and symbolic links out of the folders are refused.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = url2pathname(unquote(parts.path))
+    static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"
+    if path.startswith(static_url):
+        try:
+            found = finders.find(path[len(static_url) :])
+        except SuspiciousFileOperation:
+            return None
+        if not found or isinstance(found, list):
+            return None
+        path = found
+    resolved = Path(os.path.realpath(path))
+    if not resolved.is_file():
+        return None
+    if any(resolved.is_relative_to(root) for root in _static_roots()):
+        return resolved
+    return None
+
+
+def _url_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        """Lets WeasyPrint read the app's own static files and ``data:`` URLs, nothing else.
+
+        Text in a PDF comes from users (item texts, plan names). Markup that reached the
+        renderer must not make it read files of the server (``file:///etc/passwd``) or
+        call other machines (``http://127.0.0.1:…``): those are refused, the rest of the
+        document renders.
+        """
+
+        def fetch(self, url, headers=None):
+            if url.lower().startswith("data:"):
+                return super().fetch(url, headers)
+            path = static_file_for(url)
+            if path is None:
+                raise ValueError(f"The PDF renderer fetches only the app's static files: {url}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), {"Content-Type": content_type}, 200
+            )
+
+    return StaticOnlyURLFetcher
+
+
+@lru_cache(maxsize=1)
+def url_fetcher():
+    """The one fetcher of this process (like the FontConfiguration)."""
+    return _url_fetcher_class()(fail_on_errors=False)
+
+
 @lru_cache(maxsize=1)
 def _stylesheet():
     from weasyprint import CSS
 
-    return CSS(filename=str(PDF_STYLESHEET), font_config=_font_config())
+    return CSS(filename=str(PDF_STYLESHEET), font_config=_font_config(), url_fetcher=url_fetcher())
 
 
 def _document(html: str):
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(PDF_STYLESHEET.parent)).render(
+    return HTML(string=html, base_url=str(PDF_STYLESHEET.parent), url_fetcher=url_fetcher()).render(
         stylesheets=[_stylesheet()], font_config=_font_config(), pdf_variant=PDF_VARIANT
     )
 

@@ -38,3 +38,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page says whether the user's change was saved (core.views.server_error).
+handler500 = "core.views.server_error"

@@ -9,11 +9,17 @@ class CoreConfig(AppConfig):
     verbose_name = "Helhedsplaner"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db import connections
         from django.db.backends.signals import connection_created
 
         from . import pagecache
+        from .middleware import IdleSessionMiddleware
 
+        # The session saved at sign-in starts the idle clock: no second save on the next page.
+        user_logged_in.connect(
+            IdleSessionMiddleware.signed_in, dispatch_uid="core-idle-session-signed-in"
+        )
         connection_created.connect(pagecache.install, dispatch_uid="core-pagecache-install")
         # A connection opened before this ran (rare: during start-up) is watched as well.
         for connection in connections.all(initialized_only=True):

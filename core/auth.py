@@ -1,53 +1,57 @@
-"""Login with throttling: repeated failures lock the user name and the address for a while."""
+"""Sign-in: the login form's wording and the lockout rules django-axes applies.
 
-import hashlib
+Throttling itself is django-axes (``AxesStandaloneBackend`` first in
+``AUTHENTICATION_BACKENDS``, ``AxesMiddleware`` last in ``MIDDLEWARE``): it counts
+failed sign-ins on ``/log-ind/`` and ``/admin/login/`` alike, per user name and per
+client address separately, in the database (shared by every app server process), and
+answers a locked-out attempt with ``registration/locked_out.html`` (status 429).
+The limits are the settings ``LOGIN_MAX_FAILURES`` and ``LOGIN_FAILURE_WINDOW_SECONDS``
+(env ``DJANGO_LOGIN_MAX_FAILURES``, ``DJANGO_LOGIN_FAILURE_WINDOW``), read on every
+attempt through the two functions below.
+"""
 
-from django import forms
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
-def _keys(request, username: str) -> list[str]:
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return [f"login-failures:user:{digest}", f"login-failures:addr:{address}"]
+def failure_limit(request, credentials) -> int:
+    """``AXES_FAILURE_LIMIT``: failed attempts that lock a user name or an address."""
+    return settings.LOGIN_MAX_FAILURES
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+def cool_off(request=None) -> timedelta:
+    """``AXES_COOLOFF_TIME``: how long a lockout lasts after the last failed attempt."""
+    return timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """``AXES_LOCKOUT_CALLABLE``: the Danish lockout page, for both login pages."""
+    minutes = max(1, -(-settings.LOGIN_FAILURE_WINDOW_SECONDS // 60))
+    message = gettext(
+        "Too many failed sign-in attempts. For your security, wait %(minutes)s minutes "
+        "and try again, or ask an administrator to reset your password."
+    ) % {"minutes": minutes}
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"message": message},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+
+
+class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The user name or password is wrong. Both are case-sensitive."),
-        "throttled": _(
-            "Too many failed sign-in attempts. For your security, wait %(minutes)s minutes "
-            "and try again, or ask an administrator to reset your password."
-        ),
     }
-
-    def clean(self):
-        username = self.data.get("username", "")
-        keys = _keys(self.request, username)
-        limit = settings.LOGIN_MAX_FAILURES
-        if any((cache.get(key) or 0) >= limit for key in keys):
-            raise forms.ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
-            )
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            for key in keys:
-                cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW_SECONDS)
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW_SECONDS)
-            raise
 
 
 class LoginView(auth_views.LoginView):
-    form_class = ThrottledAuthenticationForm
+    form_class = SignInForm
     redirect_authenticated_user = False

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
 
@@ -59,3 +61,94 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user.
+
+    Pages, PDFs and attachment downloads for a signed-in user may hold closed items or
+    drafts: no browser history cache, shared proxy or disk cache may keep them. Pages
+    served from the page cache pass through here too. Static files never get here
+    (WhiteNoise answers them further up), and anonymous pages (the login page, the
+    accessibility statement) keep their own headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
+class CommitTrackingMiddleware:
+    """Notes on the request whether a write to the data was committed while it ran.
+
+    ``request.write_committed`` starts False and turns True when a write to a domain
+    table (the ones ``core.pagecache`` watches) is committed: at once in autocommit,
+    through ``on_commit`` inside a transaction (so a rolled-back write never counts).
+    The 500 page (``core.views.server_error``) tells the user from it whether their
+    change was saved. It also gives the page cache the chance to retry a generation
+    bump that failed (``core.pagecache.retry_failed_bump``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+        from core import pagecache
+
+        request.write_committed = False
+        pagecache.retry_failed_bump()
+
+        def committed():
+            request.write_committed = True
+
+        def watch(execute, sql, params, many, context):
+            result = execute(sql, params, many, context)
+            connection = context["connection"]
+            if isinstance(sql, str) and pagecache.is_tracked(sql):
+                if not connection.in_atomic_block:
+                    committed()
+                elif not any(entry[1] is committed for entry in connection.run_on_commit):
+                    transaction.on_commit(committed, using=connection.alias)
+            return result
+
+        with connections[DEFAULT_DB_ALIAS].execute_wrapper(watch):
+            return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Sliding idle timeout: a signed-in session lives ``SESSION_COOKIE_AGE`` past its
+    last request (env ``DJANGO_SESSION_IDLE_SECONDS``, default a working day).
+
+    Saving a session sets its database expiry and the cookie's Max-Age to now plus
+    ``SESSION_COOKIE_AGE``. Instead of saving on every request
+    (``SESSION_SAVE_EVERY_REQUEST``, a write per page view), the session is marked
+    changed once ``SESSION_IDLE_REFRESH_SECONDS`` have passed since it was last saved
+    here, so a session may end at most that much earlier than the full idle time.
+    """
+
+    KEY = "_idle_refreshed_at"
+
+    @classmethod
+    def signed_in(cls, sender, request, user, **kwargs):
+        """``user_logged_in``: the sign-in saves the session anyway; note when."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.KEY] = int(time.time())
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(self.KEY, 0)
+            if now - last >= settings.SESSION_IDLE_REFRESH_SECONDS:
+                request.session[self.KEY] = now
+        return self.get_response(request)

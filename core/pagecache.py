@@ -26,6 +26,22 @@ The reader key
     permission checks would have passed exactly as for the reader it was rendered
     for; a change of role, permission or membership bumps the generation.
 
+When the bump fails
+    The write is committed already, so the request must not fail for it: the error
+    is logged and the user gets their answer (``bump_after_commit``). But the
+    generation did not move, so cached pages would show the old data. This process
+    therefore empties its own page cache and marks the bump as owed: until a bump
+    succeeds it neither reads nor stores cached pages, and it retries the bump at the
+    start of each of its following requests (``retry_failed_bump``, called by
+    ``core.middleware.CommitTrackingMiddleware``) and before any shared page. Other
+    processes key their pages by the generation in the database, which they cannot
+    know is owed: until this process's next request bumps it (or any process's next
+    write does), they may serve pages rendered before the write. That window is as
+    short as the time to this process's next request; a database that cannot take the
+    one-row update is usually failing the other process's generation read as well,
+    which then renders afresh. ``CONN_HEALTH_CHECKS`` replaces a dead connection
+    before the retry uses it.
+
 Nothing is cached inside a transaction (``connection.in_atomic_block``): it may
 hold uncommitted writes. Views run in autocommit (``ATOMIC_REQUESTS`` is off), so
 that costs production nothing; tests that exercise the cache use transactional
@@ -34,7 +50,9 @@ cookies are never stored.
 """
 
 import hashlib
+import logging
 import re
+import threading
 from functools import wraps
 
 from django.conf import settings
@@ -66,6 +84,9 @@ READ_SQL = f"SELECT value FROM {TABLE} WHERE id = 1"  # noqa: S608
 LAST_LOGIN_ONLY = re.compile(
     r'^\s*UPDATE\s+"?auth_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.I
 )
+
+
+logger = logging.getLogger(__name__)
 
 
 def _pages():
@@ -105,6 +126,47 @@ def bump() -> None:
             raise
 
 
+# Bumps that failed after their commit, and how many of them a later successful bump
+# covers (one that started after them). A bump is owed while failed > covered.
+_bump_lock = threading.Lock()
+_bumps_failed = 0
+_bumps_covered = 0
+
+
+def bump_owed() -> bool:
+    return _bumps_failed > _bumps_covered
+
+
+def bump_after_commit() -> None:
+    """Bump after a commit without ever failing the request that committed."""
+    global _bumps_failed, _bumps_covered
+    with _bump_lock:
+        failed_before = _bumps_failed
+    try:
+        bump()
+    except DatabaseError:
+        with _bump_lock:
+            _bumps_failed += 1
+        _pages().clear()
+        logger.exception(
+            "The page cache generation could not be bumped after a commit; "
+            "this process bypasses its page cache until a bump succeeds."
+        )
+    else:
+        with _bump_lock:
+            _bumps_covered = max(_bumps_covered, failed_before)
+
+
+def retry_failed_bump() -> bool:
+    """Pay an owed bump if there is one; True when (afterwards) no bump is owed."""
+    if not bump_owed():
+        return True
+    if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return False  # the bump must not join a transaction that may roll back
+    bump_after_commit()
+    return not bump_owed()
+
+
 def _untracked_tables() -> frozenset[str]:
     """The generation's own table and database cache tables (cache writes are not data)."""
     tables = {TABLE}
@@ -114,7 +176,8 @@ def _untracked_tables() -> frozenset[str]:
     return frozenset(tables)
 
 
-def _is_tracked(sql: str) -> bool:
+def is_tracked(sql: str) -> bool:
+    """Whether ``sql`` writes to a table the page cache watches."""
     match = WRITE.match(sql)
     if not match:
         return False
@@ -130,11 +193,11 @@ def watch_writes(execute, sql, params, many, context):
     """Execute wrapper: after a write to a tracked table, bump once the data is committed."""
     result = execute(sql, params, many, context)
     connection = context["connection"]
-    if connection.alias == DEFAULT_DB_ALIAS and isinstance(sql, str) and _is_tracked(sql):
+    if connection.alias == DEFAULT_DB_ALIAS and isinstance(sql, str) and is_tracked(sql):
         if not connection.in_atomic_block:
-            bump()  # autocommit: the statement is committed already
-        elif not any(entry[1] is bump for entry in connection.run_on_commit):
-            transaction.on_commit(bump, using=connection.alias)
+            bump_after_commit()  # autocommit: the statement is committed already
+        elif not any(entry[1] is bump_after_commit for entry in connection.run_on_commit):
+            transaction.on_commit(bump_after_commit, using=connection.alias)
     return result
 
 
@@ -194,6 +257,7 @@ def _may_use_cache(request) -> bool:
         and request.user.is_authenticated
         and not connections[DEFAULT_DB_ALIAS].in_atomic_block
         and not len(messages.get_messages(request))
+        and retry_failed_bump()
     )
 
 

@@ -11,6 +11,13 @@ Documented variables (see README.md and docs/deploy.md):
 - ``DJANGO_STATIC_ROOT``: where ``collectstatic`` puts static files.
 - ``DJANGO_PAGE_CACHE``: ``0`` turns the page cache off (``core.pagecache``).
 - ``DJANGO_PAGE_CACHE_ENTRIES``: rendered pages kept per process (default 500).
+- ``DJANGO_LOGIN_MAX_FAILURES``: failed sign-ins before a lockout (default 5).
+- ``DJANGO_LOGIN_FAILURE_WINDOW``: seconds a lockout lasts and failures are counted (900).
+- ``DJANGO_TRUSTED_PROXY_HEADER``: the header a trusted reverse proxy puts the client
+  address in (e.g. ``X-Forwarded-For``); unset: the connection's address (REMOTE_ADDR).
+- ``DJANGO_TRUSTED_PROXY_COUNT``: how many such proxies add to that header (default 1).
+- ``DJANGO_SESSION_IDLE_SECONDS``: a session ends after this long without a request
+  (default 28800, a working day).
 """
 
 import os
@@ -49,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    # Sign-in lockouts (its own tables: axes_accessattempt, axes_accesslog, ...).
+    "axes",
     # Loads each app's rules.py: the policy layer (see docs/architecture.md).
     "rules.apps.AutodiscoverRulesConfig",
     "core",
@@ -66,12 +75,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sliding idle timeout of a signed-in session (SESSION_COOKIE_AGE).
+    "core.middleware.IdleSessionMiddleware",
+    # Pages for a signed-in user are never kept by browsers or proxies.
+    "core.middleware.PrivateCacheMiddleware",
+    # Records whether a write was committed, for the 500 page ("saved" or "not saved").
+    "core.middleware.CommitTrackingMiddleware",
     # Every page requires login unless the view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user on every history row (who changed what).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a sign-in lockout into the lockout page; axes wants to be last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,8 +124,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A persistent connection that died (database restart, failover) is replaced before
+# the next request uses it, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# "default" holds small shared values (login throttling, the dashboard's figures);
+# "default" holds small shared values (the dashboard's figures);
 # "pages" holds rendered pages (core.pagecache). Pages are keyed by a generation
 # read from the database on every request, so a per-process cache is correct even
 # with many app server processes: it only costs each process its own warm-up.
@@ -125,16 +145,14 @@ PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Object permissions (this committee, this administration) come from django-rules;
-# model permissions (the role groups) from the model backend.
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-
+# At least 12 characters, not a common password ("Sommer2024"), not all digits, not
+# like the user's name or e-mail.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -171,10 +189,58 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
 
-# Login throttling: after this many failed attempts for one user name (or from one
-# address) within the window, further attempts are refused until the window passes.
+# Sign-in throttling (django-axes) on /log-ind/ and /admin/login/ alike: after
+# LOGIN_MAX_FAILURES failed attempts for one user name, or from one client address, that
+# user name (from anywhere), or that address (for any user name), is locked out until
+# LOGIN_FAILURE_WINDOW_SECONDS have passed without a further failed attempt. Both are read
+# when a sign-in is tried (core.auth.failure_limit / cool_off), so tests may override them.
 LOGIN_MAX_FAILURES = int(os.environ.get("DJANGO_LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("DJANGO_LOGIN_FAILURE_WINDOW", "900"))
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = "core.auth.failure_limit"
+AXES_COOLOFF_TIME = "core.auth.cool_off"
+# Separate entries: the user name and the address each count on their own, so a locked
+# account never locks out the others and one address guessing many accounts is stopped.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not on success: deleting the attempts that match the request would also wipe the
+# address's count, so a guesser could reset it by signing in to an account of their own.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"  # registration/locked_out.html
+AXES_HTTP_RESPONSE_CODE = 429
+# The client address: the connection's own (REMOTE_ADDR) unless a trusted reverse proxy is
+# configured. Then only that header is read, and the client is the entry the outermost of
+# the DJANGO_TRUSTED_PROXY_COUNT proxies added, counted from the right: entries a client
+# sends in the header itself sit further left and are ignored.
+TRUSTED_PROXY_HEADER = os.environ.get("DJANGO_TRUSTED_PROXY_HEADER", "").strip()
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_HEADER:
+    _meta_name = TRUSTED_PROXY_HEADER.upper().replace("-", "_")
+    if not _meta_name.startswith("HTTP_"):
+        _meta_name = f"HTTP_{_meta_name}"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (_meta_name,)
+    # python-ipware counts the proxies listed in the header: the one nearest to us adds the
+    # address it saw, which is not itself in the header.
+    AXES_IPWARE_PROXY_COUNT = max(TRUSTED_PROXY_COUNT - 1, 0)
+    # Longer chains (a client's own entries on the left) are fine: the position counts.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+
+# Idle timeout: a session ends after SESSION_COOKIE_AGE seconds without a request (the
+# database row's expiry is enforced on the server, the cookie's Max-Age matches it).
+# Sliding expiry: core.middleware.IdleSessionMiddleware saves a signed-in session again,
+# which moves both forward, once SESSION_IDLE_REFRESH_SECONDS have passed since it last
+# did. It is SESSION_SAVE_EVERY_REQUEST without a session write on every page view (three
+# queries more on a page served from the page cache); a session may end up to that many
+# seconds early.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", str(8 * 60 * 60)))
+SESSION_IDLE_REFRESH_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 

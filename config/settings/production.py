@@ -30,7 +30,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# "default" is shared between all app server processes (login throttling counts, the
+# "default" is shared between all app server processes (the
 # dashboard's figures). Create the table once with `python manage.py createcachetable`.
 # "pages" stays per process (see base.py and core.pagecache).
 CACHES = {
