@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Administration
+from core.validation import SaneDateField
 
 from ..models import (
     Area,
@@ -145,7 +146,13 @@ class PlanForm(forms.ModelForm):
             "participating_administrations",
             "policy_goals",
         ]
-        field_classes = {"budget": DkkField, "lbf_grant": DkkField, "focus_areas": FocusAreaField}
+        field_classes = {
+            "budget": DkkField,
+            "lbf_grant": DkkField,
+            "focus_areas": FocusAreaField,
+            "period_start": SaneDateField,
+            "period_end": SaneDateField,
+        }
         widgets = {
             "participating_administrations": forms.CheckboxSelectMultiple,
             "focus_areas": forms.CheckboxSelectMultiple,
@@ -439,7 +446,7 @@ class PlanFilterForm(forms.Form):
 class TransitionForm(forms.Form):
     """One lifecycle step: rendered once per possible next status (prefix = the status)."""
 
-    date = forms.DateField(label=_("Date of the step"), widget=DateInput)
+    date = SaneDateField(label=_("Date of the step"), widget=DateInput)
     note = forms.CharField(
         label=_("Note"),
         required=False,
