@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Administration, Committee, Meeting, Person
 from committees.rules import committees_served, meetings_served
 from committees.selectors import meetings_open_for_agenda
+from core.validation import SaneDateField
 
 from .models import AgendaItem, Correction, Decision, case_number_validator
 from .services import CORRECTABLE_DECISION_FIELDS, CORRECTABLE_ITEM_FIELDS
@@ -34,7 +35,7 @@ class MeetingForm(forms.Form):
     committee = forms.ModelChoiceField(
         label=_("Committee"), queryset=Committee.objects.order_by("name")
     )
-    day = forms.DateField(
+    day = SaneDateField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For example 28-05-2009."),

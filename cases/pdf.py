@@ -9,6 +9,7 @@ attachment.
 
 import atexit
 import io
+import logging
 import mimetypes
 import os
 from enum import StrEnum
@@ -29,6 +30,8 @@ from committees.models import Meeting, Membership
 
 from .models import AgendaItem, Attachment
 from .selectors import user_can_see_closed
+
+logger = logging.getLogger(__name__)
 
 PDF_STYLESHEET = settings.BASE_DIR / "static" / "css" / "pdf.css"
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with document title and language: readable by screen readers
@@ -299,7 +302,12 @@ def meeting_package_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
                 "number": attachment.position,
                 "title": attachment.title,
             }
-            reader = _pdf_reader(attachment)
+            try:
+                reader = _pdf_reader(attachment)
+            except DamagedPdf:
+                # Left out, with a page in its place that says which one and why.
+                note = _damaged_note_pdf(meeting, edition, item, attachment)
+                reader = PdfReader(io.BytesIO(note))
             if reader is None:
                 not_included.append((item, attachment))
                 continue
@@ -346,10 +354,20 @@ def _item_pages(document, items) -> dict[int, int]:
     return pages
 
 
+class DamagedPdf(Exception):
+    """An attachment that says it is a PDF but cannot be read or copied."""
+
+
 def _pdf_reader(attachment: Attachment):
-    """A reader for a PDF attachment, or None if it is not a (readable) PDF."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """A reader for a PDF attachment, None if it is not a PDF; :class:`DamagedPdf` if damaged.
+
+    A damaged file can make pypdf raise almost anything (``AttributeError``,
+    ``AssertionError``, ``NotImplementedError``…), when reading or only later when
+    its pages are copied or written. So the attachment is copied into a scratch
+    document and written out first; the package gets that clean copy, and one bad
+    file cannot break the package halfway through.
+    """
+    from pypdf import PdfReader, PdfWriter
 
     if not attachment.file:
         return None
@@ -358,8 +376,25 @@ def _pdf_reader(attachment: Attachment):
     if not content.startswith(b"%PDF-"):
         return None
     try:
-        reader = PdfReader(io.BytesIO(content))
-        len(reader.pages)  # forces parsing of the page tree
-    except (PdfReadError, ValueError, KeyError):
-        return None
+        scratch = PdfWriter()
+        scratch.append(PdfReader(io.BytesIO(content)), import_outline=False)
+        if not scratch.pages:
+            raise DamagedPdf("no pages")
+        clean = io.BytesIO()
+        scratch.write(clean)
+        reader = PdfReader(io.BytesIO(clean.getvalue()))
+        len(reader.pages)
+    except DamagedPdf:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of pypdf on this file
+        logger.warning("Attachment %s left out of the package: %r", attachment.pk, error)
+        raise DamagedPdf(str(error)) from error
     return reader
+
+
+def _damaged_note_pdf(meeting: Meeting, edition: Edition, item, attachment: Attachment) -> bytes:
+    note = render_to_string(
+        "cases/pdf/package_damaged.html",
+        _context(meeting, edition, agenda_title(meeting), item=item, attachment=attachment),
+    )
+    return html_to_pdf(note)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validation import validate_sane_date
 from core.versioning import version_check
 
 from .models import Committee, Meeting, MeetingAbsence, Person
@@ -42,6 +43,10 @@ def meeting_lock(meeting: Meeting) -> Meeting:
 
 
 def _starts_at(day: date, start: time) -> datetime:
+    try:
+        validate_sane_date(day)  # year 1 or 9999 cannot even be converted to UTC
+    except ValidationError as error:
+        raise ValidationError({"day": error.error_list}) from None
     return timezone.make_aware(datetime.combine(day, start))
 
 

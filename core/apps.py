@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
         from django.db import connections
         from django.db.backends.signals import connection_created
 
-        from . import pagecache
+        from . import db, pagecache
         from .middleware import IdleSessionMiddleware
 
         # The session saved at sign-in starts the idle clock: no second save on the next page.
@@ -21,6 +21,10 @@ class CoreConfig(AppConfig):
             IdleSessionMiddleware.signed_in, dispatch_uid="core-idle-session-signed-in"
         )
         connection_created.connect(pagecache.install, dispatch_uid="core-pagecache-install")
+        connection_created.connect(db.install, dispatch_uid="core-db-safe-dates")
+        if any(c.vendor == "sqlite" for c in connections.all()):
+            db.install_sqlite()
         # A connection opened before this ran (rare: during start-up) is watched as well.
         for connection in connections.all(initialized_only=True):
             pagecache.install(connection=connection)
+            db.install(connection=connection)

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from cases.selectors import user_can_see_closed
 from committees.models import Administration
 from committees.rules import administrations_writable
+from core.validation import SaneDateField, SaneYearField
 
 from ..models import CoFinancing, CoFinancingPool, Plan
 from .selectors import STATUS_FILTERS
@@ -108,10 +109,8 @@ class CommitmentForm(Form):
         empty_label=_("Choose…"),
         help_text=_("The administration that commits the money."),
     )
-    year = forms.IntegerField(
+    year = SaneYearField(
         label=_("Year"),
-        min_value=1990,
-        max_value=2100,
         help_text=_("The budget year the money is for, e.g. 2027."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -236,17 +235,13 @@ class OverviewFilterForm(Form):
         required=False,
         empty_label=_("All"),
     )
-    year_from = forms.IntegerField(
+    year_from = SaneYearField(
         label=_("From year"),
-        min_value=1990,
-        max_value=2100,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    year_to = forms.IntegerField(
+    year_to = SaneYearField(
         label=_("To year"),
-        min_value=1990,
-        max_value=2100,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -296,7 +291,7 @@ class OverviewFilterForm(Form):
 
 
 class FollowUpMeetingForm(Form):
-    date = forms.DateField(
+    date = SaneDateField(
         label=_("Date"),
         input_formats=["%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

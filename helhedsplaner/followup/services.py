@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from committees.models import FollowUpGroup, FollowUpGroupMeeting
+from core.validation import validate_sane_date
 
 
 @transaction.atomic
@@ -14,6 +15,10 @@ def follow_up_meeting_create(
     *, group: FollowUpGroup, date: date, notes: str = "", user=None
 ) -> FollowUpGroupMeeting:
     """Record a meeting of the group with its notes (one meeting per group and day)."""
+    try:
+        validate_sane_date(date)
+    except ValidationError as error:
+        raise ValidationError({"date": error.error_list}) from None
     if FollowUpGroupMeeting.objects.filter(group=group, date=date).exists():
         raise ValidationError({"date": _("The group already has a meeting on that day.")})
     meeting = FollowUpGroupMeeting(group=group, date=date, notes=notes.strip())

@@ -123,6 +123,34 @@ def _lookup(objects) -> dict[str, object]:
     return table
 
 
+def _too_long_message() -> str:
+    return _(
+        "a field is longer than %(limit)s characters, so the line cannot be read. "
+        'Check that every quotation mark (") is closed and that the file is the indicator CSV.'
+    ) % {"limit": f"{csv.field_size_limit():,}".replace(",", ".")}
+
+
+def _rows(reader, parsed: Parsed):
+    """(line number, cells) per line; a line the csv module refuses is reported and skipped.
+
+    A field over ``csv.field_size_limit()`` (131.072 characters, in practice an
+    unclosed quotation mark that swallows the rest of the file) makes the reader
+    raise; the line and everything it swallowed is reported as one error.
+    """
+    number = 1
+    while True:
+        started_on = reader.line_num + 1  # the line the refused field begins on
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            parsed.error(started_on, _too_long_message())
+            return
+        number += 1
+        yield number, cells
+
+
 def parse(text: str) -> Parsed:
     """Read every line; collect rows and per-line errors (no writes)."""
     parsed = Parsed()
@@ -135,7 +163,12 @@ def parse(text: str) -> Parsed:
         )
         return parsed
     reader = csv.reader(lines, delimiter=";")
-    header = [HEADER_ALIASES.get(cell.strip().casefold(), cell.strip()) for cell in next(reader)]
+    try:
+        first = next(reader)
+    except csv.Error:
+        parsed.error(1, _too_long_message())
+        return parsed
+    header = [HEADER_ALIASES.get(cell.strip().casefold(), cell.strip()) for cell in first]
     if tuple(header) != HEADER:
         parsed.error(
             1,
@@ -147,7 +180,7 @@ def parse(text: str) -> Parsed:
     areas = _lookup(Area.objects.all())
     indicators = _lookup(Indicator.objects.all())
     seen: dict[tuple, int] = {}
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in _rows(reader, parsed):
         if not any(cell.strip() for cell in cells):
             continue  # blank lines (Excel often adds some at the end)
         if len(cells) != 4:

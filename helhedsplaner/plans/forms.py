@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Administration
 from committees.rules import administrations_writable
+from core.validation import SaneDateField
 
 from ..models import (
     Area,
@@ -146,7 +147,13 @@ class PlanForm(forms.ModelForm):
             "participating_administrations",
             "policy_goals",
         ]
-        field_classes = {"budget": DkkField, "lbf_grant": DkkField, "focus_areas": FocusAreaField}
+        field_classes = {
+            "budget": DkkField,
+            "lbf_grant": DkkField,
+            "focus_areas": FocusAreaField,
+            "period_start": SaneDateField,
+            "period_end": SaneDateField,
+        }
         widgets = {
             "participating_administrations": forms.CheckboxSelectMultiple,
             "focus_areas": forms.CheckboxSelectMultiple,
@@ -441,7 +448,7 @@ class PlanFilterForm(forms.Form):
 class TransitionForm(forms.Form):
     """One lifecycle step: rendered once per possible next status (prefix = the status)."""
 
-    date = forms.DateField(label=_("Date of the step"), widget=DateInput)
+    date = SaneDateField(label=_("Date of the step"), widget=DateInput)
     note = forms.CharField(
         label=_("Note"),
         required=False,

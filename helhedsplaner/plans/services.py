@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import AgendaItem
 from committees.services import meeting_assert_unlocked
+from core.validation import date_in_range, validate_sane_date
 
 from ..models import Estate, Plan, PlanStatusChange
 from . import selectors
@@ -224,6 +225,8 @@ def plan_transition(
     reason = plan_transition_reason(plan=plan, to_status=to_status)
     if reason:
         raise ValidationError({NON_FIELD_ERRORS: [reason]}, code="invalid_transition")
+    if not date_in_range(date):
+        raise ValidationError({"date": [validate_sane_date.message]}, code="date_range")
     if date > timezone.localdate():
         raise ValidationError(
             {"date": [_("The date cannot be in the future.")]}, code="date_in_future"

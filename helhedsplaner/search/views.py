@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from core.pagecache import shared_page
+from core.validation import SaneYearField
 
 from . import selectors as search_service
 
@@ -24,7 +25,7 @@ class SearchForm(forms.Form):
         required=False,
         empty_label=_("All committees"),
     )
-    aar = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
+    aar = SaneYearField(label=_("Year"), required=False)
 
 
 @shared_page

@@ -235,8 +235,9 @@ def test_committee_secretary_gets_members_edition(client, secretary, seed_meetin
     response = client.get(reverse("pdf:meeting_package", args=[seed_meeting.pk]))
     text = "\n".join(text_of(response.content))
     assert "Fortroligt lejemålskøb" in text
-    # The closed attachment is no readable PDF: listed on the closing page instead.
-    assert "Punkt 19, bilag 1: Fortrolig vurdering" in text
+    # The closed attachment is a damaged PDF (a header only): a note takes its place.
+    assert "Punkt 19, bilag 1 kunne ikke komme med" in text
+    assert "Fortrolig vurdering" in text
 
 
 def test_closed_item_pdf_for_non_member_shows_only_lukket_punkt(client, caseworker, seed_meeting):

@@ -201,3 +201,25 @@ def test_parse_value_reads_danish_numbers():
     assert importer.parse_value("12.5") == Decimal("12.5")
     assert importer.parse_value("-3") == Decimal("-3")
     assert importer.parse_value("12,5 %") is None
+
+
+def test_field_over_the_csv_limit_names_the_line(client_for, caseworker, reference):
+    """The csv module refuses a field over 131.072 characters; that was a 500."""
+    text = GOOD + "Tingbjerg;" + "x" * 200_000 + ";2024;1\n"
+    response = upload(client_for(caseworker), text)
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Linje 5: et felt er længere end 131.072 tegn, så linjen kan ikke læses." in content
+    assert not IndicatorValue.objects.exists()
+
+
+def test_unclosed_quotation_mark_names_the_line_it_starts_on(client_for, caseworker, reference):
+    text = GOOD + 'Tingbjerg;"lav-indkomst;2024;1\n' + ("Tingbjerg;lav-indkomst;2024;1\n" * 5000)
+    response = upload(client_for(caseworker), text)
+    assert response.status_code == 400
+    assert "Linje 5: et felt er længere end 131.072 tegn" in response.content.decode()
+
+
+def test_field_over_the_csv_limit_in_the_header(caseworker, reference):
+    parsed = importer.parse("x" * 140_000 + ";indikator;år;værdi\n")
+    assert [e.message for e in parsed.errors][0].startswith("Linje 1: et felt er længere end")

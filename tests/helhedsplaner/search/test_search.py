@@ -120,7 +120,7 @@ def test_search_page_escapes_user_text(client, politician):
 def test_search_page_bad_year_gets_danish_message(client, politician):
     client.force_login(politician)
     content = client.get(reverse("search"), {"q": "plan", "aar": "1800"}).content.decode()
-    assert "Denne værdi skal være større end eller lig 1990." in content
+    assert "Angiv et år fra 1990 til 2100." in content
 
 
 def test_search_query_count_is_fixed(client, corpus, politician, django_assert_max_num_queries):
