@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from committees import services as committee_services
 from committees.models import Administration, Meeting
-from committees.rules import committees_served, meetings_served, serves_any_committee
+from committees.rules import meetings_served, serves_any_committee
 from committees.selectors import (
     administration_id_for_user,
     committee_find,
@@ -185,7 +185,12 @@ def _item_forms_unbound(kwargs: dict, *, item=None, initial=None):
 def _item_conflict_page(request, pk: int, *, form, formset, conflict: VersionConflict):
     """409: the form rebuilt from the saved item, the other changes and the user's attempt."""
     item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
-    kwargs = {"creating": False, "secretary": _is_secretary(request.user), "instance": item}
+    kwargs = {
+        "creating": False,
+        "secretary": _is_secretary(request.user),
+        "user": request.user,
+        "instance": item,
+    }
     fresh_form, fresh_formset = _item_forms_unbound(kwargs, item=item)
     attempted = attempted_values(stale=form, fresh=fresh_form)
     current_points = [point.text for point in item.recommendation_points.all()]
@@ -609,9 +614,7 @@ def my_items(request):
 
 def meeting_list(request):
     page = Paginator(meetings_list(), 50).get_page(request.GET.get("side"))
-    may_create = (
-        request.user.has_perm("committees.add_meeting") and committees_served(request.user).exists()
-    )
+    may_create = request.user.has_perm("committees.add_meeting") and _is_secretary(request.user)
     return render(
         request, "cases/meeting_list.html", {"page": page, "may_create_meeting": may_create}
     )
@@ -651,7 +654,7 @@ def meeting_detail(request, pk: int):
 
 def meeting_create(request):
     _require(request.user, "committees.add_meeting")
-    if not committees_served(request.user).exists():
+    if not _is_secretary(request.user):
         raise PermissionDenied  # a secretary role without a committee to serve
     initial = {}
     slug = request.GET.get("udvalg")

@@ -5,9 +5,13 @@ new view cannot land without someone deciding who may use it. GET is requested
 for every route; POST (with an empty body, which must never succeed for a role
 without permission) for every route that changes something.
 
-Roles: anonymous, caseworker (BIF), secretary (BIU, TMU, ØU), a politician who
-is a member of TMU (where the closed item sits), a politician who is not (the
-demo's BIU member), and the administrator.
+Roles: anonymous, caseworker (BIF), a caseworker of another administration (KFF,
+which owns none of the sample objects), secretary (BIU, TMU, ØU), a secretary of
+another committee (the demo's KFU secretary), a politician who is a member of TMU
+(where the closed item sits), a politician who is not (the demo's BIU member), and
+the administrator. The sample plan is led by TMF (so BIF's caseworker may not edit
+it), the sample commitment is BIF's, the draft is BIF's, and the item for placing
+is a ready item in the secretariat's common queue.
 
 Set MATRIX_PRINT=1 to print the observed table (for reviewing a change).
 """
@@ -21,111 +25,170 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases.models import AgendaItem, Attachment
-from committees.models import CalendarFeed, Committee, FollowUpGroup, Meeting, Membership, Person
+from committees.models import (
+    Administration,
+    CalendarFeed,
+    Committee,
+    FollowUpGroup,
+    Meeting,
+    Membership,
+    Person,
+)
 from core import roles
 from helhedsplaner.models import CoFinancing, CoFinancingPool, Plan, PolicyGoal
 from tests.urlwalk import _walk
 
-ROLES = ("anonymous", "caseworker", "secretary", "member", "nonmember", "admin")
+ROLES = (
+    "anonymous",
+    "caseworker",
+    "caseworker_other",
+    "secretary",
+    "secretary_other",
+    "member",
+    "nonmember",
+    "admin",
+)
 
 # route name (or name#variant) -> (GET codes, POST codes or None), in ROLES order.
 # "L" = redirect to the login page; other values are status codes.
 EXPECTED = {
-    "home": ("L 200 200 200 200 200", None),
-    "login": ("200 200 200 200 200 200", None),
-    "logout": ("L 405 405 405 405 405", None),
-    "accessibility": ("200 200 200 200 200 200", None),
-    "set_language": ("302 302 302 302 302 302", None),
+    "home": ("L 200 200 200 200 200 200 200", None),
+    "login": ("200 200 200 200 200 200 200 200", None),
+    "logout": ("L 405 405 405 405 405 405 405", None),
+    "accessibility": ("200 200 200 200 200 200 200 200", None),
+    "set_language": ("302 302 302 302 302 302 302 302", None),
     # cases
-    "cases:case_list": ("L 200 200 200 200 200", None),
-    "cases:case_detail": ("L 200 200 200 200 200", None),
-    "cases:case_history": ("L 200 200 200 200 200", None),
-    "cases:item_create": ("L 200 200 403 403 200", "L 200 200 403 403 200"),
-    "cases:ready_items": ("L 403 200 403 403 200", None),
-    "cases:my_items": ("L 200 200 403 403 403", None),
-    "cases:item_detail": ("L 200 200 200 200 200", None),
-    "cases:item_detail#closed": ("L 200 200 200 200 200", None),
-    "cases:item_edit": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
-    "cases:item_edit#draft": ("L 200 404 403 403 200", "L 200 404 403 403 200"),
-    "cases:item_mark_ready": ("L 405 405 405 405 405", "L 403 302 403 403 302"),
-    "cases:item_schedule": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
-    "cases:item_return": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
-    "cases:item_unschedule": ("L 405 405 405 405 405", "L 403 302 403 403 302"),
-    "cases:item_move": ("L 405 405 405 405 405", "L 403 302 403 403 302"),
-    "cases:attachment_create": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
-    "cases:decision_record": ("L 403 302 403 403 302", "L 403 302 403 403 302"),
-    "cases:item_correct": ("L 403 200 403 403 200", "L 403 404 403 403 404"),
-    "cases:decision_correct": ("L 403 404 403 403 404", "L 403 404 403 403 404"),
-    "cases:attachment_download": ("L 200 200 200 200 200", None),
-    "cases:attachment_download#closed": ("L 404 200 200 404 200", None),
-    "agenda_item_plans": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
+    "cases:case_list": ("L 200 200 200 200 200 200 200", None),
+    "cases:case_detail": ("L 200 200 200 200 200 200 200", None),
+    "cases:case_history": ("L 200 200 200 200 200 200 200", None),
+    "cases:item_create": ("L 200 200 200 200 403 403 200", "L 200 200 200 200 403 403 200"),
+    "cases:ready_items": ("L 403 403 200 200 403 403 200", None),
+    "cases:my_items": ("L 200 200 200 200 403 403 403", None),
+    "cases:item_detail": ("L 200 200 200 200 200 200 200", None),
+    "cases:item_detail#closed": ("L 200 200 200 200 200 200 200", None),
+    "cases:item_edit": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
+    "cases:item_edit#draft": ("L 200 404 404 404 403 403 200", "L 200 404 404 404 403 403 200"),
+    "cases:item_mark_ready": ("L 405 405 405 405 405 405 405", "L 403 403 302 403 403 403 302"),
+    "cases:item_schedule#ready": ("L 403 403 200 200 403 403 200", "L 403 403 200 200 403 403 200"),
+    "cases:item_return#ready": ("L 403 403 200 200 403 403 200", "L 403 403 200 200 403 403 200"),
+    "cases:item_unschedule": ("L 405 405 405 405 405 405 405", "L 403 403 302 403 403 403 302"),
+    "cases:item_move": ("L 405 405 405 405 405 405 405", "L 403 403 302 403 403 403 302"),
+    "cases:attachment_create": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
+    "cases:decision_record": ("L 403 403 302 403 403 403 302", "L 403 403 302 403 403 403 302"),
+    "cases:item_correct": ("L 403 403 200 403 403 403 200", "L 403 403 404 403 403 403 404"),
+    "cases:decision_correct": ("L 403 403 404 403 403 403 404", "L 403 403 404 403 403 403 404"),
+    "cases:attachment_download": ("L 200 200 200 200 200 200 200", None),
+    "cases:attachment_download#closed": ("L 404 404 200 404 200 404 200", None),
+    "agenda_item_plans": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
     # meetings and committees
-    "meetings:meeting_list": ("L 200 200 200 200 200", None),
-    "meetings:meeting_create": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
-    "meetings:meeting_detail": ("L 200 200 200 200 200", None),
-    "meetings:meeting_edit": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
-    "meetings:meeting_publish": ("L 405 405 405 405 405", "L 403 302 403 403 302"),
-    "meetings:meeting_mark_held": ("L 405 405 405 405 405", "L 403 302 403 403 302"),
-    "meetings:meeting_minutes_approve": ("L 405 405 405 405 405", "L 403 302 403 403 302"),
-    "meetings:meeting_group_closed_last": ("L 405 405 405 405 405", "L 403 302 403 403 302"),
-    "meetings:meeting_absences": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
-    "meetings:inquiry_create": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
-    "committees:committee_list": ("L 200 200 200 200 200", None),
-    "committees:committee_detail": ("L 200 200 200 200 200", None),
+    "meetings:meeting_list": ("L 200 200 200 200 200 200 200", None),
+    "meetings:meeting_create": ("L 403 403 200 200 403 403 200", "L 403 403 200 200 403 403 200"),
+    "meetings:meeting_detail": ("L 200 200 200 200 200 200 200", None),
+    "meetings:meeting_edit": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
+    "meetings:meeting_publish": ("L 405 405 405 405 405 405 405", "L 403 403 302 403 403 403 302"),
+    "meetings:meeting_mark_held": (
+        "L 405 405 405 405 405 405 405",
+        "L 403 403 302 403 403 403 302",
+    ),
+    "meetings:meeting_minutes_approve": (
+        "L 405 405 405 405 405 405 405",
+        "L 403 403 302 403 403 403 302",
+    ),
+    "meetings:meeting_group_closed_last": (
+        "L 405 405 405 405 405 405 405",
+        "L 403 403 302 403 403 403 302",
+    ),
+    "meetings:meeting_absences": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
+    "meetings:inquiry_create": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
+    "committees:committee_list": ("L 200 200 200 200 200 200 200", None),
+    "committees:committee_detail": ("L 200 200 200 200 200 200 200", None),
     # pdf
-    "pdf:meeting_agenda": ("L 200 200 200 200 200", None),
-    "pdf:meeting_package": ("L 200 200 200 200 200", None),
-    "pdf:meeting_minutes": ("L 404 404 404 404 404", None),
-    "pdf:agenda_item": ("L 200 200 200 200 200", None),
-    "pdf:agenda_item#closed": ("L 200 200 200 200 200", None),
+    "pdf:meeting_agenda": ("L 200 200 200 200 200 200 200", None),
+    "pdf:meeting_package": ("L 200 200 200 200 200 200 200", None),
+    "pdf:meeting_minutes": ("L 404 404 404 404 404 404 404", None),
+    "pdf:agenda_item": ("L 200 200 200 200 200 200 200", None),
+    "pdf:agenda_item#closed": ("L 200 200 200 200 200 200 200", None),
     # plans
-    "helhedsplaner:plan_list": ("L 200 200 200 200 200", None),
-    "helhedsplaner:plan_create": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
-    "helhedsplaner:plan_detail": ("L 200 200 200 200 200", None),
-    "helhedsplaner:plan_edit": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
-    "helhedsplaner:plan_transition": ("L 405 405 405 405 405", "L 400 403 403 403 400"),
-    "planstatus:plan_status": ("L 200 200 200 200 200", None),
-    "planstatus:plan_status_pdf": ("L 200 200 200 200 200", None),
-    "helhedsplaner:plan_history": ("L 200 200 200 200 200", None),
-    "helhedsplaner:indicator_register": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
-    "helhedsplaner:indicator_import": ("L 200 403 403 403 200", "L 400 403 403 403 400"),
-    "helhedsplaner:indicator_import_save": ("L 405 405 405 405 405", "L 302 403 403 403 302"),
+    "helhedsplaner:plan_list": ("L 200 200 200 200 200 200 200", None),
+    "helhedsplaner:plan_create": ("L 200 200 403 403 403 403 200", "L 200 200 403 403 403 403 200"),
+    "helhedsplaner:plan_detail": ("L 200 200 200 200 200 200 200", None),
+    "helhedsplaner:plan_edit": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 200"),
+    "helhedsplaner:plan_transition": (
+        "L 405 405 405 405 405 405 405",
+        "L 403 403 403 403 403 403 400",
+    ),
+    "planstatus:plan_status": ("L 200 200 200 200 200 200 200", None),
+    "planstatus:plan_status_pdf": ("L 200 200 200 200 200 200 200", None),
+    "helhedsplaner:plan_history": ("L 200 200 200 200 200 200 200", None),
+    "helhedsplaner:indicator_register": (
+        "L 200 200 403 403 403 403 200",
+        "L 200 200 403 403 403 403 200",
+    ),
+    "helhedsplaner:indicator_import": (
+        "L 200 200 403 403 403 403 200",
+        "L 400 400 403 403 403 403 400",
+    ),
+    "helhedsplaner:indicator_import_save": (
+        "L 405 405 405 405 405 405 405",
+        "L 302 302 403 403 403 403 302",
+    ),
     # co-financing, follow-up groups, policy
-    "cofinancing:commitment_list": ("L 200 200 200 200 200", None),
-    "cofinancing:commitment_create": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
-    "cofinancing:commitment_detail": ("L 200 200 200 200 200", None),
-    "cofinancing:commitment_edit": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
-    "cofinancing:commitment_grant": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
-    "cofinancing:commitment_mark_paid": ("L 405 405 405 405 405", "L 302 403 403 403 302"),
-    "cofinancing:commitment_withdraw": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
-    "cofinancing:commitment_correct": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
-    "cofinancing:item_commitments": ("L 200 200 200 200 200", None),
-    "cofinancing:plan_detail": ("L 200 200 200 200 200", None),
-    "cofinancing:housing_contribution_create": ("L 200 403 403 403 200", "L 200 403 403 403 200"),
-    "cofinancing:pool_detail": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_administrations": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_administrations_xlsx": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_administrations_csv": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_plans": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_plans_xlsx": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_plans_csv": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_years": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_years_xlsx": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_years_csv": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_pools": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_pools_xlsx": ("L 200 200 200 200 200", None),
-    "cofinancing:overview_pools_csv": ("L 200 200 200 200 200", None),
-    "followup:group_list": ("L 200 200 200 200 200", None),
-    "followup:group_detail": ("L 200 200 200 200 200", None),
-    "followup:meeting_create": ("L 403 200 403 403 200", "L 403 200 403 403 200"),
-    "policy:policy_overview": ("L 200 200 200 200 200", None),
-    "policy:goal_detail": ("L 200 200 200 200 200", None),
+    "cofinancing:commitment_list": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:commitment_create": (
+        "L 200 200 403 403 403 403 200",
+        "L 200 200 403 403 403 403 200",
+    ),
+    "cofinancing:commitment_detail": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:commitment_edit": (
+        "L 200 403 403 403 403 403 200",
+        "L 200 403 403 403 403 403 200",
+    ),
+    "cofinancing:commitment_grant": (
+        "L 200 403 403 403 403 403 200",
+        "L 200 403 403 403 403 403 200",
+    ),
+    "cofinancing:commitment_mark_paid": (
+        "L 405 405 405 405 405 405 405",
+        "L 302 403 403 403 403 403 302",
+    ),
+    "cofinancing:commitment_withdraw": (
+        "L 200 403 403 403 403 403 200",
+        "L 200 403 403 403 403 403 200",
+    ),
+    "cofinancing:commitment_correct": (
+        "L 200 403 403 403 403 403 200",
+        "L 200 403 403 403 403 403 200",
+    ),
+    "cofinancing:item_commitments": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:plan_detail": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:housing_contribution_create": (
+        "L 403 403 403 403 403 403 200",
+        "L 403 403 403 403 403 403 200",
+    ),
+    "cofinancing:pool_detail": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_administrations": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_administrations_xlsx": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_administrations_csv": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_plans": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_plans_xlsx": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_plans_csv": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_years": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_years_xlsx": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_years_csv": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_pools": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_pools_xlsx": ("L 200 200 200 200 200 200 200", None),
+    "cofinancing:overview_pools_csv": ("L 200 200 200 200 200 200 200", None),
+    "followup:group_list": ("L 200 200 200 200 200 200 200", None),
+    "followup:group_detail": ("L 200 200 200 200 200 200 200", None),
+    "followup:meeting_create": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
+    "policy:policy_overview": ("L 200 200 200 200 200 200 200", None),
+    "policy:goal_detail": ("L 200 200 200 200 200 200 200", None),
     # search and calendars
-    "search": ("L 200 200 200 200 200", None),
-    "calendar_settings": ("L 200 200 200 200 200", None),
-    "calendar_renew": ("L 405 405 405 405 405", "L 302 302 302 302 302"),
-    "calendar_mine": ("200 200 200 200 200 200", None),
-    "calendar_committee": ("200 200 200 200 200 200", None),
+    "search": ("L 200 200 200 200 200 200 200", None),
+    "calendar_settings": ("L 200 200 200 200 200 200 200", None),
+    "calendar_renew": ("L 405 405 405 405 405 405 405", "L 302 302 302 302 302 302 302"),
+    "calendar_mine": ("200 200 200 200 200 200 200 200", None),
+    "calendar_committee": ("200 200 200 200 200 200 200 200", None),
 }
 
 
@@ -153,7 +216,17 @@ def world(db):
         "secretary": User.objects.get(username="sekretaer"),
         "nonmember": User.objects.get(username="politiker"),
         "admin": User.objects.get(username="admin"),
+        "secretary_other": User.objects.get(username="sekretaer-kfu"),
     }
+    roles.ensure_roles()
+    other = User.objects.create_user("sagsbehandler-kff", password="pw")
+    other.groups.add(roles_group(roles.CASEWORKER))
+    Person.objects.create(
+        name="KFF-sagsbehandler",
+        user=other,
+        administration=Administration.objects.get(code="KFF"),
+    )
+    users["caseworker_other"] = other
     member = User.objects.create_user("politiker-tmu", password="pw")
     roles.ensure_roles()
     member.groups.add(roles_group(roles.POLITICIAN))
@@ -180,11 +253,20 @@ def world(db):
         status=AgendaItem.Status.DRAFT,
         recommending_administration=seed_item.recommending_administration,
     )
-    commitment = CoFinancing.objects.filter(status=CoFinancing.Status.PROPOSED).first()
+    commitment = CoFinancing.objects.filter(
+        status=CoFinancing.Status.PROPOSED, administration__code="BIF"
+    ).first()
+    ready = AgendaItem.objects.create(
+        case=seed_item.case,
+        title="Klar til placering",
+        status=AgendaItem.Status.READY,
+        recommending_administration=seed_item.recommending_administration,
+    )
     objects = {
         "item": seed_item.pk,
         "item#closed": closed_item.pk,
         "item#draft": draft.pk,
+        "item#ready": ready.pk,
         "attachment": seed_item.attachments.first().pk,
         "attachment#closed": closed_attachment.pk,
         "case": "2009-68440",

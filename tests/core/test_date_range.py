@@ -162,7 +162,12 @@ def test_meeting_stored_with_year_1_or_9999_still_renders_and_can_be_repaired(
     _pages_render(client, meeting)
     response = client.post(
         reverse("meetings:meeting_edit", args=[meeting.pk]),
-        {"day": "2009-05-28", "start": "15:00", "location": "Rådhuset"},
+        {
+            "day": "2009-05-28",
+            "start": "15:00",
+            "location": "Rådhuset",
+            "version": meeting.version,
+        },
     )
     assert response.status_code == 302
     meeting.refresh_from_db()

@@ -44,7 +44,7 @@ def test_the_authentication_backends_are_axes_rules_and_the_model_backend():
         "rules.permissions.ObjectPermissionBackend",
         "django.contrib.auth.backends.ModelBackend",
     ]
-    assert "rules" in django_settings.INSTALLED_APPS
+    assert "rules.apps.AutodiscoverRulesConfig" in django_settings.INSTALLED_APPS
     assert django_settings.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]
 
 
