@@ -29,8 +29,9 @@ def test_caseworker_registers_a_plan_with_two_estates_and_a_commitment(page_as, 
     page.get_by_label("Planens navn").fill(PLAN_NAME)
     page.get_by_label("Boligorganisation", exact=True).select_option(label="KAB")
     page.get_by_label("Område", exact=True).select_option(label="Urbanplanen")
+    # A caseworker leads plans for their own administration only (helhedsplaner/rules.py).
     page.get_by_label("Ressortansvarlig forvaltning").select_option(
-        label="Teknik- og Miljøforvaltningen"
+        label="Beskæftigelses- og Integrationsforvaltningen"
     )
     page.get_by_label("Beskrivelse").fill("Tryghed, uddannelse og beskæftigelse i Urbanplanen.")
     page.get_by_label("Samlet budget (kr.)").fill("12.000.000")
