@@ -21,6 +21,7 @@ from committees.selectors import (
     meetings_list,
     meetings_open_for_agenda,
 )
+from core.authority import authorise
 from core.pagecache import shared_page
 from core.roles import is_administrator
 from core.versioning import AttemptedValue, VersionConflict, attempted_values
@@ -35,12 +36,6 @@ from .uploads import ALLOWED
 def _require(user, *perms) -> None:
     """403 for a signed-in user without the permission (the middleware handles anonymous)."""
     if not user.has_perms(perms):
-        raise PermissionDenied
-
-
-def _authorise(user, perm: str, obj) -> None:
-    """403 unless the policy layer (``<app>/rules.py``) lets ``user`` do ``perm`` to ``obj``."""
-    if not user.has_perm(perm, obj):
         raise PermissionDenied
 
 
@@ -214,7 +209,7 @@ def _item_conflict_page(request, pk: int, *, form, formset, conflict: VersionCon
 def item_create(request):
     """A secretary (ready, or straight onto a meeting) or a caseworker (a draft) adds an item."""
     _require(request.user, "cases.add_agendaitem")
-    _authorise(request.user, "cases.add_item", None)
+    authorise(request.user, "cases.add_item", None)
     secretary = _is_secretary(request.user)
     only_administration = None
     if not secretary:
@@ -321,7 +316,7 @@ def _ready_item(request, pk: int) -> AgendaItem:
     committee's, and its page here would show a closed item's title to other secretaries)."""
     _require(request.user, "committees.change_meeting", "cases.change_agendaitem")
     item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
-    _authorise(request.user, "cases.place_item", item)
+    authorise(request.user, "cases.place_item", item)
     return item
 
 
@@ -330,7 +325,7 @@ def item_schedule(request, pk: int):
     item = _ready_item(request, pk)
     form = forms.ScheduleForm(request.POST or None, prefix=f"punkt{item.pk}", user=request.user)
     if request.method == "POST" and form.is_valid():
-        _authorise(request.user, "cases.add_item_to_meeting", form.cleaned_data["meeting"])
+        authorise(request.user, "cases.add_item_to_meeting", form.cleaned_data["meeting"])
         try:
             services.agenda_item_schedule(item=item, meeting=form.cleaned_data["meeting"])
         except ValidationError as error:
@@ -374,7 +369,7 @@ def item_unschedule(request, pk: int):
     meeting = item.meeting
     if meeting is None:
         return redirect(_item_url(item))
-    _authorise(request.user, "cases.arrange_item", item)
+    authorise(request.user, "cases.arrange_item", item)
     try:
         services.agenda_item_unschedule(item=item)
     except ValidationError as error:
@@ -389,7 +384,7 @@ def item_move(request, pk: int):
     item = _editable_item(request, pk)
     if item.meeting is None:
         return redirect(_item_url(item))
-    _authorise(request.user, "cases.arrange_item", item)
+    authorise(request.user, "cases.arrange_item", item)
     target = _meeting_url(item.meeting) + "#raekkefoelge"
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
@@ -401,7 +396,7 @@ def item_move(request, pk: int):
 def attachment_create(request, pk: int):
     _require(request.user, "cases.add_attachment")
     item = _editable_item(request, pk)
-    _authorise(request.user, "cases.attach_to_item", item)
+    authorise(request.user, "cases.attach_to_item", item)
     try:
         services.agenda_item_assert_editable(item)
     except ValidationError as error:
@@ -438,7 +433,7 @@ def decision_record(request, pk: int):
         raise PermissionDenied
     meeting = item.meeting
     if meeting is not None:
-        _authorise(request.user, "cases.record_decision", item)
+        authorise(request.user, "cases.record_decision", item)
     if meeting is None or meeting.status != Meeting.Status.HELD:
         error = ValidationError(
             committee_services.LOCKED_MESSAGE
@@ -536,7 +531,7 @@ def _correction(request, pk: int, *, target: str):
         raise PermissionDenied
     if item.meeting_id is None:
         raise Http404  # only an item that has been on a meeting can be corrected
-    _authorise(request.user, "cases.correct", item)
+    authorise(request.user, "cases.correct", item)
     decision = getattr(item, "decision", None) if target == "decision" else None
     if target == "decision" and decision is None:
         raise Http404
@@ -664,7 +659,7 @@ def meeting_create(request):
     form = forms.MeetingForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         # The choice list holds only the user's committees; ask the rule all the same.
-        _authorise(request.user, "committees.add_meeting_in", form.cleaned_data["committee"])
+        authorise(request.user, "committees.add_meeting_in", form.cleaned_data["committee"])
         try:
             meeting = committee_services.meeting_create(
                 committee=form.cleaned_data["committee"],
@@ -691,7 +686,7 @@ def meeting_create(request):
 def meeting_edit(request, pk: int):
     _require(request.user, "committees.change_meeting")
     meeting = selectors.meeting_get(pk=pk)
-    _authorise(request.user, "committees.manage_meeting", meeting)
+    authorise(request.user, "committees.manage_meeting", meeting)
     try:
         committee_services.meeting_assert_agenda_open(meeting)
     except ValidationError as error:
@@ -735,7 +730,7 @@ def _meeting_action(
 ):
     _require(request.user, *perms)
     meeting = selectors.meeting_get(pk=pk)
-    _authorise(request.user, rule, meeting)
+    authorise(request.user, rule, meeting)
     try:
         result = action(meeting)
     except ValidationError as error:
@@ -800,7 +795,7 @@ def meeting_group_closed_last(request, pk: int):
 def meeting_absences(request, pk: int):
     _require(request.user, "committees.add_meetingabsence", "committees.delete_meetingabsence")
     meeting = selectors.meeting_get(pk=pk)
-    _authorise(request.user, "committees.record_absences", meeting)
+    authorise(request.user, "committees.record_absences", meeting)
     try:
         committee_services.meeting_assert_unlocked(meeting)
     except ValidationError as error:
@@ -832,7 +827,7 @@ def meeting_absences(request, pk: int):
 def inquiry_create(request, pk: int):
     _require(request.user, "cases.add_memberinquiry", "cases.add_case")
     meeting = selectors.meeting_get(pk=pk)
-    _authorise(request.user, "cases.register_inquiry", meeting)
+    authorise(request.user, "cases.register_inquiry", meeting)
     try:
         committee_services.meeting_assert_unlocked(meeting)
     except ValidationError as error:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.authority import authorise
 from core.versioning import VersionConflict, attempted_values
 
 from ..models import CoFinancing, Plan
@@ -86,15 +87,9 @@ def commitment_list(request):
     )
 
 
-def _authorise(user, perm: str, obj=None) -> None:
-    """403 unless the policy layer (helhedsplaner/rules.py) lets ``user`` do ``perm``."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 @permission_required(ADD, raise_exception=True)
 def commitment_create(request):
-    _authorise(request.user, "helhedsplaner.create_commitment")
+    authorise(request.user, "helhedsplaner.create_commitment")
     initial = {}
     plan_pk = request.GET.get("plan", "")
     if plan_pk.isdigit():
@@ -151,7 +146,7 @@ def _commitment(request, pk: int, perm: str = "helhedsplaner.change_commitment")
     commitment = get_object_or_404(
         CoFinancing.objects.select_related("plan", "administration"), pk=pk
     )
-    _authorise(request.user, perm, commitment)
+    authorise(request.user, perm, commitment)
     return commitment
 
 
@@ -357,7 +352,7 @@ def plan_detail(request, pk: int):
 @permission_required(ADD_CONTRIBUTION, raise_exception=True)
 def housing_contribution_create(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
-    _authorise(request.user, "helhedsplaner.add_housing_contribution", plan)
+    authorise(request.user, "helhedsplaner.add_housing_contribution", plan)
     form = HousingContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
