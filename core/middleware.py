@@ -148,8 +148,16 @@ class CommitTrackingMiddleware:
                     transaction.on_commit(committed, using=connection.alias)
             return result
 
-        with connections[DEFAULT_DB_ALIAS].execute_wrapper(watch):
+        # Not ``connection.execute_wrapper()``: on exit it pops the *last* wrapper, which is
+        # the page cache's own ``watch_writes`` when the connection was first opened during
+        # this request; the connection would then stop invalidating cached pages.
+        connection = connections[DEFAULT_DB_ALIAS]
+        connection.execute_wrappers.append(watch)
+        try:
             return self.get_response(request)
+        finally:
+            if watch in connection.execute_wrappers:
+                connection.execute_wrappers.remove(watch)
 
 
 class IdleSessionMiddleware:
