@@ -67,6 +67,9 @@ from django.utils.html import escape
 CSRF_PLACEHOLDER = "hp-page-cache-csrf-token-placeholder"
 NAME_PLACEHOLDER = "hp-page-cache-user-name-placeholder"
 TABLE = "config_cachegeneration"
+# Says whether a shared page came from the cache ("hit") or was rendered ("miss"): the
+# benchmark counts cache hits from it; it tells nothing about the page's content.
+STATUS_HEADER = "X-Page-Cache"
 TRACKED_PREFIXES = ("cases_", "committees_", "helhedsplaner_", "auth_", "config_", "core_")
 # Every form of write Django sends: SQLite's INSERT OR IGNORE (many-to-many add,
 # bulk_create(ignore_conflicts=True)) and REPLACE included.
@@ -300,7 +303,9 @@ def shared_page(view=None, *, vary=None):
         stored = _pages().get(key)
         if stored is not None:
             content_type, content = stored
-            return HttpResponse(_personalise(request, content), content_type=content_type)
+            response = HttpResponse(_personalise(request, content), content_type=content_type)
+            response[STATUS_HEADER] = "hit"
+            return response
         request.render_shared_page = True
         try:
             response = view(request, *args, **kwargs)
@@ -311,6 +316,7 @@ def shared_page(view=None, *, vary=None):
         if response.status_code == 200 and not response.cookies:
             _pages().set(key, (response["Content-Type"], response.content))
         response.content = _personalise(request, response.content)
+        response[STATUS_HEADER] = "miss"
         return response
 
     wrapper.shared_page = True
