@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        # Which cached pages a change to this app's rows reaches (core.pagecache).
+        from . import cachescopes
+
+        cachescopes.register()

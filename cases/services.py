@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Administration, Meeting, Person
 from committees.services import meeting_assert_agenda_open, meeting_assert_unlocked, meeting_lock
+from core import pagecache
 from core.versioning import VersionConflict, version_bump, version_check
 
 from .models import (
@@ -313,6 +314,7 @@ def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
     for index, item in enumerate(moving):
         # A plain UPDATE: the temporary number is no state anyone should see in the history.
         AgendaItem.objects.filter(pk=item.pk).update(number=offset + index)
+    pagecache.changed(*moving)
     for item in moving:
         item.number = targets[item.pk]
         version_bump(item)

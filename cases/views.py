@@ -22,7 +22,7 @@ from committees.selectors import (
     meetings_open_for_agenda,
 )
 from core.authority import authorise
-from core.pagecache import shared_page
+from core.pagecache import case_scope, item_scope, meeting_scope, shared_page
 from core.roles import is_administrator
 from core.versioning import AttemptedValue, VersionConflict, attempted_values
 
@@ -85,7 +85,7 @@ def case_list(request):
     return render(request, "cases/case_list.html", {"page": page})
 
 
-@shared_page
+@shared_page(scopes=lambda _request, number: [case_scope(number)])
 def case_detail(request, number: str):
     case, items = selectors.case_get_for_page(number=number, user=request.user)
     return render(request, "cases/case_detail.html", {"case": case, "items": items})
@@ -243,7 +243,7 @@ def item_create(request):
     return _item_form_page(request, form=form, formset=formset, meeting=meeting)
 
 
-@shared_page
+@shared_page(scopes=lambda _request, pk: [item_scope(pk)])
 def item_detail(request, pk: int):
     item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
     user = request.user
@@ -615,7 +615,7 @@ def meeting_list(request):
     )
 
 
-@shared_page
+@shared_page(scopes=lambda _request, pk: [meeting_scope(pk)])
 def meeting_detail(request, pk: int):
     context = selectors.meeting_get_for_page(pk=pk, user=request.user)
     meeting = context["meeting"]

@@ -14,3 +14,7 @@ class CommitteesConfig(AppConfig):
         # Who may read which closed items and drafts depends on the user's committees and
         # administration: shared pages are kept apart by them.
         pagecache.reader_part(reader_scope)
+        # Which cached pages a change to this app's rows reaches.
+        from . import cachescopes
+
+        cachescopes.register()

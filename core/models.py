@@ -1,6 +1,6 @@
 """The one history mechanism every domain model inherits."""
 
-from django.db import models
+from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,21 +19,29 @@ class TrackedModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # A save runs in a transaction, so the page cache can see the row written and
+        # what it changed (its signals) before the commit, and raise only the versions of
+        # the pages that show it (core.pagecache).
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
 
-class CacheGeneration(models.Model):
-    """One row whose number goes up after every committed write to the domain tables.
 
-    Cached pages and figures are keyed by it (``core.pagecache``). Written only with
-    raw SQL by ``core.pagecache.bump``; never edited, never history-tracked.
+class CacheScope(models.Model):
+    """The version of one scope of cached pages (``plan:34``, ``meeting:7``, ``access`` …).
+
+    Pages are keyed by the versions of the scopes they show (``core.pagecache``). Written
+    only with raw SQL by ``core.pagecache`` after commits; never edited, never
+    history-tracked. A scope without a row has version 0.
     """
 
-    value = models.BigIntegerField(default=0)
+    scope = models.CharField(max_length=120, primary_key=True)
+    version = models.BigIntegerField(default=0)
 
     class Meta:
-        # The table keeps the name it had when this lived in ``config`` (core/migrations).
-        db_table = "config_cachegeneration"
-        verbose_name = _("cache generation")
-        verbose_name_plural = _("cache generations")
+        verbose_name = _("cache scope")
+        verbose_name_plural = _("cache scopes")
 
     def __str__(self) -> str:
-        return str(self.value)
+        return f"{self.scope}={self.version}"

@@ -1,46 +1,73 @@
-"""Shared read pages: rendered once per kind of reader, served again until data changes.
+"""Shared read pages: rendered once per kind of reader, served again until what they show changes.
 
 Politicians and staff read the same status pages, agendas and cases over and over;
 rendering them is most of a request's cost. A view decorated with :func:`shared_page`
-is rendered once for every *kind of reader* and kept until anything it could show
-has changed. Correctness rests on two numbers, never on timeouts:
+is rendered once for every *kind of reader* and kept until one of the objects it
+shows has changed. Correctness rests on version numbers in the key, never on
+timeouts, and a write needs no invalidation pass: it raises the versions of what it
+changed, and the pages keyed by the old numbers are simply never asked for again.
 
-The generation
-    One row in ``config_cachegeneration``, bumped after every committed write to a
-    domain table (``cases_*``, ``committees_*``, ``helhedsplaner_*``, ``auth_*``,
-    ``config_*``, ``core_*``). Writes are seen by an execute wrapper on every database
-    connection (:func:`watch_writes`), so ``QuerySet.update()``, bulk inserts and
-    raw SQL count too, not just ``save()``. The bump runs after the commit
-    (``on_commit``), so no reader can cache uncommitted data under the new number;
-    the writer's own next request already sees it. Every process reads the number
-    from the database, so the rendered pages may live in a per-process cache
-    (``CACHES["pages"]``) and still never be served stale.
+Scopes and their versions
+    A *scope* names what a page shows: ``plan:34`` (one plan's pages), ``meeting:19804``
+    (one agenda), ``case:2019-0077034``, ``item:17``, ``plans`` (the plan list: any
+    plan), ``all`` (any data: the front page, search) and ``ref`` (reference data that
+    every page may name: committees, administrations, areas …). Each has a version in
+    ``core_cachescope`` (no row: version 0). A page's key holds the versions of its
+    scopes, read in one query together with ``ref`` and ``access``. A write to plan A
+    raises ``plan:A``, ``plans`` and ``all``: plan B's status page and another
+    committee's agenda keep their keys and stay cached.
+
+Which write raises which scopes
+    Each app says it for its own models (``<app>/cachescopes.py``, registered from its
+    ``ready()`` with :func:`register`): a co-financing commitment raises its plan's scope
+    and those of the agenda item that granted it, an agenda item its meeting, its case,
+    its case's items and its plans, a published meeting every case and plan on it.
+    Saves, deletes (before the rows go, so relations are still there to follow, and
+    before and after a save, so an item moved to another meeting raises both) and
+    many-to-many changes are seen through Django's signals. Code that writes past the
+    signals (``QuerySet.update()``, ``bulk_create``) says what it changed with
+    :func:`changed`.
+
+``access``: the one global version
+    Kept for what changes who may see what: users, groups, permissions, committee
+    memberships and people (``ACCESS_TABLES``), seen by an execute wrapper on every
+    connection (:func:`watch_writes`), so any form of write to them counts. It is in
+    every page key and in the memo of every reader key. The same wrapper is the safety
+    net for everything else: a transaction that writes a data table that nobody
+    accounted for (raw SQL, ``QuerySet.update()`` without :func:`changed`) raises
+    ``access`` as well, so it can never leave a page stale; it only costs the cache.
+
+After the commit
+    The versions are raised after the transaction commits (``on_commit``), in one
+    statement: a reader can never cache uncommitted data under a new number, and
+    concurrent writers never queue on a shared counter row. A reader that renders
+    between the commit and the raise stores new data under the old number, which is
+    harmless. Functions registered with :func:`after_commit` run first (the dashboard's
+    per-plan figures are refreshed there, see ``helhedsplaner.dashboard.figures``).
+
+When raising fails
+    The write is committed already, so the request must not fail for it: the error is
+    logged and the user gets their answer. This process empties its own page cache and
+    keeps the scopes as owed: until they are raised it neither reads nor stores cached
+    pages, and it retries at the start of each following request
+    (``retry_failed_bump``, called by ``core.middleware.CommitTrackingMiddleware``) and
+    before any shared page. Other processes cannot know: until this process's next
+    request (or any process's next write to the same scopes) they may serve pages
+    rendered before the write. ``CONN_HEALTH_CHECKS`` replaces a dead connection first.
 
 The reader key
     A hash of everything that decides what a user may see on these pages: roles,
-    permissions, the committees whose closed items they may read, their
-    administration (drafts) and the superuser flag. Two users with equal keys see
-    byte-identical pages except for their name in the header and the CSRF token:
-    those are rendered as placeholders and filled in on every response. Because
-    permissions are part of the key, a page is only ever served to a reader whose
-    permission checks would have passed exactly as for the reader it was rendered
-    for; a change of role, permission or membership bumps the generation.
+    permissions, the committees whose closed items they may read, their administration
+    (drafts) and the superuser flag. Two users with equal keys see byte-identical pages
+    except for their name in the header and the CSRF token: those are rendered as
+    placeholders and filled in on every response.
 
-When the bump fails
-    The write is committed already, so the request must not fail for it: the error
-    is logged and the user gets their answer (``bump_after_commit``). But the
-    generation did not move, so cached pages would show the old data. This process
-    therefore empties its own page cache and marks the bump as owed: until a bump
-    succeeds it neither reads nor stores cached pages, and it retries the bump at the
-    start of each of its following requests (``retry_failed_bump``, called by
-    ``core.middleware.CommitTrackingMiddleware``) and before any shared page. Other
-    processes key their pages by the generation in the database, which they cannot
-    know is owed: until this process's next request bumps it (or any process's next
-    write does), they may serve pages rendered before the write. That window is as
-    short as the time to this process's next request; a database that cannot take the
-    one-row update is usually failing the other process's generation read as well,
-    which then renders afresh. ``CONN_HEALTH_CHECKS`` replaces a dead connection
-    before the retry uses it.
+One render per change, not one per worker
+    The pages live in ``CACHES["pages"]``: per process by default, in Redis when
+    ``DJANGO_CACHE_URL`` is set, so N workers on M machines render a page once per
+    change. When many readers ask for a page whose key just changed, one renders it and
+    the others wait for that rendering (up to ``RENDER_WAIT`` seconds, then they render
+    themselves) instead of all rendering at once.
 
 Nothing is cached inside a transaction (``connection.in_atomic_block``): it may
 hold uncommitted writes. Views run in autocommit (``ATOMIC_REQUESTS`` is off), so
@@ -53,12 +80,16 @@ import hashlib
 import logging
 import re
 import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
@@ -66,11 +97,24 @@ from django.utils.html import escape
 
 CSRF_PLACEHOLDER = "hp-page-cache-csrf-token-placeholder"
 NAME_PLACEHOLDER = "hp-page-cache-user-name-placeholder"
-TABLE = "config_cachegeneration"
+TABLE = "core_cachescope"
 # Says whether a shared page came from the cache ("hit") or was rendered ("miss"): the
 # benchmark counts cache hits from it; it tells nothing about the page's content.
 STATUS_HEADER = "X-Page-Cache"
-TRACKED_PREFIXES = ("cases_", "committees_", "helhedsplaner_", "auth_", "config_", "core_")
+
+ACCESS = "access"
+REFERENCE = "ref"
+ALL = "all"
+PLANS = "plans"
+
+DATA_PREFIXES = ("cases_", "committees_", "helhedsplaner_")
+# What decides who may see what: any write to these raises ``access``.
+ACCESS_TABLES = re.compile(r"^(auth_\w+|committees_membership|committees_person)$")
+# Tables no page shows: history (shown only on history pages, which are not cached),
+# the case-number counters and the calendar feeds' secret tokens.
+UNSHOWN_TABLES = re.compile(
+    r"^(\w+_historical\w+|cases_casenumbersequence|committees_calendarfeed)$"
+)
 # Every form of write Django sends: SQLite's INSERT OR IGNORE (many-to-many add,
 # bulk_create(ignore_conflicts=True)) and REPLACE included.
 WRITE = re.compile(
@@ -78,16 +122,18 @@ WRITE = re.compile(
     r'|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)',
     re.IGNORECASE,
 )
-BUMP_SQL = (
-    f"INSERT INTO {TABLE} (id, value) VALUES (1, 1) "  # noqa: S608 (fixed table name)
-    f"ON CONFLICT (id) DO UPDATE SET value = {TABLE}.value + 1"
+# Raising versions: one statement for all scopes of a transaction (rows made on first use).
+TOUCH_SQL = (
+    f"INSERT INTO {TABLE} (scope, version) VALUES {{values}} "  # noqa: S608 (fixed table)
+    f"ON CONFLICT (scope) DO UPDATE SET version = {TABLE}.version + 1"
 )
-READ_SQL = f"SELECT value FROM {TABLE} WHERE id = 1"  # noqa: S608
-# Signing in stamps auth_user.last_login, which no page shows: not worth a new generation.
+READ_SQL = f"SELECT scope, version FROM {TABLE} WHERE scope IN ({{marks}})"  # noqa: S608
+# Signing in stamps auth_user.last_login, which no page shows: not worth a new version.
 LAST_LOGIN_ONLY = re.compile(
     r'^\s*UPDATE\s+"?auth_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.I
 )
-
+RENDER_WAIT = 2.0  # seconds a reader waits for another's rendering of the same page
+RENDER_POLL = 0.02
 
 logger = logging.getLogger(__name__)
 
@@ -100,78 +146,340 @@ def enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_ENABLED", True)
 
 
-# -- the generation ---------------------------------------------------------------------------
+# -- versions ----------------------------------------------------------------------------------
+
+
+def versions(scopes: Iterable[str]) -> dict[str, int]:
+    """The current version of each scope (0 for a scope never raised), in one query."""
+    scopes = sorted(set(scopes))
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(READ_SQL.format(marks=", ".join(["%s"] * len(scopes))), scopes)
+        found = dict(cursor.fetchall())
+    return {scope: found.get(scope, 0) for scope in scopes}
 
 
 def generation() -> int:
-    """The current generation (0 before the first write)."""
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(READ_SQL)
-        row = cursor.fetchone()
-    return row[0] if row else 0
+    """The version of ``access`` (what decides who may see what; 0 before the first raise)."""
+    return versions([ACCESS])[ACCESS]
 
 
-def bump() -> None:
-    """Start a new generation. Called after commits; bulk loaders may call it directly.
-
-    Data migrations write before this table exists: then there is nothing to bump.
-    """
+def _raise(scopes: Iterable[str]) -> None:
+    """Raise the versions of ``scopes`` by one (in sorted order: no deadlock between two
+    writers). Data migrations write before the table exists: then there is nothing to do."""
+    scopes = sorted(set(scopes))
+    if not scopes:
+        return
     connection = connections[DEFAULT_DB_ALIAS]
+    sql = TOUCH_SQL.format(values=", ".join(["(%s, 1)"] * len(scopes)))
     try:
         if connection.in_atomic_block:
             with transaction.atomic(using=DEFAULT_DB_ALIAS), connection.cursor() as cursor:
-                cursor.execute(BUMP_SQL)
+                cursor.execute(sql, scopes)
         else:
+            # One statement commits by itself (and may run while the watched statement's
+            # cursor is still open, which a COMMIT could not).
             with connection.cursor() as cursor:
-                cursor.execute(BUMP_SQL)
+                cursor.execute(sql, scopes)
     except DatabaseError:
         if TABLE in connection.introspection.table_names():
             raise
 
 
-# Bumps that failed after their commit, and how many of them a later successful bump
-# covers (one that started after them). A bump is owed while failed > covered.
-_bump_lock = threading.Lock()
-_bumps_failed = 0
-_bumps_covered = 0
+def bump() -> None:
+    """Raise ``access``: every cached page is rendered afresh. For writes made outside
+    Django (``invalidate_caches``) and bulk loaders that bypass the signals."""
+    _raise([ACCESS])
+
+
+# -- what a write changed ------------------------------------------------------------------------
+
+# model -> function(list of instances) -> set of scopes their pages show. Registered by
+# each app from ready() (this module imports no app above it).
+_scopes_of: dict[type, Callable] = {}
+# model -> function(instances) -> the scopes a link to or from them (many-to-many) raises.
+_link_scopes_of: dict[type, Callable] = {}
+# Models whose rows every page may name (committees, administrations, areas …): they raise
+# ``ref``, and a link to one of them raises only the scopes of the other side.
+_reference: set[type] = set()
+# Functions run after a commit, before the versions are raised: see after_commit().
+_after_commit: list[Callable] = []
+
+
+def register(
+    model,
+    scopes_of: Callable[[list], set[str]],
+    *,
+    follow_moves: bool = True,
+    linked: Callable[[list], set[str]] | None = None,
+) -> None:
+    """Say which scopes a change to ``model``'s rows raises; see ``<app>/cachescopes.py``.
+
+    ``scopes_of(instances)`` gets instances of ``model`` (as saved, or as in the database
+    before a save or delete) and returns the scopes of every page that shows them.
+    With ``follow_moves`` (the default), a save also raises the scopes of the row as it
+    was before (an item moved to another meeting changes both agendas); a model whose
+    scopes do not depend on its row (reference data) passes False and saves a query.
+    ``linked(instances)`` gives the scopes a many-to-many link to or from these rows
+    raises, when that is less than a change to the rows themselves (a plan linked to an
+    item changes the plan's pages, not the agendas of the plan's other items).
+    """
+    _scopes_of[model] = scopes_of
+    if linked is not None:
+        _link_scopes_of[model] = linked
+    _register_signals(model, follow_moves=follow_moves)
+
+
+def register_reference(*models) -> None:
+    """Register reference data: a change to these rows raises ``ref`` (every page)."""
+    for model in models:
+        _scopes_of[model] = lambda _instances: {REFERENCE}
+        _reference.add(model)
+        _register_signals(model, follow_moves=False)
+
+
+def _register_signals(model, *, follow_moves: bool) -> None:
+    uid = f"pagecache-{model._meta.label_lower}"
+    if follow_moves:
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre-save")
+    post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post-save")
+    pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}-pre-delete")
+    for m2m in model._meta.many_to_many:
+        through = m2m.remote_field.through
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}-{through}-m2m")
+
+
+def after_commit(function: Callable[[set[str], set[str]], None]) -> Callable:
+    """Register ``function(scopes, unaccounted)`` to run after each commit that raises
+    scopes, before they are raised (idempotent). ``unaccounted`` names the data tables
+    the transaction wrote without saying what it changed (see ``changed``): a function
+    that keeps figures derived from them must then recompute all of them."""
+    if function not in _after_commit:
+        _after_commit.append(function)
+    return function
+
+
+def registered_models() -> frozenset:
+    return frozenset(_scopes_of)
+
+
+def scopes_of(model, instances) -> set[str]:
+    """The scopes ``instances`` of ``model`` show up in (what a change to them raises)."""
+    instances = [instance for instance in instances if instance is not None]
+    if not instances or model not in _scopes_of:
+        return set()
+    scopes = set(_scopes_of[model](instances)) | {ALL}
+    if any(scope.startswith("plan:") for scope in scopes):
+        scopes.add(PLANS)
+    return scopes
+
+
+def plan_scope(pk) -> str:
+    return f"plan:{pk}"
+
+
+def meeting_scope(pk) -> str:
+    return f"meeting:{pk}"
+
+
+def case_scope(number) -> str:
+    return f"case:{number}"
+
+
+def item_scope(pk) -> str:
+    return f"item:{pk}"
+
+
+@dataclass
+class _Transaction:
+    """What the current transaction on a connection wrote and accounted for."""
+
+    scopes: set = field(default_factory=set)
+    written: set = field(default_factory=set)
+    accounted: set = field(default_factory=set)
+    everything: bool = False
+
+
+def _state(connection) -> _Transaction:
+    """This transaction's record, registering its settlement on commit the first time.
+
+    A rolled-back transaction's ``on_commit`` callbacks are dropped, and so is its record:
+    a record whose settlement is no longer pending belongs to a finished transaction.
+    """
+    state = getattr(connection, "_page_cache_transaction", None)
+    settle = getattr(connection, "_page_cache_settle", None)
+    pending = settle is not None and any(entry[1] is settle for entry in connection.run_on_commit)
+    if state is None or not pending:
+        state = _Transaction()
+        connection._page_cache_transaction = state
+
+        def settle(state=state):
+            connection._page_cache_transaction = None
+            _settle(state)
+
+        connection._page_cache_settle = settle
+        transaction.on_commit(settle, using=connection.alias)
+    return state
+
+
+def _settle(state: _Transaction) -> None:
+    scopes = set(state.scopes)
+    unaccounted = state.written - state.accounted
+    if state.everything or unaccounted:
+        scopes.add(ACCESS)
+    if scopes:
+        raise_after_commit(scopes, unaccounted)
+
+
+def _record(model, scopes: set[str], tables: Iterable[str] = ()) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not connection.in_atomic_block:
+        # Signals outside a transaction: the statement is committed already.
+        raise_after_commit(scopes)
+        return
+    state = _state(connection)
+    state.scopes |= scopes
+    state.accounted.add(model._meta.db_table.lower())
+    state.accounted.update(table.lower() for table in tables)
+
+
+def changed(*instances, model=None) -> None:
+    """Say that ``instances`` were written past the signals (``QuerySet.update()``,
+    ``bulk_create``): their scopes are raised after the commit, and the writes to their
+    table do not count as unaccounted. Call it inside the writing transaction."""
+    instances = [instance for instance in instances if instance is not None]
+    if not instances:
+        return
+    model = model or type(instances[0])
+    _record(model, scopes_of(model, instances))
+
+
+def _stored(instance):
+    """The row of ``instance`` as it is in the database now (None if new)."""
+    if instance._state.adding or instance.pk is None:
+        return None
+    return type(instance)._base_manager.filter(pk=instance.pk).first()
+
+
+def _before_save(sender, instance, raw=False, **_kwargs):
+    if raw:
+        return
+    _record(sender, scopes_of(sender, [_stored(instance)]))
+
+
+def _after_save(sender, instance, raw=False, **_kwargs):
+    if raw:
+        return
+    _record(sender, scopes_of(sender, [instance]))
+
+
+def _m2m_tables(model) -> set[str]:
+    """The join tables that go with ``model``'s rows when they are deleted."""
+    tables = {m2m.remote_field.through._meta.db_table for m2m in model._meta.many_to_many}
+    for relation in model._meta.related_objects:
+        if relation.many_to_many:
+            tables.add(relation.through._meta.db_table)
+    return tables
+
+
+def _before_delete(sender, instance, **_kwargs):
+    # Relations are followed now, while the rows are there (a delete runs in a
+    # transaction, so the scopes are raised after it commits). The join tables of the
+    # row's many-to-many links go with it.
+    _record(sender, scopes_of(sender, [instance]), tables=_m2m_tables(sender))
+
+
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, **_kwargs):
+    if action not in ("pre_clear", "post_add", "post_remove"):
+        return
+    owner = type(instance)
+    if action == "pre_clear":
+        # The links are about to go: find what they lead to now.
+        pk_set = set(
+            sender._base_manager.filter(**{_through_field(sender, owner): instance.pk}).values_list(
+                _through_field(sender, model), flat=True
+            )
+        )
+    # A link changes the pages of both sides; linking to reference data (a plan's
+    # participating administrations) changes only the other side's pages.
+    scopes = set() if owner in _reference else _link_scopes(owner, [instance])
+    if pk_set and model not in _reference:
+        scopes |= _link_scopes(model, list(model._base_manager.filter(pk__in=pk_set)))
+    if not scopes:
+        scopes = {REFERENCE}
+    _record(owner, scopes, tables=[sender._meta.db_table])
+
+
+def _link_scopes(model, instances) -> set[str]:
+    if model not in _link_scopes_of:
+        return scopes_of(model, instances)
+    scopes = set(_link_scopes_of[model](instances)) | {ALL}
+    if any(scope.startswith("plan:") for scope in scopes):
+        scopes.add(PLANS)
+    return scopes
+
+
+def _through_field(through, model) -> str:
+    """The name of ``through``'s foreign key to ``model`` (``<field>_id``)."""
+    for model_field in through._meta.fields:
+        if model_field.is_relation and model_field.related_model is model:
+            return model_field.attname
+    raise LookupError(f"{through} has no key to {model}")
+
+
+# -- raising after the commit, and what happens when it fails ---------------------------------
+
+# Scopes (and unaccounted tables) whose raise failed after their commit; raised by a later
+# successful attempt.
+_owed_lock = threading.Lock()
+_owed: set[str] = set()
+_owed_tables: set[str] = set()
 
 
 def bump_owed() -> bool:
-    return _bumps_failed > _bumps_covered
+    return bool(_owed)
 
 
-def bump_after_commit() -> None:
-    """Bump after a commit without ever failing the request that committed."""
-    global _bumps_failed, _bumps_covered
-    with _bump_lock:
-        failed_before = _bumps_failed
+def raise_after_commit(scopes: Iterable[str], unaccounted: Iterable[str] = ()) -> None:
+    """Run the after-commit functions and raise ``scopes`` without ever failing the
+    request that committed (see "When raising fails")."""
+    scopes, unaccounted = set(scopes), set(unaccounted)
+    with _owed_lock:
+        scopes |= _owed
+        unaccounted |= _owed_tables
     try:
-        bump()
+        for function in _after_commit:
+            function(scopes, unaccounted)
+        _raise(scopes)
     except DatabaseError:
-        with _bump_lock:
-            _bumps_failed += 1
+        with _owed_lock:
+            _owed.update(scopes)
+            _owed_tables.update(unaccounted)
         _pages().clear()
         logger.exception(
-            "The page cache generation could not be bumped after a commit; "
-            "this process bypasses its page cache until a bump succeeds."
+            "Cached-page versions could not be raised after a commit; "
+            "this process bypasses its page cache until they are."
         )
     else:
-        with _bump_lock:
-            _bumps_covered = max(_bumps_covered, failed_before)
+        with _owed_lock:
+            _owed.difference_update(scopes)
+            _owed_tables.difference_update(unaccounted)
 
 
 def retry_failed_bump() -> bool:
-    """Pay an owed bump if there is one; True when (afterwards) no bump is owed."""
+    """Pay owed raises if there are any; True when (afterwards) nothing is owed."""
     if not bump_owed():
         return True
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
-        return False  # the bump must not join a transaction that may roll back
-    bump_after_commit()
+        return False  # the raise must not join a transaction that may roll back
+    raise_after_commit(set())
     return not bump_owed()
 
 
+# -- the write watcher: access tables, and the safety net -------------------------------------
+
+
 def _untracked_tables() -> frozenset[str]:
-    """The generation's own table and database cache tables (cache writes are not data)."""
+    """The versions' own table and database cache tables (cache writes are not data)."""
     tables = {TABLE}
     for options in settings.CACHES.values():
         if options.get("BACKEND", "").endswith("DatabaseCache"):
@@ -179,28 +487,41 @@ def _untracked_tables() -> frozenset[str]:
     return frozenset(tables)
 
 
-def is_tracked(sql: str) -> bool:
-    """Whether ``sql`` writes to a table the page cache watches."""
+def _written_table(sql: str) -> str | None:
+    """The table ``sql`` writes to, if it is one a page could show or one of ``access``."""
     match = WRITE.match(sql)
     if not match:
-        return False
+        return None
     table = match.group(1).lower()
-    return (
-        table.startswith(TRACKED_PREFIXES)
-        and table not in _untracked_tables()
-        and not LAST_LOGIN_ONLY.match(sql)
-    )
+    if ACCESS_TABLES.match(table):
+        return None if LAST_LOGIN_ONLY.match(sql) else table
+    if table.startswith(DATA_PREFIXES) and not UNSHOWN_TABLES.match(table):
+        return None if table in _untracked_tables() else table
+    return None
+
+
+def is_tracked(sql: str) -> bool:
+    """Whether ``sql`` writes data that pages show or that decides who sees what."""
+    return _written_table(sql) is not None
 
 
 def watch_writes(execute, sql, params, many, context):
-    """Execute wrapper: after a write to a tracked table, bump once the data is committed."""
+    """Execute wrapper: note every write to a watched table (see the module's docstring)."""
     result = execute(sql, params, many, context)
     connection = context["connection"]
-    if connection.alias == DEFAULT_DB_ALIAS and isinstance(sql, str) and is_tracked(sql):
-        if not connection.in_atomic_block:
-            bump_after_commit()  # autocommit: the statement is committed already
-        elif not any(entry[1] is bump_after_commit for entry in connection.run_on_commit):
-            transaction.on_commit(bump_after_commit, using=connection.alias)
+    if connection.alias != DEFAULT_DB_ALIAS or not isinstance(sql, str):
+        return result
+    table = _written_table(sql)
+    if table is None:
+        return result
+    if not connection.in_atomic_block:
+        # Autocommit: committed already, and no save or delete (they run in a
+        # transaction) can account for it. Nothing to wait for.
+        raise_after_commit([ACCESS], [] if ACCESS_TABLES.match(table) else [table])
+    elif ACCESS_TABLES.match(table):
+        _state(connection).everything = True
+    else:
+        _state(connection).written.add(table)
     return result
 
 
@@ -226,12 +547,12 @@ def reader_part(function):
     return function
 
 
-def reader_key(user, generation_now: int) -> str:
+def reader_key(user, access_version: int) -> str:
     """What decides what ``user`` may see on a shared page, as a short hash (memoised per
-    generation and day, since memberships start and end on dates)."""
+    ``access`` version and day, since memberships start and end on dates)."""
     from core.roles import user_roles
 
-    memo_key = f"reader:{user.pk}:{generation_now}:{timezone.localdate().isoformat()}"
+    memo_key = f"reader:{user.pk}:{access_version}:{timezone.localdate().isoformat()}"
     key = _pages().get(memo_key)
     if key is None:
         parts = (
@@ -271,46 +592,76 @@ def _personalise(request, content: bytes) -> bytes:
     return text.replace(NAME_PLACEHOLDER, escape(display_name(request.user))).encode()
 
 
-def shared_page(view=None, *, vary=None):
+def _wait_for_rendering(key: str):
+    """Another reader is rendering ``key``: wait for it (bounded), then give up."""
+    deadline = time.monotonic() + RENDER_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL)
+        stored = _pages().get(key)
+        if stored is not None:
+            return stored
+        if _pages().get(f"{key}:rendering") is None:
+            return _pages().get(key)
+    return None
+
+
+def _serve(request, stored, status: str) -> HttpResponse:
+    content_type, content = stored
+    response = HttpResponse(_personalise(request, content), content_type=content_type)
+    response[STATUS_HEADER] = status
+    return response
+
+
+def shared_page(view=None, *, scopes=None, vary=None):
     """Serve ``view``'s page from the page cache to readers of the same kind (see above).
 
-    Use it only on read views whose page depends on nothing but the URL, the data,
+    ``scopes(request, *args, **kwargs)`` names what the page shows (default: ``all``):
+    the page is kept until one of them, ``ref`` or ``access`` is raised. It must not
+    query the database: the key is read in one query with the versions. Use it only
+    on read views whose page depends on nothing but the URL, the data in those scopes,
     the language, the day and the reader key; put it outermost, above the permission
     decorators (the reader key includes the permissions they check). A page that also
     depends on the time of day passes ``vary``: a function of the request whose value
-    changes whenever the page would (``@shared_page(vary=...)``).
+    changes whenever the page would.
     """
     if view is None:
-        return lambda view: shared_page(view, vary=vary)
+        return lambda view: shared_page(view, scopes=scopes, vary=vary)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _may_use_cache(request):
             return view(request, *args, **kwargs)
-        generation_now = generation()
+        shown = [*(scopes(request, *args, **kwargs) if scopes else [ALL]), REFERENCE, ACCESS]
+        current = versions(shown)
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         key = ":".join(
             (
                 "page",
-                str(generation_now),
                 timezone.localdate().isoformat(),
                 translation.get_language() or settings.LANGUAGE_CODE,
-                reader_key(request.user, generation_now),
+                reader_key(request.user, current[ACCESS]),
                 path_hash,
                 str(vary(request)) if vary else "",
+                ",".join(f"{scope}={version}" for scope, version in current.items()),
             )
         )
         stored = _pages().get(key)
         if stored is not None:
-            content_type, content = stored
-            response = HttpResponse(_personalise(request, content), content_type=content_type)
-            response[STATUS_HEADER] = "hit"
-            return response
+            return _serve(request, stored, "hit")
+        # One reader renders; readers of the same page meanwhile wait for its rendering.
+        rendering = f"{key}:rendering"
+        renderer = _pages().add(rendering, 1, timeout=int(RENDER_WAIT) + 1)
+        if not renderer:
+            stored = _wait_for_rendering(key)
+            if stored is not None:
+                return _serve(request, stored, "hit")
         request.render_shared_page = True
         try:
             response = view(request, *args, **kwargs)
         finally:
             request.render_shared_page = False
+            if renderer:
+                _pages().delete(rendering)
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             return response
         if response.status_code == 200 and not response.cookies:

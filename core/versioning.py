@@ -89,8 +89,11 @@ def version_bump(obj: Model) -> None:
     the UPDATE locks the row until the transaction ends, and the history row the
     following ``save()`` writes records the new version.
     """
+    from core import pagecache
+
     manager = type(obj)._default_manager
     manager.filter(pk=obj.pk).update(version=F("version") + 1)
+    pagecache.changed(obj)
     obj.version = manager.filter(pk=obj.pk).values_list("version", flat=True).get()
 
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class HelhedsplanerConfig(AppConfig):
     name = "helhedsplaner"
     verbose_name = _("Helhedsplaner")
+
+    def ready(self) -> None:
+        # Which cached pages a change to this app's rows reaches (core.pagecache).
+        from . import cachescopes
+
+        cachescopes.register()

@@ -23,5 +23,7 @@ TIMEOUT = 600  # seconds; a safety net, the generation does the real work
 def cached(name: str, compute):
     if connection.in_atomic_block or not pagecache.enabled():
         return compute()
-    key = f"dashboard:{name}:{pagecache.generation()}:{timezone.localdate().isoformat()}"
+    current = pagecache.versions([pagecache.ALL, pagecache.REFERENCE, pagecache.ACCESS])
+    stamp = ",".join(f"{scope}={version}" for scope, version in current.items())
+    key = f"dashboard:{name}:{stamp}:{timezone.localdate().isoformat()}"
     return cache.get_or_set(key, compute, TIMEOUT)

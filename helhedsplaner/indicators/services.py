@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import pagecache
+
 from ..models import IndicatorValue
 from . import importer
 
@@ -91,6 +93,8 @@ def indicator_values_import(*, text: str, user) -> ImportResult:
         obj.full_clean(
             exclude=["area", "indicator"], validate_unique=False, validate_constraints=False
         )
+    # Written in bulk, past the signals: say which plans' pages show these values.
+    pagecache.changed(*new, *changed, model=IndicatorValue)
     if new:
         bulk_create_with_history(new, IndicatorValue, default_user=user, default_date=now)
     if changed:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import AgendaItem
 from committees.services import meeting_assert_unlocked
+from core import pagecache
 from core.validation import date_in_range, validate_sane_date
 
 from ..models import Estate, Plan, PlanStatusChange
@@ -170,6 +171,7 @@ def plan_update(
     claimed = Plan.objects.filter(pk=plan.pk, version=expected_version).update(
         version=F("version") + 1
     )
+    pagecache.changed(plan)
     if not claimed:
         current = Plan.objects.get(pk=plan.pk)
         raise PlanConflict(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.forms import error_summary
 from cases.selectors import agenda_item_editable_by, agenda_item_get_for_page
 from committees.services import meeting_assert_unlocked
-from core.pagecache import shared_page
+from core.pagecache import PLANS, plan_scope, shared_page
 from core.versioning import AttemptedValue, attempted_values
 
 from ..indicators.views import EDIT_INDICATORS
@@ -51,7 +51,7 @@ def _may(user, plan=None) -> dict:
 # -- reading ---------------------------------------------------------------------------------
 
 
-@shared_page
+@shared_page(scopes=lambda _request: [PLANS])
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_list(request):
     form = PlanFilterForm(request.GET)
@@ -103,7 +103,7 @@ def _plan_page(request, pk, *, failed_transition=None, status=200):
     )
 
 
-@shared_page
+@shared_page(scopes=lambda _request, pk: [plan_scope(pk)])
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_detail(request, pk: int):
     return _plan_page(request, pk)

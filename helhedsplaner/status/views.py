@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from core.pagecache import shared_page
+from core.pagecache import plan_scope, shared_page
 
 from ..indicators.views import EDIT_INDICATORS
 from ..plans.views import VIEW_PLAN
@@ -30,7 +30,7 @@ def _may(user, plan) -> dict:
     }
 
 
-@shared_page
+@shared_page(scopes=lambda _request, pk: [plan_scope(pk)])
 @require_safe
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_status(request, pk: int):

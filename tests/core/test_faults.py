@@ -51,7 +51,7 @@ def test_a_failed_read_gets_the_plain_error_page(signed_in):
 @pytest.fixture
 def broken_bump(monkeypatch):
     """The generation's one-row update fails (a database that takes no more writes to it)."""
-    monkeypatch.setattr(pagecache, "BUMP_SQL", "UPDATE config_cachegeneration_missing SET x = 1")
+    monkeypatch.setattr(pagecache, "TOUCH_SQL", "UPDATE core_cachescope_missing SET x = 1 {values}")
     return monkeypatch
 
 

@@ -1,0 +1,97 @@
+"""Which cached pages a change to a case, an agenda item or a meeting reaches (core.pagecache).
+
+An agenda item shows on its meeting's agenda, on its case's page, on the pages of the
+case's other items (earlier and later treatments) and on the status pages of the plans it
+concerns; its points, attachments, decision and corrections show wherever it does. A
+meeting's date, status (publishing opens its items to readers) and committee show on all
+of that for every item on it. ``Meeting`` is the committees app's model, registered here
+because only this app knows the items on it.
+"""
+
+from committees.models import Meeting
+from core import pagecache
+from core.pagecache import case_scope, item_scope, meeting_scope, plan_scope
+
+from .models import (
+    AgendaItem,
+    AgendaVersion,
+    Attachment,
+    Case,
+    Correction,
+    Decision,
+    DecisionVote,
+    MemberInquiry,
+    RecommendationPoint,
+)
+
+
+def item_scopes(item_ids) -> set[str]:
+    """The scopes of the pages that show these agenda items (two queries)."""
+    ids = {pk for pk in item_ids if pk is not None}
+    if not ids:
+        return set()
+    scopes = {item_scope(pk) for pk in ids}
+    case_ids = set()
+    rows = AgendaItem.objects.filter(pk__in=ids).values_list(
+        "meeting_id", "case_id", "case__number", "plans"
+    )
+    for meeting_id, case_id, number, plan_id in rows:
+        if meeting_id is not None:
+            scopes.add(meeting_scope(meeting_id))
+        if case_id is not None:
+            case_ids.add(case_id)
+            scopes.add(case_scope(number))
+        if plan_id is not None:
+            scopes.add(plan_scope(plan_id))
+    if case_ids:
+        siblings = AgendaItem.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
+        scopes.update(item_scope(pk) for pk in siblings)
+    return scopes
+
+
+def _of_items(instances) -> set[str]:
+    return item_scopes(instance.pk for instance in instances)
+
+
+def _of_item_parts(instances) -> set[str]:
+    return item_scopes(instance.item_id for instance in instances)
+
+
+def _of_votes(instances) -> set[str]:
+    decisions = {instance.decision_id for instance in instances}
+    return item_scopes(Decision.objects.filter(pk__in=decisions).values_list("item_id", flat=True))
+
+
+def _of_cases(instances) -> set[str]:
+    ids = [instance.pk for instance in instances]
+    return {case_scope(instance.number) for instance in instances} | item_scopes(
+        AgendaItem.objects.filter(case_id__in=ids).values_list("pk", flat=True)
+    )
+
+
+def _of_meetings(instances) -> set[str]:
+    ids = [instance.pk for instance in instances]
+    return {meeting_scope(pk) for pk in ids} | item_scopes(
+        AgendaItem.objects.filter(meeting_id__in=ids).values_list("pk", flat=True)
+    )
+
+
+def _of_meeting_parts(instances) -> set[str]:
+    return {meeting_scope(instance.meeting_id) for instance in instances}
+
+
+def _of_inquiries(instances) -> set[str]:
+    scopes = _of_meeting_parts(instances)
+    cases = [instance.case_id for instance in instances if instance.case_id is not None]
+    return scopes | _of_cases(list(Case.objects.filter(pk__in=cases)))
+
+
+def register() -> None:
+    pagecache.register(AgendaItem, _of_items)
+    for model in (RecommendationPoint, Attachment, Decision, Correction):
+        pagecache.register(model, _of_item_parts)
+    pagecache.register(DecisionVote, _of_votes)
+    pagecache.register(Case, _of_cases)
+    pagecache.register(Meeting, _of_meetings)
+    pagecache.register(AgendaVersion, _of_meeting_parts)
+    pagecache.register(MemberInquiry, _of_inquiries)
