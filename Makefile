@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser test-concurrency install migrate demo lint format messages ci clean bench
+.PHONY: run test test-browser test-redis test-concurrency install migrate demo lint format messages ci clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -30,6 +30,13 @@ test: install
 ## test-browser: only the real-browser journeys (needs Debian's chromium)
 test-browser: install
 	$(VENV)/bin/pytest tests/browser
+
+## test-redis: the page-cache tests with the shared cache in Redis (needs redis-server on
+## 127.0.0.1:6379; uses its database 15, which the tests empty)
+test-redis: install
+	DJANGO_CACHE_URL=$${DJANGO_CACHE_URL:-redis://127.0.0.1:6379/15} $(VENV)/bin/pytest \
+	  tests/core/test_page_cache.py tests/core/test_page_cache_scopes.py tests/core/test_faults.py \
+	  tests/concurrency/test_page_cache_commit.py
 
 ## test-concurrency: the thread tests, on PostgreSQL
 test-concurrency: install

@@ -11,6 +11,9 @@ Documented variables (see README.md and docs/deploy.md):
 - ``DJANGO_STATIC_ROOT``: where ``collectstatic`` puts static files.
 - ``DJANGO_PAGE_CACHE``: ``0`` turns the page cache off (``core.pagecache``).
 - ``DJANGO_PAGE_CACHE_ENTRIES``: rendered pages kept per process (default 500).
+- ``DJANGO_CACHE_URL``: ``redis://host:6379/0`` puts the shared figures and the rendered
+  pages in Redis, shared by every worker on every machine (default: each process keeps
+  its own in memory).
 - ``DJANGO_LOGIN_MAX_FAILURES``: failed sign-ins before a lockout (default 5).
 - ``DJANGO_LOGIN_FAILURE_WINDOW``: seconds a lockout lasts and failures are counted (900).
 - ``DJANGO_TRUSTED_PROXY_HEADER``: the header a trusted reverse proxy puts the client
@@ -130,19 +133,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # the next request uses it, instead of failing that request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# "default" holds small shared values (the dashboard's figures);
-# "pages" holds rendered pages (core.pagecache). Pages are keyed by a generation
-# read from the database on every request, so a per-process cache is correct even
-# with many app server processes: it only costs each process its own warm-up.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "500"))},
-    },
-}
+# "default" holds small shared values; "pages" holds rendered pages (core.pagecache).
+# Pages are keyed by versions read from the database on every request, so a per-process
+# cache is correct even with many app server processes: it only costs each process its
+# own rendering of each page. With DJANGO_CACHE_URL both live in Redis (Django's own
+# backend), so N workers on M machines render a page once per change, not N x M times.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+
+
+def cache_settings(url: str) -> dict:
+    if url:
+        return {
+            alias: {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": f"helhedsplaner-{alias}",
+                "TIMEOUT": 3600 if alias == "pages" else 300,
+            }
+            for alias in ("default", "pages")
+        }
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "500"))},
+        },
+    }
+
+
+CACHES = cache_settings(CACHE_URL)
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

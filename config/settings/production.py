@@ -30,13 +30,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# "default" is shared between all app server processes (the
-# dashboard's figures). Create the table once with `python manage.py createcachetable`.
-# "pages" stays per process (see base.py and core.pagecache).
-CACHES = {
-    **CACHES,  # noqa: F405
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "helhedsplaner_cache",
-    },
-}
+# With DJANGO_CACHE_URL (Redis), both caches are shared by every process (base.py).
+# Without it, "default" is shared through the database (create the table once with
+# `python manage.py createcachetable`) and "pages" stays per process (core.pagecache).
+if not CACHE_URL:  # noqa: F405
+    CACHES = {
+        **CACHES,  # noqa: F405
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "helhedsplaner_cache",
+        },
+    }

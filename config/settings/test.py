@@ -7,10 +7,11 @@ from .base import *  # noqa: F403
 DEBUG = False
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405  (load_demo, generate_load_data)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
-}
+# In memory, unless DJANGO_CACHE_URL names a Redis database (.ci/run runs the page-cache
+# tests once that way): the tests empty the caches before and after each test.
+CACHES = cache_settings(CACHE_URL)  # noqa: F405
+if not CACHE_URL:  # noqa: F405
+    CACHES["pages"].pop("OPTIONS")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="helhedsplaner-test-media-")
 STORAGES = {
