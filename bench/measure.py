@@ -214,6 +214,8 @@ def count_queries(client: Client, urls: dict, writes: Writes) -> dict:
             response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
+        if response.get("X-Page-Cache") == "hit":
+            raise SystemExit(f"{url} came from the page cache right after a write")
         with CaptureQueriesContext(connection) as served_again:
             client.get(url)
         counts[key] = {
