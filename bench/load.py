@@ -122,6 +122,8 @@ def _wrk(urls: dict[str, str], cookie: str, seconds: float, connections: int) ->
                 f"-c{connections}",
                 f"-d{max(1, round(seconds))}s",
                 "--latency",
+                "--timeout",  # wrk leaves slower answers out of its latencies: keep them all
+                "30s",
                 "-s",
                 str(LUA),
                 "-H",
@@ -141,12 +143,16 @@ def _wrk(urls: dict[str, str], cookie: str, seconds: float, connections: int) ->
             raise SystemExit(f"wrk failed on {urls[key]}: {errors.strip()}")
         counts = re.search(r"page-cache hit=(\d+) miss=(\d+) none=(\d+) not200=(\d+)", output)
         hit, miss, none, not200 = (int(n) for n in counts.groups())
+        socket = re.search(
+            r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+        )
         results[key] = {
             "tool": "wrk",
             "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
             "latency_p50_ms": _ms(re.search(r"50%\s+([\d.]+)(ms|s|us)", output)),
             "latency_p99_ms": _ms(re.search(r"99%\s+([\d.]+)(ms|s|us)", output)),
             **_cache_counts(hit, miss, none, not200),
+            "socket_errors": sum(int(n) for n in socket.groups()) if socket else 0,
         }
     return results
 
@@ -218,6 +224,7 @@ def _threads(urls: dict[str, str], cookie: str, seconds: float, connections: int
                 else None
             ),
             **counts,
+            "socket_errors": 0,
         }
     return results
 
@@ -355,12 +362,13 @@ def plan_save(caseworker: Caseworker, plan: int) -> tuple[int, str]:
 class Writer:
     """Saves plans through HTTP at ``rate`` per second, from :meth:`start` to :meth:`stop`.
 
-    Writes start on a fixed schedule (one every 1/rate s) in a small pool of threads,
-    so a slow answer does not delay the next write; each picks a caseworker at random
-    and one of the plans it may edit (``plans[username]``), never one being saved.
+    Writes start on a fixed schedule (one every 1/rate s) in a pool of up to ``threads``
+    at once, as independent caseworkers would: a slow answer does not delay the next
+    write. Each picks a caseworker at random and one of the plans it may edit
+    (``plans[username]``), never one being saved at that moment.
     """
 
-    def __init__(self, base: str, plans: dict[str, list[int]], password: str, threads: int = 4):
+    def __init__(self, base: str, plans: dict[str, list[int]], password: str, threads: int = 32):
         self.caseworkers = [
             (Caseworker(base, username, password), pks) for username, pks in plans.items() if pks
         ]

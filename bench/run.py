@@ -447,9 +447,10 @@ def table(result: dict) -> str:
                 f"{_num(row.get('latency_p99_ms')):>8}{_rate(row):>21}"
             )
             head = ""
-            if row["non_200"]:
+            if row["non_200"] or row.get("socket_errors"):
                 problems.append(
-                    f"at {run['rate']:g} writes/s, {LABELS[key]}: {row['non_200']} non-200"
+                    f"at {run['rate']:g} writes/s, {LABELS[key]}: {row['non_200']} answers "
+                    f"other than 200, {row.get('socket_errors', 0)} socket errors"
                 )
     for problem in problems:
         add(f"    NOTE {problem}")
@@ -537,10 +538,12 @@ def done_when(result: dict) -> list[str]:
         before = calm["reads"]["plan_status"]["requests_per_second"]
         after = busy["reads"]["plan_status"]["requests_per_second"]
         share = after / before if before else 0.0
+        made = busy["writes"]["writes_per_second"]
+        short = f"; only {made:g} writes/s made" if made < 0.9 * DONE_WHEN["writes"] else ""
         add(
             f"  status page at {DONE_WHEN['writes']} writes/s ≥ {DONE_WHEN['status_share']:.0%} "
-            f"of its throughput without writes: {after:.1f} of {before:.1f} req/s ({share:.0%})  "
-            f"{_met(share >= DONE_WHEN['status_share'])}"
+            f"of its throughput without writes: {after:.1f} of {before:.1f} req/s ({share:.0%}"
+            f"{short})  {_met(share >= DONE_WHEN['status_share'])}"
         )
     else:
         add(f"  status page at {DONE_WHEN['writes']} writes/s: not measured (BENCH_WRITE_RATES)")
