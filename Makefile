@@ -63,9 +63,10 @@ messages: install
 	$(PY) manage.py compilemessages -l da --ignore=.venv
 
 ## bench: the performance benchmark on PostgreSQL (creates and fills its databases when missing;
-## the first run takes several minutes). Database names: BENCH_DB, BENCH_DB_SMALL (docs/performance.md)
+## the first run takes several minutes). Database names: BENCH_DB, BENCH_DB_SMALL; the shared
+## cache of the load test: BENCH_CACHE_URL, default redis://127.0.0.1:6379/9 (docs/performance.md)
 bench: install
-	@test -x $(VENV)/bin/gunicorn || $(PY) -m pip install --quiet -e ".[dev,bench]"
+	@$(PY) -c "import gunicorn, redis" 2>/dev/null || $(PY) -m pip install --quiet -e ".[dev,bench]"
 	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk \
 		|| echo "wrk could not be installed: the load test falls back to Python threads"
 	$(PY) bench/run.py --update-docs

@@ -25,6 +25,12 @@ def _render(request, title: str, rows) -> HttpResponse:
     return HttpResponse(TEMPLATE.render({"title": title, "rows": list(rows)}, request))
 
 
+def hello(request):
+    """The floor: no query of its own and no template, behind the same middleware (the
+    session and the user are still read, as for every signed-in request)."""
+    return HttpResponse("Hello, world")
+
+
 def plan_list(request):
     """The first page of the plan list: 25 plans with their related names."""
     rows = Plan.objects.order_by("name", "pk").values_list(

@@ -4,8 +4,12 @@
 
 Picks comparable pages (the same kind of plan, meeting, case and committee at every
 scale), counts the queries of every main page, and with ``--timing`` times the main
-pages beside their bare views, measures the history overhead of a save and makes a
-session cookie for the load test. Writes JSON.
+pages beside their bare views (``--pages`` limits which), measures the history overhead
+of a save and makes a session cookie for the load test. Writes JSON.
+
+"Rendered afresh" always follows a real write that the page shows (:class:`Writes`),
+never an emptied cache: the page cache, the dashboard's figures and the reader key are
+all out of date after it, as they are for the first reader after somebody saves.
 """
 
 import argparse
@@ -24,14 +28,21 @@ import django  # noqa: E402
 
 django.setup()
 
+import random  # noqa: E402
+
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.cache import caches  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from cases.models import AgendaItem  # noqa: E402
+from committees.rules import administrations_writable  # noqa: E402
+from core.versioning import version_bump  # noqa: E402
 from demo.loadgen import main_pages, sample_objects  # noqa: E402
-from helhedsplaner.models import Estate  # noqa: E402
+from helhedsplaner.cofinancing.services import commitment_update  # noqa: E402
+from helhedsplaner.models import CoFinancing, Estate, Plan  # noqa: E402
+from helhedsplaner.plans.services import plan_update  # noqa: E402
 
 BENCH_USER = os.environ.get("BENCH_USER", "politiker")
 SEARCH_QUERY = os.environ.get("BENCH_SEARCH", "Vollsmose beskæftigelse")
@@ -72,21 +83,139 @@ def client_for(username: str) -> Client:
     return client
 
 
-def _cold() -> None:
-    """Forget every rendered page: the next request renders (core.pagecache)."""
-    caches["pages"].clear()
+# -- the writes before "rendered afresh" ------------------------------------------------------
+
+MARK = " (rettet)"
+# Which write each page shows (Writes.<name>); pages not listed show the plan.
+WRITE_FOR = {
+    "home": "commitment",
+    "plan_status": "commitment",
+    "plan_cofinancing": "commitment",
+    "commitment_list": "commitment",
+    "overview_administrations": "commitment",
+    "overview_plans": "commitment",
+    "overview_years": "commitment",
+    "overview_pools": "commitment",
+    "pool_detail": "commitment",
+    "meeting_list": "meeting_item",
+    "meeting_detail": "meeting_item",
+    "item_detail": "meeting_item",
+    "committee_list": "meeting_item",
+    "committee_detail": "meeting_item",
+    "case_list": "case_item",
+    "case_detail": "case_item",
+    "case_history": "case_item",
+    "search": "search_item",
+}
 
 
-def count_queries(client: Client, urls: dict) -> dict:
-    """Queries of a page rendered afresh, and of the same page served again."""
+class Writes:
+    """Real writes that the measured pages show, as a user's save makes them.
+
+    Each goes through the service a form uses (``plan_update``, ``commitment_update``)
+    or, for agenda items of meetings already held (no form edits those), through
+    ``version_bump`` and ``save()``: signals fire, history rows are written and the page
+    cache's write watcher bumps the generation after the commit. Every write toggles one
+    value between its original and a changed one (a plan's budget by 1 kr., a
+    commitment's note, an item's title), so the data stay as they were;
+    :meth:`restore` puts back what is still changed.
+    """
+
+    def __init__(self, objects: dict, search: str):
+        self.plan_pk = objects["plan"]
+        self.commitment_pk = (
+            CoFinancing.objects.filter(plan_id=self.plan_pk)
+            .exclude(status=CoFinancing.Status.WITHDRAWN)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        # The item is on the meeting measured, and not closed (objects["item"]).
+        self.meeting_item_pk = objects["item"]
+        self.case_item_pk = (
+            AgendaItem.objects.filter(case__number=objects["case"])
+            .order_by("meeting__starts_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        with connection.cursor() as cursor:  # the best-ranked open item the search shows
+            cursor.execute(
+                "SELECT t.id FROM cases_agendaitem t, websearch_to_tsquery('danish', %s) q "
+                "WHERE t.search_da @@ q AND NOT t.is_closed AND t.meeting_id IS NOT NULL "
+                "ORDER BY ts_rank(t.search_da, q) DESC, t.id LIMIT 1",
+                [search],
+            )
+            row = cursor.fetchone()
+        self.search_item_pk = row[0] if row else self.meeting_item_pk
+        self.changed: dict[str, bool] = {}
+        self.count = 0
+
+    def for_page(self, key: str) -> None:
+        getattr(self, WRITE_FOR.get(key, "plan"))()
+
+    def _toggle(self, name: str) -> bool:
+        """True when this write changes the value, False when it puts it back."""
+        change = not self.changed.get(name, False)
+        self.changed[name] = change
+        self.count += 1
+        return change
+
+    def plan(self) -> None:
+        plan = Plan.objects.get(pk=self.plan_pk)
+        budget = plan.budget + (1 if self._toggle("plan") else -1)
+        plan_update(
+            plan=plan,
+            user=None,
+            expected_version=plan.version,
+            fields={"budget": budget},
+            m2m={},
+            estates=[],
+        )
+
+    def commitment(self) -> None:
+        commitment = CoFinancing.objects.get(pk=self.commitment_pk)
+        note = commitment.note.removesuffix(MARK)
+        commitment_update(
+            commitment=commitment,
+            expected_version=commitment.version,
+            note=note + MARK if self._toggle("commitment") else note,
+        )
+
+    def _item(self, name: str, pk: int) -> None:
+        with transaction.atomic():
+            item = AgendaItem.objects.select_for_update().get(pk=pk)
+            title = item.title.removesuffix(MARK)
+            item.title = title + MARK if self._toggle(name) else title
+            version_bump(item)
+            item.save(update_fields=["title", "version", "updated_at"])
+
+    def meeting_item(self) -> None:
+        self._item("meeting_item", self.meeting_item_pk)
+
+    def case_item(self) -> None:
+        self._item("case_item", self.case_item_pk)
+
+    def search_item(self) -> None:
+        self._item("search_item", self.search_item_pk)
+
+    def restore(self) -> None:
+        for name, changed in list(self.changed.items()):
+            if changed:
+                getattr(self, name)()
+
+
+def count_queries(client: Client, urls: dict, writes: Writes) -> dict:
+    """Queries of a page rendered afresh (after a write it shows), and served again."""
     counts = {}
     for key, (url, _bare) in urls.items():
         client.get(url)  # warm caches of the process (translations, templates)
-        _cold()
+        writes.for_page(key)
         with CaptureQueriesContext(connection) as rendered:
             response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
+        if response.get("X-Page-Cache") == "hit":
+            raise SystemExit(f"{url} came from the page cache right after a write")
         with CaptureQueriesContext(connection) as served_again:
             client.get(url)
         counts[key] = {
@@ -103,33 +232,38 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def time_pages(client: Client, urls: dict, repeat: int) -> dict:
-    """Product page, bare view and the product page rendered afresh (its rendered pages
-    forgotten first), alternately, ``repeat`` times each; ms.
+def time_pages(client: Client, urls: dict, repeat: int, writes: Writes, keys) -> dict:
+    """Product page served again, bare view, a write the page shows and the product page
+    rendered afresh, in turn, ``repeat`` times each; ms (the write is not timed).
 
     The product page as most requests get it is served from the page cache: the same
     kind of reader read it before and nothing has been written since. The fresh
     rendering is what the first reader after a write waits for.
     """
     timings = {}
-    for key in TIMED:
+    for key in keys:
         url, bare = urls[key]
         for _ in range(5):
             client.get(url)
             client.get(bare)
-        product_ms, bare_ms, fresh_ms = [], [], []
+        product_ms, bare_ms, fresh_ms, write_ms = [], [], [], []
         for _ in range(repeat):
-            for target, into, forget in (
+            for target, into, after_write in (
                 (url, product_ms, False),
                 (bare, bare_ms, False),
                 (url, fresh_ms, True),
             ):
-                if forget:
-                    _cold()
+                if after_write:
+                    start = time.perf_counter()
+                    writes.for_page(key)
+                    write_ms.append((time.perf_counter() - start) * 1000)
                 start = time.perf_counter()
                 response = client.get(target)
                 into.append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200, (target, response.status_code)
+                cache_status = response.get("X-Page-Cache")
+                if after_write and cache_status == "hit":
+                    raise SystemExit(f"{url} came from the page cache right after a write")
         median, bare_median = statistics.median(product_ms), statistics.median(bare_ms)
         fresh_median = statistics.median(fresh_ms)
         timings[key] = {
@@ -143,6 +277,8 @@ def time_pages(client: Client, urls: dict, repeat: int) -> dict:
             "fresh_median_ms": round(fresh_median, 1),
             "fresh_p95_ms": round(percentile(fresh_ms, 0.95), 1),
             "fresh_ratio": round(fresh_median / bare_median, 2),
+            "write": WRITE_FOR.get(key, "plan"),
+            "write_median_ms": round(statistics.median(write_ms), 1),
         }
         print(
             f"  {TIMED[key]:<40} median {median:7.1f} ms  p95 {timings[key]['p95_ms']:7.1f} ms"
@@ -198,23 +334,71 @@ def database_size() -> dict:
     return {"size": size, "history_rows": history, "approximate_rows": rows}
 
 
+def cache_backends() -> dict:
+    """Which cache backs "default" and "pages" here (the gunicorn runs use the same)."""
+    return {
+        name: {
+            "backend": options["BACKEND"].rsplit(".", 1)[-1],
+            **({"location": options["LOCATION"]} if "LOCATION" in options else {}),
+        }
+        for name, options in settings.CACHES.items()
+    }
+
+
+def writable_plans() -> dict[str, list[int]]:
+    """For each caseworker of the load test's writer, plans it may edit (a random 200)."""
+    plans = {}
+    names = [name for name in os.environ.get("BENCH_WRITERS", "").split(",") if name]
+    for username in names:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise SystemExit(f"BENCH_WRITERS: no user {username!r} (load_demo makes them)")
+        candidates = list(
+            Plan.objects.filter(lead_administration__in=administrations_writable(user))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        chosen = random.Random(username).sample(candidates, min(200, len(candidates)))
+        checked = Plan.objects.in_bulk(chosen)
+        plans[username] = [
+            pk for pk in chosen if user.has_perm("helhedsplaner.edit_plan", checked[pk])
+        ]
+    return plans
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timing", action="store_true", help="time pages and history saves")
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--saves", type=int, default=1000)
+    parser.add_argument(
+        "--pages", default=",".join(TIMED), help="the pages to time, comma-separated keys"
+    )
+    parser.add_argument("--no-history", action="store_true", help="skip the history overhead")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
     objects = sample_objects()
     urls = pages(objects)
     client = client_for(BENCH_USER)
-    result = {"objects": objects, "user": BENCH_USER, "queries": count_queries(client, urls)}
-    result["database"] = database_size()
-    if args.timing:
-        result["timings"] = time_pages(client, urls, args.repeat)
-        result["history"] = history_overhead(args.saves)
-        result["session_cookie"] = client.cookies[django.conf.settings.SESSION_COOKIE_NAME].value
+    writes = Writes(objects, SEARCH_QUERY)
+    result = {"objects": objects, "user": BENCH_USER, "caches": cache_backends()}
+    try:
+        result["queries"] = count_queries(client, urls, writes)
+        result["database"] = database_size()
+        if args.timing:
+            keys = [key for key in args.pages.split(",") if key]
+            unknown = set(keys) - set(TIMED)
+            if unknown:
+                raise SystemExit(f"--pages: no timed page {sorted(unknown)}")
+            result["timings"] = time_pages(client, urls, args.repeat, writes, keys)
+            if not args.no_history:
+                result["history"] = history_overhead(args.saves)
+            result["session_cookie"] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            result["writable_plans"] = writable_plans()
+    finally:
+        writes.restore()
+    result["writes"] = writes.count
     Path(args.out).write_text(json.dumps(result, indent=2, default=str))
 
 

@@ -4,20 +4,37 @@ On PostgreSQL, with two databases of load data (scale 0.1 and scale 1, created a
 filled by ``generate_load_data`` on top of ``load_demo`` when missing, which takes a
 few minutes), it measures:
 
-(a) queries per request of every main page at both scales (must be equal);
-(b) median and p95 server time of the main pages beside bare one-query views;
-(c) requests per second of the plan page and the agenda under gunicorn with wrk;
+(a) queries per request of every main page at both scales (must be equal), rendered
+    afresh (after a write the page shows) and served again;
+(b) median and p95 server time of the main pages, served again and rendered afresh
+    after a real write, beside bare one-query views; the dashboard at both scales;
+(c) requests per second under gunicorn with wrk, all workers sharing one cache: the
+    Django hello-world floor, the bare status view, the status page and the agenda
+    alone, then the status page, the agenda and the dashboard read at once while
+    caseworkers save plans through HTTP at 0, 1 and 5 writes per second (page-cache
+    hit rate per URL from the X-Page-Cache header); the status page with the page
+    cache off;
 (d) the agenda PDF times and ratios (``bench/pdf_bench.py``);
-(e) the cost of history: a save with and without its history row.
+(e) the cost of history: a save with and without its history row;
+
+and checks the "Done when" of issue 15, point 5 at the end of the table.
 
 Environment (defaults in brackets):
-  BENCH_DATABASE_SERVER  [postgres://postgres@127.0.0.1:5432]
-  BENCH_DB               [helhedsplaner_bench]        scale 1
-  BENCH_DB_SMALL         [helhedsplaner_bench_small]  scale 0.1
-  BENCH_PORT             [8077]   gunicorn listens on 127.0.0.1 only
-  BENCH_WORKERS          [4]      gunicorn worker processes
-  BENCH_CONNECTIONS      [8]      concurrent clients of the load test
-  BENCH_SECONDS          [20]     length of each load test
+  BENCH_DATABASE_SERVER    [postgres://postgres@127.0.0.1:5432]
+  BENCH_DB                 [helhedsplaner_bench]        scale 1
+  BENCH_DB_SMALL           [helhedsplaner_bench_small]  scale 0.1
+  BENCH_CACHE_URL          [redis://127.0.0.1:6379/9]   passed as DJANGO_CACHE_URL; that
+                           Redis database (only it) is flushed at the start; empty:
+                           per-process caches
+  BENCH_PORT               [8077]   gunicorn listens on 127.0.0.1 only
+  BENCH_WORKERS            [4]      gunicorn worker processes
+  BENCH_CONNECTIONS        [8]      concurrent clients of a page loaded alone
+  BENCH_SECONDS            [10]     length of each such load test
+  BENCH_MIXED_CONNECTIONS  [3]      clients per page in the mixed runs
+  BENCH_MIXED_SECONDS      [12]     length of each mixed run
+  BENCH_WRITE_RATES        [0,1,5]  writes per second of the mixed runs
+  BENCH_WRITERS            [sagsbehandler,sagsbehandler-tmf]  the caseworkers who save
+  BENCH_WRITER_PASSWORD    [helhedsplan-demo]
 
     .venv/bin/python bench/run.py [--update-docs] [--skip-pdf] [--repeat 100]
 """
@@ -27,15 +44,13 @@ import json
 import os
 import platform
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+import load
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -46,26 +61,46 @@ DATABASES = {
     "large": (os.environ.get("BENCH_DB", "helhedsplaner_bench"), 1.0),
     "small": (os.environ.get("BENCH_DB_SMALL", "helhedsplaner_bench_small"), 0.1),
 }
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/9").strip()
 PORT = int(os.environ.get("BENCH_PORT", "8077"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+MIXED_CONNECTIONS = int(os.environ.get("BENCH_MIXED_CONNECTIONS", "3"))
+MIXED_SECONDS = int(os.environ.get("BENCH_MIXED_SECONDS", "12"))
+WRITE_RATES = [float(r) for r in os.environ.get("BENCH_WRITE_RATES", "0,1,5").split(",") if r]
+WRITERS = os.environ.get("BENCH_WRITERS", "sagsbehandler,sagsbehandler-tmf")
+WRITER_PASSWORD = os.environ.get("BENCH_WRITER_PASSWORD", "helhedsplan-demo")
+WARM_SECONDS = 3
 MARKER_START = "<!-- bench:start -->"
 MARKER_END = "<!-- bench:end -->"
 BUDGET = {"ratio": 1.5, "p95_ms": 150, "plan_rps": 150}
+# Issue 15, point 5: "Done when".
+DONE_WHEN = {
+    "fresh_ratio": 2.0,  # every page rendered afresh ≤ 2 × its bare view
+    "dashboard_fresh_ms": 50,  # the dashboard rendered afresh at scale 1
+    "dashboard_spread": 0.2,  # … and within 20 % between scale 0.1 and scale 1
+    "writes": 5,  # at this many writes per second, the status page serves
+    "status_share": 0.5,  # at least this share of its throughput without writes
+}
 
 
 def say(line: str) -> None:
     print(line, flush=True)
 
 
-def env_for(database: str) -> dict:
-    return {
+def env_for(database: str, cache_url: str | None = None) -> dict:
+    env = {
         **os.environ,
         "DATABASE_URL": f"{SERVER}/{database}",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PYTHONPATH": str(ROOT),
+        "BENCH_WRITERS": WRITERS,
     }
+    env.pop("DJANGO_CACHE_URL", None)
+    if cache_url:
+        env["DJANGO_CACHE_URL"] = cache_url
+    return env
 
 
 # -- the databases ---------------------------------------------------------------------------
@@ -110,144 +145,155 @@ def ensure_database(name: str, scale: float) -> None:
     say(f"generated in {time.perf_counter() - start:.0f} s")
 
 
-def measure(database: str, *, timing: bool, repeat: int) -> dict:
+def measure(
+    database: str,
+    *,
+    timing: bool,
+    repeat: int,
+    cache_url: str | None,
+    pages: str | None = None,
+    history: bool = True,
+) -> dict:
     out = RESULTS / f"measure-{database}.json"
     command = [PY, str(ROOT / "bench" / "measure.py"), "--out", str(out), "--repeat", str(repeat)]
     if timing:
         command.append("--timing")
-    subprocess.run(command, env=env_for(database), check=True, cwd=ROOT)
+    if pages:
+        command += ["--pages", pages]
+    if not history:
+        command.append("--no-history")
+    subprocess.run(command, env=env_for(database, cache_url), check=True, cwd=ROOT)
     return json.loads(out.read_text())
 
 
-# -- the load test ---------------------------------------------------------------------------
+# -- the shared cache ------------------------------------------------------------------------
 
 
-def load_test(
-    database: str, cookie: str, urls: dict[str, str], extra_env: dict | None = None
-) -> dict:
-    gunicorn = Path(PY).parent / "gunicorn"
-    if not gunicorn.exists():
-        raise SystemExit("gunicorn is missing: pip install -e '.[bench]' (make bench does this)")
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        env={**env_for(database), **(extra_env or {})},
-        cwd=ROOT,
-        start_new_session=True,
-    )
+def shared_cache() -> dict:
+    """Make BENCH_CACHE_URL's Redis database empty (that database only) for this run.
+
+    Its URL is passed as ``DJANGO_CACHE_URL`` to gunicorn and to the in-process timing, so
+    all of them keep "default" (the dashboard's figures) and "pages" in one Redis. When
+    it is unset or Redis does not answer, every process keeps its own (locmem) caches;
+    the table says which.
+    """
+    if not CACHE_URL:
+        return {"url": None, "described": "per-process locmem (BENCH_CACHE_URL is empty)"}
     try:
-        _wait_for(f"http://127.0.0.1:{PORT}/log-ind/")
-        results = {}
-        for key, path in urls.items():
-            url = f"http://127.0.0.1:{PORT}{path}"
-            _check_logged_in(url, cookie)
-            _run_load(url, cookie, 3)  # warm every worker
-            results[key] = {"url": path, **_run_load(url, cookie, SECONDS)}
-            say(
-                f"  {key:<16} {results[key]['requests_per_second']:7.1f} req/s  "
-                f"({results[key]['tool']}, {CONNECTIONS} connections, {SECONDS} s)"
-            )
-        return {"workers": WORKERS, "connections": CONNECTIONS, "seconds": SECONDS, **results}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        import redis
+
+        client = redis.Redis.from_url(CACHE_URL, socket_connect_timeout=3)
+        client.ping()
+        client.flushdb()
+    except ImportError:
+        reason = "the redis package is missing: pip install -e '.[bench]'"
+    except Exception as error:  # any failure means: no Redis for this run
+        reason = f"Redis at {CACHE_URL} did not answer ({error.__class__.__name__})"
+    else:
+        say(f"shared cache: {CACHE_URL}, emptied")
+        return {"url": CACHE_URL, "described": f"Redis {CACHE_URL} (RedisCache), one for all"}
+    say(f"WARNING: {reason}; every process keeps its own caches")
+    return {"url": None, "described": f"per-process locmem ({reason})"}
 
 
-def _wait_for(url: str) -> None:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - 127.0.0.1 only
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer on {url}")
-
-
-def _check_logged_in(url: str, cookie: str) -> None:
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        if "/log-ind/" in response.geturl():
-            raise SystemExit("the load test's session cookie was not accepted")
-
-
-def _run_load(url: str, cookie: str, seconds: int) -> dict:
-    wrk = shutil.which("wrk")
-    if wrk:
-        output = subprocess.run(
-            [
-                wrk,
-                "-t2",
-                f"-c{CONNECTIONS}",
-                f"-d{seconds}s",
-                "--latency",
-                "-H",
-                f"Cookie: sessionid={cookie}",
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-        p50 = re.search(r"50%\s+([\d.]+)(ms|s|us)", output)
-        p99 = re.search(r"99%\s+([\d.]+)(ms|s|us)", output)
-        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-        return {
-            "tool": "wrk",
-            "requests_per_second": rps,
-            "latency_p50_ms": _ms(p50),
-            "latency_p99_ms": _ms(p99),
-            "non_2xx": int(errors.group(1)) if errors else 0,
-        }
-    return _python_load(url, cookie, seconds)
-
-
-def _ms(match) -> float | None:
-    if not match:
+def cache_entries(database: str) -> int | None:
+    """How many entries the run left in Redis under ``database``'s key prefix."""
+    if not CACHE_URL:
         return None
-    value, unit = float(match.group(1)), match.group(2)
-    return round(value * {"ms": 1, "s": 1000, "us": 0.001}[unit], 1)
+    try:
+        import redis
+
+        client = redis.Redis.from_url(CACHE_URL, socket_connect_timeout=3)
+        return sum(1 for _ in client.scan_iter(match=f"{database}:*", count=1000))
+    except Exception:
+        return None
 
 
-def _python_load(url: str, cookie: str, seconds: int) -> dict:
-    """Fallback when wrk is not installed: threads with keep-alive connections."""
-    import http.client
-    from urllib.parse import urlsplit
+# -- the load tests ----------------------------------------------------------------------------
 
-    parts = urlsplit(url)
-    deadline = time.perf_counter() + seconds
-    counts = [0] * CONNECTIONS
-    errors = [0] * CONNECTIONS
+LABELS = {
+    "hello": "Hello world (the floor)",
+    "bare_status": "Bare status view",
+    "plan_status": "Plan status page",
+    "meeting_detail": "Meeting agenda",
+    "home": "Dashboard",
+}
+MIXED = ("plan_status", "meeting_detail", "home")
 
-    def worker(index: int) -> None:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        while time.perf_counter() < deadline:
-            conn.request("GET", parts.path, headers={"Cookie": f"sessionid={cookie}"})
-            response = conn.getresponse()
-            response.read()
-            counts[index] += 1
-            errors[index] += response.status != 200
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(CONNECTIONS)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    return {
-        "tool": "python threads",
-        "requests_per_second": round(sum(counts) / elapsed, 1),
-        "non_2xx": sum(errors),
+def load_tests(database: str, measured: dict, cache_url: str | None) -> dict:
+    """Everything under gunicorn, in one server (page cache on), then the status page in a
+    second one with the page cache off."""
+    cookie = measured["session_cookie"]
+    queries = measured["queries"]
+    paths = {
+        "hello": "/_bench/hello/",
+        "bare_status": f"/_bench/planer/{measured['objects']['plan']}/",
+        "plan_status": queries["plan_status"]["url"],
+        "meeting_detail": queries["meeting_detail"]["url"],
+        "home": queries["home"]["url"],
     }
+    server_env = env_for(database, cache_url)
+    result = {
+        "workers": WORKERS,
+        "tool": load.tool(),
+        "connections": CONNECTIONS,
+        "seconds": SECONDS,
+        "mixed_connections": MIXED_CONNECTIONS,
+        "mixed_seconds": MIXED_SECONDS,
+        "paths": paths,
+    }
+    with load.Server(python=PY, env=server_env, cwd=ROOT, port=PORT, workers=WORKERS) as server:
+        urls = {key: server.base + path for key, path in paths.items()}
+        for url in urls.values():
+            load.check_signed_in(url, cookie)
+        load.read(urls, cookie, WARM_SECONDS, 2)  # every worker renders every page once
+        result["alone"] = {}
+        for key in ("hello", "bare_status", "plan_status", "meeting_detail"):
+            row = load.read({key: urls[key]}, cookie, SECONDS, CONNECTIONS)[key]
+            result["alone"][key] = row
+            say(f"  {LABELS[key]:<24} {row['requests_per_second']:7.1f} req/s{_hits(row)}")
+        writer = load.Writer(server.base, measured["writable_plans"], WRITER_PASSWORD)
+        result["mixed"] = []
+        try:
+            for rate in WRITE_RATES:
+                writer.start(rate)
+                reads = load.read(
+                    {key: urls[key] for key in MIXED}, cookie, MIXED_SECONDS, MIXED_CONNECTIONS
+                )
+                writes = writer.stop()
+                result["mixed"].append({"rate": rate, "writes": writes, "reads": reads})
+                say(
+                    f"  {rate:g} writes/s asked, {writes['saved']} of {writes['writes']} saved: "
+                    + ", ".join(
+                        f"{LABELS[key].lower()} {reads[key]['requests_per_second']:.1f} req/s"
+                        f"{_hits(reads[key])}"
+                        for key in MIXED
+                    )
+                )
+        finally:
+            writer.close()
+    result["cache_entries"] = cache_entries(database)
+    say("  the status page with the page cache off …")
+    with load.Server(
+        python=PY,
+        env={**server_env, "DJANGO_PAGE_CACHE": "0"},
+        cwd=ROOT,
+        port=PORT,
+        workers=WORKERS,
+    ) as server:
+        url = server.base + paths["plan_status"]
+        load.read({"plan_status": url}, cookie, WARM_SECONDS, 2)
+        result["uncached"] = load.read({"plan_status": url}, cookie, SECONDS, CONNECTIONS)
+    rps = result["uncached"]["plan_status"]["requests_per_second"]
+    say(f"  {'page cache off':<24} {rps:7.1f} req/s")
+    return result
+
+
+def _hits(row: dict) -> str:
+    if row.get("hit_rate") is None:
+        return ""
+    return f" ({row['hit_rate']:.1%} from the page cache)"
 
 
 # -- PDF and the machine ---------------------------------------------------------------------
@@ -292,11 +338,18 @@ def machine(database: str) -> dict:
 # -- the report ------------------------------------------------------------------------------
 
 
+def _met(ok: bool | None) -> str:
+    return "not measured" if ok is None else "met" if ok else "MISSED"
+
+
 def table(result: dict) -> str:
     lines = []
     add = lines.append
     large, small = result["large"], result["small"]
-    add("(a) Queries per request (logged in as the politician): rendered afresh, served again")
+    add(
+        "(a) Queries per request (logged in as the politician): rendered afresh (after a "
+        "write the page shows), served again"
+    )
     add(f"{'page':<26}{'scale 0.1':>10}{'scale 1':>10}{'again 0.1':>10}{'again 1':>10}  equal")
     for key, row in large["queries"].items():
         before = small["queries"][key]
@@ -311,9 +364,11 @@ def table(result: dict) -> str:
             f"{before['queries_served_again']:>10}{row['queries_served_again']:>10}  {equal}"
         )
     add("")
+    add(f"Cache: {result['cache']}.")
+    add("")
     add(
         "(b) Server time at scale 1, ms (in-process, median and p95 of "
-        f"{result['repeat']} requests, alternating with the bare view)"
+        f"{result['repeat']} requests, in turn with the bare view)"
     )
     add(f"{'page':<40}{'median':>8}{'p95':>8}{'bare':>8}{'ratio':>7}  ≤1.5×  p95≤150")
     for row in large["timings"].values():
@@ -324,39 +379,84 @@ def table(result: dict) -> str:
             f"{row['bare_median_ms']:>8.1f}{row['ratio']:>7.2f}  {ratio_ok:<6} {p95_ok}"
         )
     add("")
-    add("    The same pages rendered afresh (the first reader of a kind after a write):")
-    add(f"{'page':<40}{'median':>8}{'p95':>8}{'bare':>8}{'ratio':>7}  p95≤150")
+    add(
+        "    The same pages rendered afresh, each right after a real write it shows "
+        "(the first reader after a save):"
+    )
+    add(f"{'page':<40}{'median':>8}{'p95':>8}{'bare':>8}{'ratio':>7}  p95≤150  write")
     for row in large["timings"].values():
         p95_ok = "met" if row["fresh_p95_ms"] <= BUDGET["p95_ms"] else "MISSED"
         add(
             f"{row['label']:<40}{row['fresh_median_ms']:>8.1f}{row['fresh_p95_ms']:>8.1f}"
-            f"{row['bare_median_ms']:>8.1f}{row['fresh_ratio']:>7.2f}  {p95_ok}"
+            f"{row['bare_median_ms']:>8.1f}{row['fresh_ratio']:>7.2f}  {p95_ok:<8} "
+            f"{WRITE_NAMES.get(row['write'], row['write'])}"
+        )
+    home_small = small.get("timings", {}).get("home")
+    if home_small:
+        add(
+            f"{'Dashboard / at scale 0.1':<40}{home_small['fresh_median_ms']:>8.1f}"
+            f"{home_small['fresh_p95_ms']:>8.1f}{home_small['bare_median_ms']:>8.1f}"
+            f"{home_small['fresh_ratio']:>7.2f}"
         )
     add("")
-    load = result["load"]
+    load_result = result["load"]
+    alone, paths = load_result["alone"], load_result["paths"]
     add(
-        f"(c) Requests per second under gunicorn ({load['workers']} sync workers, "
-        f"{load['connections']} connections, {load['seconds']} s, scale 1)"
+        f"(c) Requests per second under gunicorn ({load_result['workers']} sync workers, "
+        f"{load_result['tool']}, scale 1; cache: {result['cache']})"
     )
-    for key in ("plan_status", "meeting_detail"):
-        row = load[key]
-        latency = (
-            f", latency p50 {row['latency_p50_ms']} ms, p99 {row['latency_p99_ms']} ms"
-            if row.get("latency_p50_ms") is not None
-            else ""
-        )
-        add(f"{row['url']:<26}{row['requests_per_second']:>8.1f} req/s{latency} ({row['tool']})")
-    plan_rps = load["plan_status"]["requests_per_second"]
-    add(
-        f"plan status page target ≥ {BUDGET['plan_rps']} req/s: "
-        f"{'met' if plan_rps >= BUDGET['plan_rps'] else 'MISSED'}"
-    )
-    uncached = result.get("load_uncached", {}).get("plan_status")
-    if uncached:
+    add(f"    each page alone, {load_result['connections']} connections, {SECONDS} s:")
+    add(f"{'page':<48}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}  from the page cache")
+    for key, row in alone.items():
         add(
-            f"the same with the page cache off (every request rendered): "
-            f"{uncached['requests_per_second']:.1f} req/s"
+            f"{LABELS[key] + ' ' + paths[key]:<48}{row['requests_per_second']:>8.1f}"
+            f"{_num(row.get('latency_p50_ms')):>8}{_num(row.get('latency_p99_ms')):>8}  "
+            f"{_rate(row)}"
         )
+    uncached = load_result["uncached"]["plan_status"]
+    add(
+        f"{'Plan status page, page cache off':<48}{uncached['requests_per_second']:>8.1f}"
+        f"{_num(uncached.get('latency_p50_ms')):>8}{_num(uncached.get('latency_p99_ms')):>8}"
+    )
+    plan_rps = alone["plan_status"]["requests_per_second"]
+    target = BUDGET["plan_rps"]
+    add(f"plan status page target ≥ {target} req/s: {_met(plan_rps >= target)}")
+    add("")
+    add(
+        f"    the status page, the agenda and the dashboard read at once "
+        f"({load_result['mixed_connections']} connections each, {load_result['mixed_seconds']} s) "
+        "while caseworkers save random plans through HTTP (edit form, CSRF token, 302 = saved):"
+    )
+    add(
+        f"{'writes/s':>8}{'made/s':>8}{'saved':>9}{'write ms':>9}   {'page':<18}"
+        f"{'req/s':>8}{'p99 ms':>8}{'from the page cache':>21}"
+    )
+    problems = []
+    for run in load_result["mixed"]:
+        writes = run["writes"]
+        head = (
+            f"{run['rate']:>8g}{writes['writes_per_second']:>8.2f}"
+            f"{writes['saved']:>4}/{writes['writes']:<4}{_num(writes['write_median_ms']):>9}"
+        )
+        if writes["failed"]:
+            problems.append(f"at {run['rate']:g} writes/s, writes not saved: {writes['failed']}")
+        for key in MIXED:
+            row = run["reads"][key]
+            add(
+                f"{head:<34}   {LABELS[key]:<18}{row['requests_per_second']:>8.1f}"
+                f"{_num(row.get('latency_p99_ms')):>8}{_rate(row):>21}"
+            )
+            head = ""
+            if row["non_200"] or row.get("socket_errors"):
+                problems.append(
+                    f"at {run['rate']:g} writes/s, {LABELS[key]}: {row['non_200']} answers "
+                    f"other than 200, {row.get('socket_errors', 0)} socket errors"
+                )
+    for problem in problems:
+        add(f"    NOTE {problem}")
+    entries = load_result.get("cache_entries")
+    if entries is not None:
+        add(f"    {entries} cache entries in Redis for this database after the runs")
     add("")
     pdf = result.get("pdf")
     if pdf:
@@ -380,7 +480,82 @@ def table(result: dict) -> str:
     add("")
     db = large["database"]
     add(f"Data at scale 1: database {db['size']}, {db['history_rows']:,} history rows")
+    add("")
+    lines.extend(done_when(result))
     return "\n".join(lines)
+
+
+WRITE_NAMES = {
+    "plan": "the plan's budget",
+    "commitment": "a commitment's note",
+    "meeting_item": "an item's title",
+    "case_item": "an item's title",
+    "search_item": "a hit's title",
+}
+
+
+def _num(value) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _rate(row: dict) -> str:
+    if row.get("hit_rate") is None:
+        return "–"
+    return f"{row['hit_rate']:.1%} ({row['cache_misses']} rendered)"
+
+
+def done_when(result: dict) -> list[str]:
+    """Issue 15, point 5: one line per check, with its figures and met or MISSED."""
+    lines = ["Done when (issue 15, point 5)"]
+    add = lines.append
+    timings = result["large"]["timings"]
+    add(f"  every page rendered afresh ≤ {DONE_WHEN['fresh_ratio']:g} × its bare view:")
+    for row in timings.values():
+        ok = row["fresh_ratio"] <= DONE_WHEN["fresh_ratio"]
+        add(
+            f"    {row['label']:<40}{row['fresh_median_ms']:>7.1f} ms / {row['bare_median_ms']:.1f}"
+            f" ms = {row['fresh_ratio']:.2f} ×  {_met(ok)}"
+        )
+    large_home = timings.get("home")
+    small_home = result["small"].get("timings", {}).get("home")
+    if large_home:
+        ms = large_home["fresh_median_ms"]
+        add(
+            f"  dashboard rendered afresh ≤ {DONE_WHEN['dashboard_fresh_ms']} ms at scale 1: "
+            f"{ms:.1f} ms  {_met(ms <= DONE_WHEN['dashboard_fresh_ms'])}"
+        )
+    if large_home and small_home:
+        spread = large_home["fresh_median_ms"] / small_home["fresh_median_ms"] - 1
+        add(
+            f"  dashboard rendered afresh within {DONE_WHEN['dashboard_spread']:.0%} between "
+            f"scales: {small_home['fresh_median_ms']:.1f} ms at 0.1, "
+            f"{large_home['fresh_median_ms']:.1f} ms at 1 ({spread:+.0%})  "
+            f"{_met(abs(spread) <= DONE_WHEN['dashboard_spread'])}"
+        )
+    mixed = {run["rate"]: run for run in result["load"]["mixed"]}
+    calm, busy = mixed.get(0.0), mixed.get(float(DONE_WHEN["writes"]))
+    if calm and busy:
+        before = calm["reads"]["plan_status"]["requests_per_second"]
+        after = busy["reads"]["plan_status"]["requests_per_second"]
+        share = after / before if before else 0.0
+        made = busy["writes"]["writes_per_second"]
+        short = f"; only {made:g} writes/s made" if made < 0.9 * DONE_WHEN["writes"] else ""
+        add(
+            f"  status page at {DONE_WHEN['writes']} writes/s ≥ {DONE_WHEN['status_share']:.0%} "
+            f"of its throughput without writes: {after:.1f} of {before:.1f} req/s ({share:.0%}"
+            f"{short})  {_met(share >= DONE_WHEN['status_share'])}"
+        )
+    else:
+        add(f"  status page at {DONE_WHEN['writes']} writes/s: not measured (BENCH_WRITE_RATES)")
+    made = sum(run["writes"]["writes"] for run in mixed.values())
+    saved = sum(run["writes"]["saved"] for run in mixed.values())
+    rates = ", ".join(
+        f"{run['writes']['writes_per_second']:g}/s of {rate:g}"
+        for rate, run in mixed.items()
+        if rate
+    )
+    add(f"  (the writes: {saved} of {made} saved with a 302, {rates}; cache: {result['cache']})")
+    return lines
 
 
 def update_docs(text: str, result: dict) -> None:
@@ -406,32 +581,30 @@ def main() -> None:
 
     for name, scale in DATABASES.values():
         ensure_database(name, scale)
+    cache = shared_cache()
     result = {
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "repeat": args.repeat,
+        "cache": cache["described"],
     }
     small_db, large_db = DATABASES["small"][0], DATABASES["large"][0]
-    say(f"(a) counting queries at scale 0.1 ({small_db}) …")
-    result["small"] = measure(small_db, timing=False, repeat=args.repeat)
+    say(f"(a, b) counting queries and timing the dashboard at scale 0.1 ({small_db}) …")
+    result["small"] = measure(
+        small_db,
+        timing=True,
+        repeat=args.repeat,
+        cache_url=cache["url"],
+        pages="home",
+        history=False,
+    )
+    result["small"].pop("session_cookie", None)
     say(f"(a, b, e) counting queries and timing at scale 1 ({large_db}) …")
-    result["large"] = measure(large_db, timing=True, repeat=args.repeat)
-    say("(c) load test under gunicorn …")
-    cookie = result["large"].pop("session_cookie")
-    result["load"] = load_test(
-        large_db,
-        cookie,
-        {
-            "plan_status": result["large"]["queries"]["plan_status"]["url"],
-            "meeting_detail": result["large"]["queries"]["meeting_detail"]["url"],
-        },
-    )
-    say("(c) the plan status page again, with the page cache turned off …")
-    result["load_uncached"] = load_test(
-        large_db,
-        cookie,
-        {"plan_status": result["large"]["queries"]["plan_status"]["url"]},
-        extra_env={"DJANGO_PAGE_CACHE": "0"},
-    )
+    result["large"] = measure(large_db, timing=True, repeat=args.repeat, cache_url=cache["url"])
+    say("(c) load tests under gunicorn …")
+    result["load"] = load_tests(large_db, result["large"], cache["url"])
+    result["large"].pop("session_cookie")
+    result["large"].pop("writable_plans", None)
+    result["small"].pop("writable_plans", None)
     if not args.skip_pdf:
         say("(d) agenda PDF …")
         result["pdf"] = pdf_figures()

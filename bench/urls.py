@@ -7,6 +7,7 @@ from config.urls import urlpatterns as product_urlpatterns
 from . import bare
 
 urlpatterns = [
+    path("_bench/hello/", bare.hello),
     path("_bench/planer/", bare.plan_list),
     path("_bench/planer/<int:pk>/", bare.plan_detail),
     path("_bench/moeder/<int:pk>/", bare.meeting_detail),
