@@ -1,0 +1,31 @@
+"""Recompute every plan's figures (money, last activity) for the front page.
+
+Writes through the product's services refresh the plans they touch after each commit.
+Run this after writing plans, commitments, agenda items or meetings by other means (a
+bulk import, SQL typed into ``psql``), and once after the migration that adds the table.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from helhedsplaner.dashboard import figures
+
+
+class Command(BaseCommand):
+    help = __doc__.splitlines()[0]
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+
+        def say(line: str) -> None:
+            self.stdout.write(f"{time.perf_counter() - started:7.1f} s  {line}")
+
+        say("plan figures …")
+        written = figures.refresh_all(progress=say)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Plan figures ready: {written:,} rows written, "
+                f"{time.perf_counter() - started:.1f} s."
+            )
+        )
