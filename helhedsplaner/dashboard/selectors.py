@@ -43,12 +43,28 @@ class MeetingWithItems:
     items: list = field(default_factory=list)
 
 
-def _plan_items(user, queryset):
+# What the page shows of an item, its meeting, case and decision (the items' texts, a few
+# kilobytes each, are not read).
+ITEM_COLUMNS = (
+    "number",
+    "title",
+    "is_closed",
+    "meeting__starts_at",
+    "meeting__status",
+    "meeting__committee__name",
+    "case__number",
+)
+
+
+def _plan_items(user, queryset, *, decision: bool = False):
     """Visible items that concern at least one plan, with their plans, visibility marked."""
     linked = Plan.agenda_items.through.objects.values("agendaitem_id")
+    related = ("meeting__committee", "case", *(("decision",) if decision else ()))
+    columns = (*ITEM_COLUMNS, *(("decision__outcome", "decision__text") if decision else ()))
     return (
         agenda_items_visible_to(user, queryset.filter(pk__in=linked))
-        .select_related("meeting__committee", "case", "decision")
+        .select_related(*related)
+        .only(*columns)
         .prefetch_related(
             Prefetch("plans", queryset=Plan.objects.only("pk", "name").order_by("name")),
             # The dashboard lists no attachments: an empty prefetch keeps mark_visibility cheap.
@@ -80,6 +96,7 @@ def recent_decisions(*, user) -> list:
         _plan_items(
             user,
             AgendaItem.objects.filter(decision__isnull=False, meeting__starts_at__lt=now),
+            decision=True,
         ).order_by("-meeting__starts_at", "meeting__committee__name", "number")[:RECENT_DECISIONS],
     )
 
