@@ -1,8 +1,10 @@
 """Recompute every plan's figures (money, last activity) for the front page.
 
-Writes through the product's services refresh the plans they touch after each commit.
-Run this after writing plans, commitments, agenda items or meetings by other means (a
-bulk import, SQL typed into ``psql``), and once after the migration that adds the table.
+A write through Django has the plans it touched refreshed after its commit
+(``helhedsplaner.dashboard.figures.refresh``). Run this after writing plans,
+commitments, agenda items or meetings by other means (a bulk import, SQL typed into
+``psql``), and once after the migration that adds the tables; until then the front page
+computes the plans without stored figures as it is read (correct, but slower).
 """
 
 import time
