@@ -226,19 +226,23 @@ def _refresh_summary() -> bool:
     last one computes after every refresh before it had committed its plans' rows, and
     after every write that called for a refresh had committed. The row is made first if
     it is missing (``ON CONFLICT DO NOTHING``: of two first refreshes, one makes it, the
-    other waits for that and then locks it).
+    other waits for that and then locks it). Only then: the insert is a write, which
+    would start a new page cache generation every time.
     """
     now = timezone.now()
+    rows = PlanFiguresSummary.objects.select_for_update()
     with transaction.atomic():
-        PlanFiguresSummary.objects.bulk_create(
-            [
-                PlanFiguresSummary(
-                    pk=PlanFiguresSummary.ROW, plan_count=0, data={}, refreshed_at=now
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        stored = PlanFiguresSummary.objects.select_for_update().get(pk=PlanFiguresSummary.ROW)
+        stored = rows.filter(pk=PlanFiguresSummary.ROW).first()
+        if stored is None:
+            PlanFiguresSummary.objects.bulk_create(
+                [
+                    PlanFiguresSummary(
+                        pk=PlanFiguresSummary.ROW, plan_count=0, data={}, refreshed_at=now
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            stored = rows.get(pk=PlanFiguresSummary.ROW)
         data = _as_json(summarise())
         if stored.data == data and stored.plan_count == data["plan_count"]:
             return False
@@ -266,8 +270,10 @@ def refresh(plan_ids: Iterable[int]) -> int:
     figures yet (made by a path that did not refresh) are computed too. Ids of plans that
     no longer exist are ignored; ``refresh([])`` recomputes the summary only. Safe to
     call twice, or from two processes at once (``_refresh_rows``, ``_refresh_summary``).
-    A fixed number of queries: seven per 500 plans, and six for the summary. Returns the
-    number of plan rows written (rows whose figures did not change are not written).
+    A fixed number of queries: one to find plans without figures, seven per 500 plans
+    and five for the summary, and one more for each that changed (nothing is written
+    when nothing changed, so the page cache keeps its pages). Returns the number of plan
+    rows written.
     """
     ids = sorted(set(plan_ids) | set(_without_figures()))
     written = sum(_refresh_rows(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH))

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from cases.models import AgendaItem
 from committees.models import Meeting
-from core import roles
+from core import pagecache, roles
 from helhedsplaner.cofinancing import services as money_services
 from helhedsplaner.cofinancing.selectors import (
     COMMITTED,
@@ -298,6 +298,22 @@ def test_a_refresh_that_changes_nothing_writes_nothing():
     assert figures.refresh([plan.pk + 1000]) == 0  # a plan that does not exist
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_that_changes_nothing_leaves_the_cached_pages_alone():
+    """Only a refresh that writes figures starts a new page cache generation (after its
+    commit, so no page is cached with the old figures under the new number)."""
+    plan = factories.plan()
+    figures.refresh([plan.pk])
+    before = pagecache.generation()
+    figures.refresh([plan.pk])
+    assert pagecache.generation() == before
+    factories.commitment(plan, amount=M, status="granted")
+    after_write = pagecache.generation()
+    assert after_write > before
+    figures.refresh([plan.pk])
+    assert pagecache.generation() > after_write
+
+
 # -- plans without stored figures -------------------------------------------------------------
 
 
@@ -539,6 +555,7 @@ def test_the_dashboard_reads_stored_figures_in_as_many_queries_at_two_sizes(clie
 
 
 def test_refresh_runs_as_many_queries_for_one_plan_as_for_many():
+    figures.refresh([])  # the summary row is made once, by the first refresh ever
     counts = []
     for times in (1, 12):
         ids = _grow(times)
