@@ -26,7 +26,7 @@ from .models import (
 
 
 def item_scopes(item_ids) -> set[str]:
-    """The scopes of the pages that show these agenda items (two queries)."""
+    """The scopes of the pages that show these agenda items (three queries)."""
     ids = {pk for pk in item_ids if pk is not None}
     if not ids:
         return set()
@@ -46,6 +46,13 @@ def item_scopes(item_ids) -> set[str]:
     if case_ids:
         siblings = AgendaItem.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
         scopes.update(item_scope(pk) for pk in siblings)
+    # The plans whose commitments these items' decisions granted (their status pages name
+    # the granting meeting, and their latest activity is its date).
+    granted = AgendaItem.objects.filter(pk__in=ids, granted_commitments__isnull=False)
+    scopes.update(
+        plan_scope(pk)
+        for pk in granted.values_list("granted_commitments__plan_id", flat=True).distinct()
+    )
     return scopes
 
 

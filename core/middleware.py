@@ -154,10 +154,13 @@ class CommitTrackingMiddleware:
         connection = connections[DEFAULT_DB_ALIAS]
         connection.execute_wrappers.append(watch)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             if watch in connection.execute_wrappers:
                 connection.execute_wrappers.remove(watch)
+        # What a write in autocommit left owed is paid before the writer reads again.
+        pagecache.retry_failed_bump()
+        return response
 
 
 class IdleSessionMiddleware:

@@ -111,9 +111,12 @@ DATA_PREFIXES = ("cases_", "committees_", "helhedsplaner_")
 # What decides who may see what: any write to these raises ``access``.
 ACCESS_TABLES = re.compile(r"^(auth_\w+|committees_membership|committees_person)$")
 # Tables no page shows: history (shown only on history pages, which are not cached),
-# the case-number counters and the calendar feeds' secret tokens.
+# the case-number counters and the calendar feeds' secret tokens; and the front page's
+# stored figures, which are derived data: refreshed after a commit, before the scopes
+# of the write they follow from are raised (``after_commit``).
 UNSHOWN_TABLES = re.compile(
-    r"^(\w+_historical\w+|cases_casenumbersequence|committees_calendarfeed)$"
+    r"^(\w+_historical\w+|cases_casenumbersequence|committees_calendarfeed"
+    r"|helhedsplaner_planfigures\w*)$"
 )
 # Every form of write Django sends: SQLite's INSERT OR IGNORE (many-to-many add,
 # bulk_create(ignore_conflicts=True)) and REPLACE included.
@@ -342,6 +345,16 @@ def _record(model, scopes: set[str], tables: Iterable[str] = ()) -> None:
     state.accounted.update(table.lower() for table in tables)
 
 
+def touch(*scopes: str) -> None:
+    """Raise ``scopes`` after the current transaction commits (at once in autocommit): for
+    writes that no model row stands for (a recomputation of derived figures, say)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:
+        _state(connection).scopes.update(scopes)
+    else:
+        raise_after_commit(scopes)
+
+
 def changed(*instances, model=None) -> None:
     """Say that ``instances`` were written past the signals (``QuerySet.update()``,
     ``bulk_create``): their scopes are raised after the commit, and the writes to their
@@ -439,6 +452,12 @@ def bump_owed() -> bool:
     return bool(_owed)
 
 
+def _owe(scopes: set[str], unaccounted: set[str]) -> None:
+    with _owed_lock:
+        _owed.update(scopes)
+        _owed_tables.update(unaccounted)
+
+
 def raise_after_commit(scopes: Iterable[str], unaccounted: Iterable[str] = ()) -> None:
     """Run the after-commit functions and raise ``scopes`` without ever failing the
     request that committed (see "When raising fails")."""
@@ -516,8 +535,17 @@ def watch_writes(execute, sql, params, many, context):
         return result
     if not connection.in_atomic_block:
         # Autocommit: committed already, and no save or delete (they run in a
-        # transaction) can account for it. Nothing to wait for.
-        raise_after_commit([ACCESS], [] if ACCESS_TABLES.match(table) else [table])
+        # transaction) can account for it. ``access`` is raised at once (one statement,
+        # while this one's cursor may still be open); the after-commit functions need
+        # transactions of their own, which cannot start here: they are owed, paid at
+        # the end of this request (or the next call of retry_failed_bump), and until
+        # then this process serves no cached page.
+        _owe({ACCESS}, set() if ACCESS_TABLES.match(table) else {table})
+        try:
+            _raise([ACCESS])
+        except DatabaseError:
+            _pages().clear()
+            logger.exception("The access version could not be raised after a write.")
     elif ACCESS_TABLES.match(table):
         _state(connection).everything = True
     else:

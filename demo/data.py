@@ -30,6 +30,7 @@ from committees.models import (
     Person,
 )
 from core import roles
+from helhedsplaner.dashboard import figures as plan_figures
 from helhedsplaner.models import (
     Area,
     CoFinancing,
@@ -1132,3 +1133,7 @@ def placeholder_attachment_pdf(title: str, case_number: str) -> bytes:
 
 def load_demo(progress: Callable[[str], None] = lambda message: None) -> None:
     DemoLoader(progress).load()
+    # The loader writes in one transaction, partly in bulk: the front page's figures of
+    # every plan are computed once it has committed (a second run changes none of them).
+    progress("the front page's figures of every plan")
+    plan_figures.refresh_all(progress=progress)

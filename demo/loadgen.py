@@ -38,6 +38,7 @@ from cases.models import (
     RecommendationPoint,
 )
 from committees.models import Administration, Committee, Meeting, Membership, Person
+from helhedsplaner.dashboard import figures as plan_figures
 from helhedsplaner.models import (
     Area,
     CoFinancing,
@@ -295,6 +296,7 @@ class LoadGenerator:
             ("cases, agenda items, points, attachments and decisions", self.items),
             ("plans with estates, lifecycle and linked items", self.plans),
             ("co-financing commitments and pools", self.commitments),
+            ("the front page's figures of every plan", self.figures),
             ("case number counters and planner statistics", self.finish),
         ]
         counts = ", ".join(f"{key} {value:,}" for key, value in self.counts.items())
@@ -756,6 +758,10 @@ class LoadGenerator:
                 pools, update=True, default_change_reason=CHANGE_REASON, default_date=self.now
             )
             self.report.history_rows += len(pools)
+
+    def figures(self) -> None:
+        """Bulk inserts refresh no plan's figures: all of them, once, now (in batches)."""
+        plan_figures.refresh_all(progress=self.say)
 
     @transaction.atomic
     def finish(self) -> None:

@@ -10,10 +10,12 @@ the co-financing pools are reference data. ``FollowUpGroupMeeting`` is the commi
 app's model, registered here because only this app knows the plans a group follows.
 """
 
+import logging
+
 from cases.cachescopes import item_scopes
-from committees.models import FollowUpGroupMeeting
+from committees.models import FollowUpGroup, FollowUpGroupMeeting
 from core import pagecache
-from core.pagecache import plan_scope
+from core.pagecache import DATA_PREFIXES, REFERENCE, plan_scope
 
 from .models import (
     Area,
@@ -72,6 +74,37 @@ def _of_group_meetings(instances) -> set[str]:
     return {plan_scope(pk) for pk in plans.values_list("plan_id", flat=True)}
 
 
+def _of_groups(instances) -> set[str]:
+    """A follow-up group is reference data (named on many pages); the plans it follows
+    also show its meetings, which leave with it when it is deleted."""
+    return {REFERENCE} | _of_group_meetings(
+        [FollowUpGroupMeeting(group_id=instance.pk) for instance in instances]
+    )
+
+
+logger = logging.getLogger(__name__)
+
+
+def refresh_figures(scopes: set[str], unaccounted: set[str]) -> None:
+    """After a commit, before its scopes are raised: the front page's stored figures of
+    the plans the write reached (``helhedsplaner.dashboard.figures``). The plan scopes a
+    write raises cover every change the figures are made of (that module's docstring
+    lists them). A write nobody accounted for may have changed any plan: all of them."""
+    from .dashboard import figures
+
+    if any(table.startswith(DATA_PREFIXES) for table in unaccounted):
+        logger.warning(
+            "Writes to %s were not accounted for (pagecache.changed): "
+            "recomputing every plan's figures.",
+            ", ".join(sorted(unaccounted)),
+        )
+        figures.refresh_all()
+        return
+    plans = [int(scope[5:]) for scope in scopes if scope.startswith("plan:")]
+    if plans:
+        figures.refresh(plans)
+
+
 def register() -> None:
     pagecache.register(
         Plan, _of_plans, linked=lambda instances: {plan_scope(i.pk) for i in instances}
@@ -82,6 +115,9 @@ def register() -> None:
     pagecache.register(CommitmentCorrection, _of_corrections)
     pagecache.register(IndicatorValue, _of_indicator_values)
     pagecache.register(FollowUpGroupMeeting, _of_group_meetings)
+    # Registered as reference data by the committees app; only this app knows its plans.
+    pagecache.register(FollowUpGroup, _of_groups, follow_moves=False)
+    pagecache.after_commit(refresh_figures)
     pagecache.register_reference(
         Area,
         Indicator,

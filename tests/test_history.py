@@ -13,6 +13,9 @@ DOMAIN_APPS = ("committees", "cases", "helhedsplaner")
 NOT_TRACKED = {
     "cases.casenumbersequence",  # a counter, not a record
     "committees.calendarfeed",  # a secret token: history would keep old secrets readable
+    # Derived data, recomputed from tracked rows (helhedsplaner.dashboard.figures).
+    "helhedsplaner.planfigures",
+    "helhedsplaner.planfiguressummary",
 }
 
 

@@ -1,15 +1,20 @@
 """Reads for the dashboard, the politicians' front page: all plans at a glance.
 
 A fixed number of queries whatever the number of plans, items or commitments:
-the lists are capped, and the figures are aggregates. The closed-item rule and
-the draft rule come from ``cases.selectors``; the 25 % check and the money sums
-from ``helhedsplaner.cofinancing.selectors``; staleness from ``helhedsplaner.status.selectors``.
+the lists are capped, and the figures over all plans are read as they were stored
+when the plans changed (``helhedsplaner.dashboard.figures``: the money of each plan,
+its last activity, whether it needs attention, and the sums by status and area),
+not computed from every plan at each reading. The closed-item rule and the draft
+rule come from ``cases.selectors``; the 25 % check and the money sums from
+``helhedsplaner.cofinancing.selectors``; staleness from ``helhedsplaner.status.selectors``
+(both applied when the figures are stored).
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Func, Prefetch, Subquery
 from django.utils import timezone
 
 from cases.models import AgendaItem, Attachment
@@ -22,11 +27,10 @@ from cases.selectors import (
 from committees.models import Meeting
 from core.roles import CASEWORKER, SECRETARY, user_roles
 
-from ..cofinancing.selectors import COMMITTED, add_money_facts, plans_with_money
-from ..models import CoFinancing, Estate, Plan
+from ..models import Area, Plan, PlanFigures, PlanFiguresSummary
 from ..plans.selectors import LIFECYCLE_ORDER
-from ..status.selectors import FINAL_STATUSES, STALE_AFTER_DAYS, activity_facts, plans_last_activity
-from .cache import cached
+from ..status.selectors import FINAL_STATUSES, STALE_AFTER_DAYS
+from . import figures
 
 UPCOMING_ITEMS = 20
 RECENT_DECISIONS = 8
@@ -39,12 +43,28 @@ class MeetingWithItems:
     items: list = field(default_factory=list)
 
 
-def _plan_items(user, queryset):
+# What the page shows of an item, its meeting, case and decision (the items' texts, a few
+# kilobytes each, are not read).
+ITEM_COLUMNS = (
+    "number",
+    "title",
+    "is_closed",
+    "meeting__starts_at",
+    "meeting__status",
+    "meeting__committee__name",
+    "case__number",
+)
+
+
+def _plan_items(user, queryset, *, decision: bool = False):
     """Visible items that concern at least one plan, with their plans, visibility marked."""
     linked = Plan.agenda_items.through.objects.values("agendaitem_id")
+    related = ("meeting__committee", "case", *(("decision",) if decision else ()))
+    columns = (*ITEM_COLUMNS, *(("decision__outcome", "decision__text") if decision else ()))
     return (
         agenda_items_visible_to(user, queryset.filter(pk__in=linked))
-        .select_related("meeting__committee", "case", "decision")
+        .select_related(*related)
+        .only(*columns)
         .prefetch_related(
             Prefetch("plans", queryset=Plan.objects.only("pk", "name").order_by("name")),
             # The dashboard lists no attachments: an empty prefetch keeps mark_visibility cheap.
@@ -76,99 +96,188 @@ def recent_decisions(*, user) -> list:
         _plan_items(
             user,
             AgendaItem.objects.filter(decision__isnull=False, meeting__starts_at__lt=now),
+            decision=True,
         ).order_by("-meeting__starts_at", "meeting__committee__name", "number")[:RECENT_DECISIONS],
     )
 
 
-def plans_by_status() -> list[dict]:
-    rows = {
-        row["status"]: row
-        for row in Plan.objects.order_by()
-        .values("status")
-        .annotate(count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant"))
-    }
+# -- the figures over all plans (the same for every reader) -------------------------------------
+
+
+@dataclass
+class Shared:
+    """What the four figures below are read from: the summary over all plans and the
+    plans that have no stored figures yet (computed on the fly)."""
+
+    summary: dict
+    missing: list = field(default_factory=list)  # plan_facts of plans without PlanFigures
+    today: date = field(default_factory=timezone.localdate)
+
+    @property
+    def with_figures(self) -> bool:
+        return bool(self.summary.get("with_figures"))
+
+
+def _amount(value) -> Decimal:
+    return ZERO if value is None else Decimal(value)
+
+
+def shared_figures() -> Shared:
+    """The stored summary when it covers the plans there are now (one query), else the
+    summary computed afresh, with the plans that have no stored figures computed on the
+    fly rather than refreshed here (a read does not write; their refresh is the writer's
+    after-commit hook's, or ``refresh_plan_figures``'s after a bulk load). Whether the
+    stored summary covers the plans: its count and last plan id against the plan table's,
+    and every plan counted had figures when it was made (``with_figures``)."""
+    plans = Plan.objects.order_by()
+    stored = (
+        PlanFiguresSummary.objects.filter(pk=PlanFiguresSummary.ROW)
+        .annotate(
+            plans_now=Subquery(plans.annotate(n=Func("pk", function="COUNT")).values("n")),
+            last_now=Subquery(plans.annotate(n=Func("pk", function="MAX")).values("n")),
+        )
+        .values_list("plan_count", "last_plan_id", "plans_now", "last_now", "data")
+        .first()
+    )
+    if stored is not None:
+        plan_count, last_plan_id, plans_now, last_now, data = stored
+        if (plan_count, last_plan_id) == (plans_now, last_now) and data.get(
+            "with_figures"
+        ) == plan_count:
+            return Shared(summary=data)
+    today = timezone.localdate()
+    ids = Plan.objects.filter(figures__isnull=True).values_list("pk", flat=True)
+    return Shared(
+        summary=figures.summarise(),
+        missing=list(figures.compute(list(ids), today).values()),
+        today=today,
+    )
+
+
+def plans_by_status(shared: Shared | None = None) -> list[dict]:
+    shared = shared or shared_figures()
+    rows = {row["status"]: row for row in shared.summary["by_status"]}
     labels = dict(Plan.Status.choices)
     return [
         {
             "status": status,
             "label": labels[status],
             "count": rows[status]["count"],
-            "budget": rows[status]["budget"] or ZERO,
-            "lbf_grant": rows[status]["lbf_grant"] or ZERO,
+            "budget": _amount(rows[status]["budget"]),
+            "lbf_grant": _amount(rows[status]["lbf_grant"]),
         }
         for status in LIFECYCLE_ORDER
         if status in rows
     ]
 
 
-def plans_by_area() -> list[dict]:
-    return list(
-        Plan.objects.order_by("area__name")
-        .values("area_id", "area__name", "area__district")
-        .annotate(count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant"))
-    )
+def plans_by_area(shared: Shared | None = None) -> list[dict]:
+    """Per area with plans, by the area's name: plans, budget, LBF grant (the names are
+    read now, the figures are the summary's)."""
+    shared = shared or shared_figures()
+    rows = {row["area_id"]: row for row in shared.summary["by_area"]}
+    areas = Area.objects.filter(pk__in=list(rows)).order_by("name")
+    return [
+        {
+            "area_id": area_id,
+            "area__name": name,
+            "area__district": district,
+            "count": rows[area_id]["count"],
+            "budget": _amount(rows[area_id]["budget"]),
+            "lbf_grant": _amount(rows[area_id]["lbf_grant"]),
+        }
+        for area_id, name, district in areas.values_list("pk", "name", "district")
+    ]
 
 
-def plan_totals() -> dict:
-    totals = Plan.objects.aggregate(
-        count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant")
-    )
-    money = CoFinancing.objects.aggregate(
-        committed=Sum("amount", filter=Q(status__in=COMMITTED)),
-        paid=Sum("amount", filter=Q(status=CoFinancing.Status.PAID)),
-    )
-    totals["tenancies"] = Estate.objects.aggregate(total=Sum("tenancies"))["total"] or 0
-    totals["running"] = Plan.objects.exclude(status__in=FINAL_STATUSES).count()
-    for key in ("budget", "lbf_grant"):
-        totals[key] = totals[key] or ZERO
-    totals["committed"] = money["committed"] or ZERO
-    totals["paid"] = money["paid"] or ZERO
-    return totals
+def plan_totals(shared: Shared | None = None) -> dict:
+    """All plans: count, budget, LBF grant, municipal money (granted incl. paid, and
+    paid), tenancies, and how many still run."""
+    shared = shared or shared_figures()
+    summary, rows = shared.summary, shared.summary["by_status"]
+    return {
+        "count": summary["plan_count"],
+        "budget": sum((_amount(row["budget"]) for row in rows), ZERO),
+        "lbf_grant": sum((_amount(row["lbf_grant"]) for row in rows), ZERO),
+        "committed": _amount(summary["committed"])
+        + sum((plan.municipal_committed for plan in shared.missing), ZERO),
+        "paid": _amount(summary["paid"])
+        + sum((plan.municipal_paid for plan in shared.missing), ZERO),
+        "tenancies": summary["tenancies"],
+        "running": sum(row["count"] for row in rows if row["status"] not in FINAL_STATUSES),
+    }
 
 
 ATTENTION_SHOWN = 10
+# A row of an attention list: the plan's own columns, its stored money and activity.
+ROW_COLUMNS = {
+    **{name: f"plan__{name}" for name in figures.PLAN_COLUMNS},
+    **{name: name for name in (*figures.MONEY, "last_activity")},
+}
 
 
-def plans_needing_attention() -> dict:
+def _attention_list(queryset, order: tuple[str, ...], extra: list, key) -> list:
+    """The first ATTENTION_SHOWN plans of ``queryset`` (PlanFigures) in ``order``, as
+    plan_facts, merged with the plans computed on the fly (``extra``, sorted by ``key``)."""
+    rows = queryset.order_by(*order).values_list(*ROW_COLUMNS.values())[:ATTENTION_SHOWN]
+    shown = [figures.plan_facts(dict(zip(ROW_COLUMNS, row, strict=True))) for row in rows]
+    if extra:
+        shown = sorted(shown + extra, key=key)[:ATTENTION_SHOWN]
+    return shown
+
+
+def plans_needing_attention(shared: Shared | None = None) -> dict:
     """Running plans (not closed, rejected or withdrawn) that are stale, over budget or
     short of the 25 % local co-financing.
 
     Over budget: the LBF grant plus the municipal commitments granted or paid plus the
     housing organisation's contribution exceed the plan's budget: more money is promised
     than the plan has planned to spend.
+
+    A large municipality has thousands of plans: the first ATTENTION_SHOWN of each list
+    are shown, with the count of all of them. The conditions are decided when a plan's
+    figures are stored (``figures.plan_facts``) and indexed, so a list is read in the
+    order shown and stops after ATTENTION_SHOWN. Stale depends on the day: its count is
+    read now, the other two counts are the summary's.
     """
-    plans = [
-        add_money_facts(plan)
-        for plan in plans_with_money(
-            Plan.objects.exclude(status__in=FINAL_STATUSES).select_related("area")
-        ).order_by("name")
-    ]
-    last = plans_last_activity(plan_ids=None)
-    today = timezone.localdate()
-    stale, over_budget, missing = [], [], []
-    for plan in plans:
-        facts = activity_facts(plan, last.get(plan.pk), today)
-        plan.last_activity, plan.days_since = facts["last_activity"], facts["days_since"]
-        if facts["stale"]:
-            stale.append(plan)
-        plan.funding_total = plan.lbf_grant + plan.local_committed
-        plan.over_by = plan.funding_total - plan.budget
-        if plan.over_by > 0:
-            over_budget.append(plan)
-        if not plan.requirement_met:
-            missing.append(plan)
-    stale.sort(key=lambda plan: (plan.last_activity, plan.name))
-    # A large municipality has thousands of plans: show the first few of each list, with
-    # the count of all of them.
-    return {
-        "stale": stale[:ATTENTION_SHOWN],
-        "stale_count": len(stale),
-        "over_budget": over_budget[:ATTENTION_SHOWN],
-        "over_budget_count": len(over_budget),
-        "missing_cofinancing": missing[:ATTENTION_SHOWN],
-        "missing_cofinancing_count": len(missing),
-        "stale_after_days": STALE_AFTER_DAYS,
+    shared = shared or shared_figures()
+    cutoff = shared.today - timedelta(days=STALE_AFTER_DAYS)
+    missing = shared.missing
+    extra = {
+        "stale": [plan for plan in missing if plan.stale],
+        "over_budget": [plan for plan in missing if plan.running and plan.over_budget],
+        "missing_cofinancing": [
+            plan for plan in missing if plan.running and plan.missing_cofinancing
+        ],
     }
+    stale = PlanFigures.objects.filter(running=True, active_on__lt=cutoff)
+    lists = {
+        "stale": (stale, ("active_on", "plan__name"), lambda p: (p.active_on, p.name)),
+        "over_budget": (
+            PlanFigures.objects.filter(running=True, over_budget=True),
+            ("plan__name",),
+            lambda p: p.name,
+        ),
+        "missing_cofinancing": (
+            PlanFigures.objects.filter(running=True, missing_cofinancing=True),
+            ("plan__name",),
+            lambda p: p.name,
+        ),
+    }
+    counts = {
+        "stale": stale.count() if shared.with_figures else 0,
+        "over_budget": shared.summary["over_budget_count"] or 0,
+        "missing_cofinancing": shared.summary["missing_cofinancing_count"] or 0,
+    }
+    result = {"stale_after_days": STALE_AFTER_DAYS}
+    for name, (queryset, order, key) in lists.items():
+        # With no stored figures at all (nothing refreshed yet) there is nothing to read.
+        if shared.with_figures:
+            result[name] = _attention_list(queryset, order, extra[name], key)
+        else:
+            result[name] = sorted(extra[name], key=key)[:ATTENTION_SHOWN]
+        result[f"{name}_count"] = counts[name] + len(extra[name])
+    return result
 
 
 def work_queues(*, user) -> dict:
@@ -183,20 +292,16 @@ def work_queues(*, user) -> dict:
 
 
 def dashboard_get(*, user) -> dict:
-    # The figures over all plans are the same for every reader: cached, see dashboard_cache.
-    figures = cached(
-        "figures",
-        lambda: {
-            "by_status": plans_by_status(),
-            "by_area": plans_by_area(),
-            "totals": plan_totals(),
-            "attention": plans_needing_attention(),
-        },
-    )
+    # The figures over all plans are the same for every reader, read from the plans'
+    # stored figures (helhedsplaner.dashboard.figures): a few milliseconds, no cache.
+    shared = shared_figures()
     return {
-        **figures,
+        "by_status": plans_by_status(shared),
+        "by_area": plans_by_area(shared),
+        "totals": plan_totals(shared),
+        "attention": plans_needing_attention(shared),
         "upcoming": upcoming_meetings(user=user),
         "decisions": recent_decisions(user=user),
         "queues": work_queues(user=user),
-        "today": timezone.localdate(),
+        "today": shared.today,
     }

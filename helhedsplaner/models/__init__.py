@@ -1,5 +1,6 @@
 from .area import Area, Indicator, IndicatorValue
 from .cofinancing import CoFinancing, CoFinancingPool, CommitmentCorrection, HousingContribution
+from .figures import PlanFigures, PlanFiguresSummary
 from .lbf import FocusArea, LbfPeriod
 from .plan import Estate, HousingOrganisation, Plan, PlanStatusChange
 from .policy import Policy, PolicyGoal
@@ -17,6 +18,8 @@ __all__ = [
     "IndicatorValue",
     "LbfPeriod",
     "Plan",
+    "PlanFigures",
+    "PlanFiguresSummary",
     "PlanStatusChange",
     "Policy",
     "PolicyGoal",

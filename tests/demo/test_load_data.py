@@ -105,5 +105,5 @@ def test_case_numbers_drawn_afterwards_do_not_collide(generated):
 
 
 def test_progress_is_reported_per_step(generated):
-    assert "[1/7]" in generated and "[7/7]" in generated
+    assert "[1/8]" in generated and "[8/8]" in generated
     assert "100 %" in generated

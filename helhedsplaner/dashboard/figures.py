@@ -1,0 +1,295 @@
+"""The front page's figures, computed when what they are made of changes, not when read.
+
+Every reader of the front page shares the same figures: per plan, the municipal
+commitments and the housing organisation's contribution (``plans_with_money``) and the
+date of the latest thing that happened to it (``plans_last_activity``); over all plans,
+the counts and sums by status and area. Computed at read time they cost most of a second
+at the scale of a large municipality and grew with the data. They are kept instead in
+``PlanFigures`` (one row per plan) and ``PlanFiguresSummary`` (one row), and
+:func:`refresh` recomputes them after a write has committed. It reuses the selectors
+and rules of the status page and the co-financing overviews (``add_money_facts``,
+``activity_facts``), so the stored figures mean exactly what those pages show.
+
+Which changes must call :func:`refresh`, and for which plans:
+
+- ``Plan`` created, deleted, or changed in ``status``, ``budget``, ``lbf_grant`` or
+  ``area``: that plan (for a deleted plan the call recomputes the summary; its row goes
+  with the plan, ``on_delete=CASCADE``).
+- ``Estate`` created, deleted, or changed in ``tenancies`` or ``plan``: its plan(s)
+  (the summary's tenancies).
+- ``CoFinancing`` created, deleted, or changed in ``amount``, ``status``, ``plan`` (the
+  old and the new plan) or ``granted_by_item``: its plan(s) (money; last activity is
+  the meeting whose decision granted a commitment).
+- ``HousingContribution`` created, deleted, or changed in ``amount`` or ``plan``: its
+  plan(s).
+- ``PlanStatusChange`` created, deleted, or changed in ``date`` or ``plan``: its plan(s).
+- ``Plan.agenda_items`` added, removed or cleared, from either side, or an agenda item
+  deleted: the plans linked.
+- ``AgendaItem.meeting`` changed (placed on, moved to or taken off a meeting): the plans
+  linked to the item and the plans whose commitments it granted.
+- ``Meeting.starts_at`` changed, or ``Meeting.status`` changed to or from draft: the plans
+  linked to the meeting's items and the plans whose commitments those items granted.
+- ``Plan.follow_up_groups`` added, removed or cleared, a ``FollowUpGroupMeeting``
+  created, deleted or changed in ``date`` or ``group``, a ``FollowUpGroup`` deleted: the
+  plans of the group(s).
+
+Nothing else enters. Names (of plans and areas) are read live by the page.
+"""
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date
+from types import SimpleNamespace
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from ..cofinancing.selectors import add_money_facts, plans_with_money
+from ..models import Estate, Plan, PlanFigures, PlanFiguresSummary
+from ..status.selectors import FINAL_STATUSES, activity_facts, plans_last_activity
+
+# Plans per transaction: keeps the row locks short and the IN lists small.
+BATCH = 500
+# A plan's own columns that its figures are computed from (and the page shows).
+PLAN_COLUMNS = ("pk", "name", "status", "budget", "lbf_grant", "created_at")
+MONEY = ("municipal_committed", "municipal_paid", "municipal_proposed", "housing_total")
+# The columns of PlanFigures that refresh writes (besides refreshed_at).
+FIELDS = (
+    *MONEY,
+    "local_committed",
+    "last_activity",
+    "active_on",
+    "running",
+    "over_budget",
+    "missing_cofinancing",
+)
+
+
+# -- a plan's figures ------------------------------------------------------------------------
+
+
+def plan_facts(values: dict, today: date | None = None) -> SimpleNamespace:
+    """A plan's figures and the facts the pages derive from them, by the shared rules.
+
+    ``values``: the plan's PLAN_COLUMNS, its MONEY and ``last_activity`` (the recorded
+    date, or None). Adds ``local_committed``, ``requirement_met``, ``local_missing`` and
+    the other facts of ``add_money_facts``, ``active_on`` and ``days_since`` (from
+    ``activity_facts``), ``stale``, ``running``, ``funding_total``, ``over_by``,
+    ``over_budget`` and ``missing_cofinancing``.
+    """
+    plan = add_money_facts(SimpleNamespace(**values))
+    facts = activity_facts(plan, plan.last_activity, today)
+    plan.active_on, plan.days_since, plan.stale = (
+        facts["last_activity"],
+        facts["days_since"],
+        facts["stale"],
+    )
+    plan.running = plan.status not in FINAL_STATUSES
+    plan.funding_total = plan.lbf_grant + plan.local_committed
+    plan.over_by = plan.funding_total - plan.budget
+    plan.over_budget = plan.over_by > 0
+    plan.missing_cofinancing = not plan.requirement_met
+    return plan
+
+
+def compute(plan_ids: Iterable[int], today: date | None = None) -> dict[int, SimpleNamespace]:
+    """Plan id -> :func:`plan_facts` from the data as it is now, nothing written (five
+    queries whatever the number of plans). Plans that do not exist are left out."""
+    ids = list(plan_ids)
+    if not ids:
+        return {}
+    rows = plans_with_money(Plan.objects.filter(pk__in=ids).order_by()).values(
+        *PLAN_COLUMNS, *MONEY
+    )
+    last = plans_last_activity(plan_ids=ids)
+    return {
+        row["pk"]: plan_facts({**row, "last_activity": last.get(row["pk"])}, today) for row in rows
+    }
+
+
+def _stored_values(plan: SimpleNamespace) -> dict:
+    return {name: getattr(plan, name) for name in FIELDS}
+
+
+def _lock_plans(ids: list[int]) -> list[int]:
+    no_key = {"no_key": True} if connection.features.has_select_for_no_key_update else {}
+    return list(
+        Plan.objects.select_for_update(**no_key)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _refresh_rows(ids: list[int]) -> int:
+    """Recompute and write the rows of these plans (one transaction); rows written.
+
+    Why two processes refreshing the same plan at once cannot leave old figures behind:
+    each refresh runs after the commit of the write that called for it, in a transaction
+    of its own that first locks the plans' rows (``FOR NO KEY UPDATE``, in primary-key
+    order), then computes, then writes. The locks serialise the refreshes of a plan: the
+    second waits until the first has committed. Under READ COMMITTED (PostgreSQL's
+    default, and ours) each statement sees what was committed before it started, and the
+    computing statements start only once the lock is held. So the last refresh of a plan
+    to get its lock (the last to write its row) computes from a snapshot taken after
+    every earlier refresh of the plan had got the lock, hence after every write that
+    called for one had committed: the row it leaves includes them all. Two refreshes never
+    wait for each other in a circle: each takes all its locks in one statement, in the
+    same order.
+
+    ``NO KEY`` leaves inserts that merely reference the plan free (a new commitment
+    takes a key-share lock on it); an UPDATE or DELETE of the plan waits for the refresh,
+    so a plan cannot vanish between the computing and the writing (its row would break
+    the foreign key). A plan already gone is skipped. SQLite has no row locks, but it
+    lets only one transaction write at a time.
+    """
+    with transaction.atomic():
+        locked = _lock_plans(ids)
+        fresh = compute(locked)
+        stored = {
+            row.pop("plan_id"): row
+            for row in PlanFigures.objects.filter(plan_id__in=locked).values("plan_id", *FIELDS)
+        }
+        # Only rows that changed are written: a refresh that changes nothing writes
+        # nothing, and so leaves the page cache's generation where it was.
+        now = timezone.now()
+        changed = [
+            PlanFigures(plan_id=pk, refreshed_at=now, **values)
+            for pk, plan in fresh.items()
+            if stored.get(pk) != (values := _stored_values(plan))
+        ]
+        if changed:
+            PlanFigures.objects.bulk_create(
+                changed,
+                update_conflicts=True,
+                unique_fields=["plan"],
+                update_fields=[*FIELDS, "refreshed_at"],
+            )
+        return len(changed)
+
+
+# -- the figures over all plans ---------------------------------------------------------------
+
+
+def summarise() -> dict:
+    """The aggregates of the front page over all plans, from the plans and their stored
+    figures as they are now (four queries, each one pass over a table).
+
+    ``by_status`` and ``by_area`` count every plan; the money and the counts of plans
+    over budget or missing co-financing cover the plans with stored figures
+    (``with_figures`` of them). JSON-ready (amounts as Decimals, encoded by
+    DjangoJSONEncoder).
+    """
+    by_status = list(
+        Plan.objects.order_by("status")
+        .values("status")
+        .annotate(
+            count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant"), last=Max("pk")
+        )
+    )
+    by_area = list(
+        Plan.objects.order_by("area_id")
+        .values("area_id")
+        .annotate(count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant"))
+    )
+    money = PlanFigures.objects.aggregate(
+        with_figures=Count("pk"),
+        committed=Sum("municipal_committed"),
+        paid=Sum("municipal_paid"),
+        over_budget_count=Count("pk", filter=Q(running=True, over_budget=True)),
+        missing_cofinancing_count=Count("pk", filter=Q(running=True, missing_cofinancing=True)),
+    )
+    tenancies = Estate.objects.aggregate(total=Sum("tenancies"))["total"] or 0
+    lasts = [row.pop("last") for row in by_status]
+    return {
+        "plan_count": sum(row["count"] for row in by_status),
+        "last_plan_id": max(lasts, default=None),
+        "by_status": by_status,
+        "by_area": by_area,
+        "tenancies": tenancies,
+        **money,
+    }
+
+
+def _as_json(data: dict) -> dict:
+    """``data`` as it reads back from the JSON column (amounts as strings)."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _refresh_summary() -> bool:
+    """Recompute the summary row and write it if it changed (one transaction).
+
+    The same argument as for the rows (``_refresh_rows``): the summary row is locked
+    before anything is computed, so summaries are computed one after the other, and the
+    last one computes after every refresh before it had committed its plans' rows, and
+    after every write that called for a refresh had committed. The row is made first if
+    it is missing (``ON CONFLICT DO NOTHING``: of two first refreshes, one makes it, the
+    other waits for that and then locks it). Only then: the insert is a write, which
+    would start a new page cache generation every time.
+    """
+    now = timezone.now()
+    rows = PlanFiguresSummary.objects.select_for_update()
+    with transaction.atomic():
+        stored = rows.filter(pk=PlanFiguresSummary.ROW).first()
+        if stored is None:
+            PlanFiguresSummary.objects.bulk_create(
+                [
+                    PlanFiguresSummary(
+                        pk=PlanFiguresSummary.ROW, plan_count=0, data={}, refreshed_at=now
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            stored = rows.get(pk=PlanFiguresSummary.ROW)
+        data = _as_json(summarise())
+        if stored.data == data and stored.plan_count == data["plan_count"]:
+            return False
+        stored.plan_count, stored.last_plan_id = data["plan_count"], data["last_plan_id"]
+        stored.data, stored.refreshed_at = data, now
+        stored.save()
+        return True
+
+
+# -- the interface -----------------------------------------------------------------------------
+
+
+def _without_figures() -> list[int]:
+    return list(
+        Plan.objects.filter(figures__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def refresh(plan_ids: Iterable[int]) -> int:
+    """Recompute and store the figures of these plans, and then the summary over all plans.
+
+    Call it after the transaction that changed their data has committed, with the plans
+    the change concerned (the module docstring lists which); inside that transaction it
+    would see uncommitted data and keep the plans locked to its end. Plans that have no
+    figures yet (made by a path that did not refresh) are computed too. Ids of plans that
+    no longer exist are ignored; ``refresh([])`` recomputes the summary only. Safe to
+    call twice, or from two processes at once (``_refresh_rows``, ``_refresh_summary``).
+    A fixed number of queries: one to find plans without figures, seven per 500 plans
+    and five for the summary, and one more for each that changed (nothing is written
+    when nothing changed, so the page cache keeps its pages). Returns the number of plan
+    rows written.
+    """
+    ids = sorted(set(plan_ids) | set(_without_figures()))
+    written = sum(_refresh_rows(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH))
+    _refresh_summary()
+    return written
+
+
+def refresh_all(*, progress: Callable[[str], None] | None = None) -> int:
+    """Recompute every plan's figures in batches, then the summary; rows written."""
+    say = progress or (lambda line: None)
+    ids = list(Plan.objects.order_by("pk").values_list("pk", flat=True))
+    total, written = len(ids), 0
+    for start in range(0, total, BATCH):
+        written += _refresh_rows(ids[start : start + BATCH])
+        done = min(start + BATCH, total)
+        say(f"  {100 * done // total:3d} %  {done:,} of {total:,} plans")
+    _refresh_summary()
+    say(f"  {written:,} of {total:,} plans' figures changed; summary over all plans done")
+    return written
