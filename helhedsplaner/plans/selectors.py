@@ -548,10 +548,27 @@ def plan_filter_choices() -> dict:
     }
 
 
+def plan_filter_options() -> dict:
+    """The list filters' options as (id, name) rows, in the order of
+    :func:`plan_filter_choices`; focus areas as (id, name, period name)."""
+    return {
+        "lbf_period": list(LbfPeriod.objects.order_by("start_year").values_list("pk", "name")),
+        "area": list(Area.objects.order_by("name").values_list("pk", "name")),
+        "administration": list(Administration.objects.order_by("name").values_list("pk", "name")),
+        "focus_area": list(
+            FocusArea.objects.order_by("period__start_year", "name").values_list(
+                "pk", "name", "period__name"
+            )
+        ),
+    }
+
+
 def plan_list_page(*, filters: dict, sort: str, page_number, per_page: int) -> tuple:
     """One page of the plan list and the totals of the whole filtered set."""
-    page = Paginator(plan_list(filters=filters, sort=sort), per_page).get_page(page_number)
-    return page, plan_list_totals(filters=filters)
+    totals = plan_list_totals(filters=filters)
+    paginator = Paginator(plan_list(filters=filters, sort=sort), per_page)
+    paginator.count = totals["count"]  # the same filtered set: no COUNT query of its own
+    return paginator.get_page(page_number), totals
 
 
 def plan_get_with_history(*, pk: int, user) -> tuple[Plan, list[HistoryEntry]]:
