@@ -42,7 +42,6 @@ from ..models import (
     LbfPeriod,
     Plan,
     PlanStatusChange,
-    PolicyGoal,
 )
 
 # -- the plan list ---------------------------------------------------------------------------
@@ -155,6 +154,18 @@ def plan_get_for_edit(*, pk: int) -> Plan:
     )
 
 
+# What the plan page shows of each commitment (the plan page reads all 40 or so).
+PAGE_COMMITMENT_COLUMNS = (
+    "plan_id",
+    "year",
+    "amount",
+    "source",
+    "status",
+    "administration__name",
+    "pool__name",
+)
+
+
 def plan_get_for_page(*, pk: int, user) -> tuple[Plan, list[AgendaItem]]:
     """The plan with everything its page shows, and the agenda items the user may see."""
     plan = get_object_or_404(
@@ -165,13 +176,13 @@ def plan_get_for_page(*, pk: int, user) -> tuple[Plan, list[AgendaItem]]:
             Prefetch(
                 "participating_administrations", queryset=Administration.objects.order_by("name")
             ),
-            Prefetch("focus_areas", queryset=FocusArea.objects.select_related("period")),
-            Prefetch("policy_goals", queryset=PolicyGoal.objects.select_related("policy")),
+            "focus_areas",  # their names only
+            "policy_goals",  # "number. title"
             Prefetch(
                 "commitments",
-                queryset=CoFinancing.objects.select_related("administration", "pool").order_by(
-                    "year", "administration__name", "pk"
-                ),
+                queryset=CoFinancing.objects.select_related("administration", "pool")
+                .only(*PAGE_COMMITMENT_COLUMNS)
+                .order_by("year", "administration__name", "pk"),
             ),
             Prefetch(
                 "status_changes",
@@ -179,7 +190,6 @@ def plan_get_for_page(*, pk: int, user) -> tuple[Plan, list[AgendaItem]]:
                     "date", "pk"
                 ),
             ),
-            "follow_up_groups",
         ),
         pk=pk,
     )
@@ -189,7 +199,8 @@ def plan_get_for_page(*, pk: int, user) -> tuple[Plan, list[AgendaItem]]:
     items = (
         agenda_items_visible_to(user, plan.agenda_items.all())
         .select_related("meeting__committee", "case", "decision")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("position")))
+        # The page lists no attachments: an empty prefetch keeps mark_visibility query-free.
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.none()))
         .order_by("meeting__starts_at", "pk")
     )
     return plan, mark_visibility(user, items)
