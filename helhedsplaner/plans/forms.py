@@ -344,6 +344,17 @@ SORT_CHOICES = [
 ]
 
 
+def _django_attrs(attrs: dict) -> str:
+    """Attributes as ``django/forms/widgets/attrs.html`` writes them (in their order)."""
+    return mark_safe(  # noqa: S308 - names are Django's, values escaped
+        "".join(
+            f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
 class FastSelect(forms.Select):
     """A ``<select>`` with the same HTML as Django's template, built in Python.
 
@@ -352,15 +363,26 @@ class FastSelect(forms.Select):
     every LBF period that was most of the plan list's server time (issue 9). This
     follows ``ChoiceWidget.optgroups`` (the first matching option is ``selected``) and
     takes the ``<select>``'s attributes (``aria-describedby``, ``aria-invalid``) from the
-    same ``build_attrs``, but writes each option as one string.
+    same ``build_attrs``, but writes each option as one string. With ``as_django`` it
+    writes what Django's template does byte for byte (line breaks, indents, attributes
+    in their order); without, the compact form the plan list has always had.
     """
 
+    as_django = False
+
     def render(self, name, value, attrs=None, renderer=None):
+        gap, end = ("\n  ", "\n") if self.as_django else ("", "")
         attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             attrs["multiple"] = True
         chosen = self.format_value(value)
-        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        parts = [
+            format_html(
+                '<select name="{}"{}>',
+                name,
+                _django_attrs(attrs) if self.as_django else flatatt(attrs),
+            )
+        ]
         has_selected = False
         for option_value, option_label in self.choices:
             if isinstance(option_label, list | tuple):
@@ -369,19 +391,19 @@ class FastSelect(forms.Select):
                 group_name = None
                 options = (("" if option_value is None else option_value, option_label),)
             if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
+                parts.append(gap + format_html('<optgroup label="{}">', group_name))
             for subvalue, sublabel in options:
                 selected = (not has_selected or self.allow_multiple_selected) and str(
                     subvalue
                 ) in chosen
                 has_selected |= selected
                 parts.append(
-                    f'<option value="{escape(subvalue)}"{" selected" if selected else ""}>'
-                    f"{conditional_escape(sublabel)}</option>"
+                    f'{gap}<option value="{escape(subvalue)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(sublabel)}</option>{end}"
                 )
             if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
+                parts.append(gap + "</optgroup>")
+        parts.append("\n</select>" if self.as_django else "</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 
 
