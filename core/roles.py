@@ -101,13 +101,44 @@ def sync_roles(apps, schema_editor=None) -> None:
     )
 
 
+def load_roles_and_permissions(user) -> None:
+    """Read the user's role names and model permissions in one query (a UNION of what
+    ``user.groups`` and Django's ``ModelBackend`` read in three) and cache them on the
+    user object where :func:`user_roles` and ``ModelBackend`` look for them.
+
+    Every page asks both (the menu and the permission checks); each was a round trip of
+    its own. The caches live as long as the user object, one request, as Django's do.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import CharField, Value
+
+    def kind(name):
+        return Value(name, output_field=CharField())
+
+    perms = Permission.objects.order_by()
+    columns = ("content_type__app_label", "codename")
+    if user.is_superuser:
+        group_perms = user_perms = perms.values_list(kind("all"), *columns)
+    else:
+        group_perms = perms.filter(group__user=user).values_list(kind("group"), *columns)
+        user_perms = perms.filter(user=user).values_list(kind("user"), *columns)
+    names = Group.objects.filter(user=user).order_by().values_list(kind("role"), "name", "name")
+    parts = (names, group_perms) if user.is_superuser else (names, group_perms, user_perms)
+    found: dict[str, set] = {"role": set(), "group": set(), "user": set(), "all": set()}
+    for what, first, second in parts[0].union(*parts[1:], all=True):
+        found[what].add(first if what == "role" else f"{first}.{second}")
+    user._role_names = found["role"] | ({ADMINISTRATOR} if user.is_superuser else set())
+    if user.is_active:  # ModelBackend gives an inactive user no permissions (and caches none)
+        user._user_perm_cache = found["user"] | found["all"]
+        user._group_perm_cache = found["group"] | found["all"]
+        user._perm_cache = user._user_perm_cache | user._group_perm_cache
+
+
 def user_roles(user) -> set[str]:
     if user is None or not user.is_authenticated:
         return set()
     if not hasattr(user, "_role_names"):
-        user._role_names = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            user._role_names.add(ADMINISTRATOR)
+        load_roles_and_permissions(user)
     return user._role_names
 
 
