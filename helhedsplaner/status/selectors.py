@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.models import Attachment
 from cases.selectors import agenda_items_visible_to, mark_visibility
@@ -47,6 +48,13 @@ STALE_AFTER_DAYS = 180
 FINAL_STATUSES = (Plan.Status.CLOSED, Plan.Status.REJECTED, Plan.Status.WITHDRAWN)
 
 KIND_ORDER = ("lifecycle", "agenda_item", "granted", "paid", "followup")
+KIND_LABELS = {
+    "lifecycle": gettext_noop("Lifecycle step"),
+    "agenda_item": gettext_noop("Committee item"),
+    "granted": gettext_noop("Commitment granted"),
+    "paid": gettext_noop("Commitment paid"),
+    "followup": gettext_noop("Follow-up group meeting"),
+}
 
 
 @dataclass
@@ -66,13 +74,7 @@ class TimelineEntry:
 
     @property
     def kind_label(self) -> str:
-        return {
-            "lifecycle": _("Lifecycle step"),
-            "agenda_item": _("Committee item"),
-            "granted": _("Commitment granted"),
-            "paid": _("Commitment paid"),
-            "followup": _("Follow-up group meeting"),
-        }[self.kind]
+        return _(KIND_LABELS[self.kind])  # one lookup per entry, not one per kind
 
     @property
     def total(self) -> Decimal:
