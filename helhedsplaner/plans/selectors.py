@@ -105,6 +105,20 @@ def plans_filtered(*, filters: dict) -> QuerySet:
     return queryset
 
 
+# The columns a row of the list shows (``only``): no descriptions, no timestamps.
+LIST_COLUMNS = (
+    "name",
+    "status",
+    "budget",
+    "lbf_grant",
+    "lbf_period__name",
+    "area__name",
+    "housing_organisation__name",
+    "lead_administration__name",
+    "lead_administration__code",
+)
+
+
 def plan_list(*, filters: dict, sort: str = DEFAULT_SORT) -> QuerySet:
     """The rows of the plan list with their tenancies summed in a subquery (no per-row queries)."""
     tenancies = (
@@ -121,6 +135,7 @@ def plan_list(*, filters: dict, sort: str = DEFAULT_SORT) -> QuerySet:
     return (
         plans_filtered(filters=filters)
         .select_related("lbf_period", "area", "housing_organisation", "lead_administration")
+        .only(*LIST_COLUMNS)
         .annotate(
             tenancies_total=Coalesce(Subquery(tenancies, output_field=IntegerField()), 0),
             status_rank=status_rank,
