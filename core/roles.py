@@ -101,6 +101,18 @@ def sync_roles(apps, schema_editor=None) -> None:
     )
 
 
+# Reads about the user that a higher app adds to that one query (so core imports no app
+# above it): kind -> (rows(user, kind) -> a values_list of three text columns whose first
+# is ``kind``, apply(user, rows) -> None caching what it read on the user).
+_reads_with_roles: dict = {}
+
+
+def read_with_roles(kind: str, rows, apply) -> None:
+    """Register a read that rides along with :func:`load_roles_and_permissions` (by kind,
+    so registering again replaces)."""
+    _reads_with_roles[kind] = (rows, apply)
+
+
 def load_roles_and_permissions(user) -> None:
     """Read the user's role names and model permissions in one query (a UNION of what
     ``user.groups`` and Django's ``ModelBackend`` read in three) and cache them on the
@@ -123,10 +135,17 @@ def load_roles_and_permissions(user) -> None:
         group_perms = perms.filter(group__user=user).values_list(kind("group"), *columns)
         user_perms = perms.filter(user=user).values_list(kind("user"), *columns)
     names = Group.objects.filter(user=user).order_by().values_list(kind("role"), "name", "name")
-    parts = (names, group_perms) if user.is_superuser else (names, group_perms, user_perms)
+    parts = [names, group_perms] if user.is_superuser else [names, group_perms, user_perms]
+    parts += [rows(user, name) for name, (rows, _apply) in _reads_with_roles.items()]
     found: dict[str, set] = {"role": set(), "group": set(), "user": set(), "all": set()}
+    extra: dict[str, list] = {name: [] for name in _reads_with_roles}
     for what, first, second in parts[0].union(*parts[1:], all=True):
-        found[what].add(first if what == "role" else f"{first}.{second}")
+        if what in extra:
+            extra[what].append((first, second))
+        else:
+            found[what].add(first if what == "role" else f"{first}.{second}")
+    for name, (_rows, apply) in _reads_with_roles.items():
+        apply(user, extra[name])
     user._role_names = found["role"] | ({ADMINISTRATOR} if user.is_superuser else set())
     if user.is_active:  # ModelBackend gives an inactive user no permissions (and caches none)
         user._user_perm_cache = found["user"] | found["all"]
