@@ -58,7 +58,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PermissionReader:
-    """Reads a user's model permissions together with their roles in one query
+    """Reads a user's model permissions (and their roles, if not read yet) in one query
     (``core.roles.load_roles_and_permissions``) into the caches Django's ``ModelBackend``
     keeps on the user, so that backend, listed next, answers without two queries of its
     own. It answers nothing itself and signs nobody in (no ``get_user``: sessions and

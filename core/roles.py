@@ -113,13 +113,17 @@ def read_with_roles(kind: str, rows, apply) -> None:
     _reads_with_roles[kind] = (rows, apply)
 
 
-def load_roles_and_permissions(user) -> None:
-    """Read the user's role names and model permissions in one query (a UNION of what
-    ``user.groups`` and Django's ``ModelBackend`` read in three) and cache them on the
-    user object where :func:`user_roles` and ``ModelBackend`` look for them.
+def load_roles_and_permissions(user, *, permissions: bool = True) -> None:
+    """Read what the user may do in one query (a UNION) and cache it on the user object
+    where :func:`user_roles`, the registered reads (:func:`read_with_roles`) and Django's
+    ``ModelBackend`` look for it: the role names and the registered reads unless read
+    already, and with ``permissions`` the model permissions (the user's and their
+    groups') unless read already.
 
-    Every page asks both (the menu and the permission checks); each was a round trip of
-    its own. The caches live as long as the user object, one request, as Django's do.
+    A page reads all of it at once, whichever it asks first; the menu alone (a page that
+    asks nothing else) reads no permissions. Before, each was a round trip of its own:
+    roles, user permissions, group permissions, seats. The caches live as long as the
+    user object, one request, as Django's do.
     """
     from django.contrib.auth.models import Group, Permission
     from django.db.models import CharField, Value
@@ -127,37 +131,50 @@ def load_roles_and_permissions(user) -> None:
     def kind(name):
         return Value(name, output_field=CharField())
 
-    perms = Permission.objects.order_by()
-    columns = ("content_type__app_label", "codename")
-    if user.is_superuser:
-        group_perms = user_perms = perms.values_list(kind("all"), *columns)
-    else:
-        group_perms = perms.filter(group__user=user).values_list(kind("group"), *columns)
-        user_perms = perms.filter(user=user).values_list(kind("user"), *columns)
-    names = Group.objects.filter(user=user).order_by().values_list(kind("role"), "name", "name")
-    parts = [names, group_perms] if user.is_superuser else [names, group_perms, user_perms]
-    parts += [rows(user, name) for name, (rows, _apply) in _reads_with_roles.items()]
+    parts = []
+    read_roles = not hasattr(user, "_role_names")
+    if read_roles:
+        parts.append(
+            Group.objects.filter(user=user).order_by().values_list(kind("role"), "name", "name")
+        )
+        parts += [rows(user, name) for name, (rows, _apply) in _reads_with_roles.items()]
+    # ModelBackend gives an inactive user no permissions (and caches none).
+    read_permissions = permissions and user.is_active and not hasattr(user, "_perm_cache")
+    if read_permissions:
+        perms = Permission.objects.order_by()
+        columns = ("content_type__app_label", "codename")
+        if user.is_superuser:
+            parts.append(perms.values_list(kind("all"), *columns))
+        else:
+            parts.append(perms.filter(group__user=user).values_list(kind("group"), *columns))
+            parts.append(perms.filter(user=user).values_list(kind("user"), *columns))
+    if not parts:
+        return
     found: dict[str, set] = {"role": set(), "group": set(), "user": set(), "all": set()}
     extra: dict[str, list] = {name: [] for name in _reads_with_roles}
-    for what, first, second in parts[0].union(*parts[1:], all=True):
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for what, first, second in rows:
         if what in extra:
             extra[what].append((first, second))
         else:
             found[what].add(first if what == "role" else f"{first}.{second}")
-    for name, (_rows, apply) in _reads_with_roles.items():
-        apply(user, extra[name])
-    user._role_names = found["role"] | ({ADMINISTRATOR} if user.is_superuser else set())
-    if user.is_active:  # ModelBackend gives an inactive user no permissions (and caches none)
+    if read_roles:
+        for name, (_rows, apply) in _reads_with_roles.items():
+            apply(user, extra[name])
+        user._role_names = found["role"] | ({ADMINISTRATOR} if user.is_superuser else set())
+    if read_permissions:
         user._user_perm_cache = found["user"] | found["all"]
         user._group_perm_cache = found["group"] | found["all"]
         user._perm_cache = user._user_perm_cache | user._group_perm_cache
 
 
-def user_roles(user) -> set[str]:
+def user_roles(user, *, with_permissions: bool = True) -> set[str]:
+    """The user's role names. Read with the model permissions, which nearly every page
+    asks soon after (``with_permissions=False`` where only the roles are wanted)."""
     if user is None or not user.is_authenticated:
         return set()
     if not hasattr(user, "_role_names"):
-        load_roles_and_permissions(user)
+        load_roles_and_permissions(user, permissions=with_permissions)
     return user._role_names
 
 

@@ -89,7 +89,7 @@ def test_roles_permissions_and_seats_are_one_query_and_what_django_finds(
     factories.member(user, seated, start=today - timedelta(days=10))
     factories.member(user, gone, start=date(2001, 1, 1), end=today - timedelta(days=1))
     reader = _fresh(user)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1):  # whichever a page asks first
         names = roles.user_roles(reader)
         reader.has_perm("helhedsplaner.view_plan")
         all_permissions = reader.get_all_permissions()
@@ -98,6 +98,12 @@ def test_roles_permissions_and_seats_are_one_query_and_what_django_finds(
     assert all_permissions == _django_permissions(user)
     assert "committees.act_for_all_administrations" in all_permissions
     assert seats == {seated.pk}
+    reader = _fresh(user)
+    with django_assert_num_queries(1):  # the menu alone reads no permissions
+        assert roles.user_roles(reader, with_permissions=False) == names
+        assert committee_ids_for_user(reader) == {seated.pk}
+    with django_assert_num_queries(1):
+        assert reader.get_all_permissions() == all_permissions
 
 
 def test_superuser_has_every_permission_and_is_administrator():
