@@ -5,8 +5,8 @@ from core.roles import ADMINISTRATOR, CASEWORKER, POLITICIAN, SECRETARY, user_ro
 def roles(request):
     """Role flags for navigation; the server checks permissions again in every view."""
     user = getattr(request, "user", None)
-    # The menu needs no permissions: a page that wanted them has read them by now.
-    names = user_roles(user, with_permissions=False) if user is not None else set()
+    # The menu needs the role names only: what else a page wanted it has read by now.
+    names = user_roles(user, only=True) if user is not None else set()
     return {
         "role_caseworker": CASEWORKER in names,
         "role_secretary": SECRETARY in names,

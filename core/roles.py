@@ -113,15 +113,15 @@ def read_with_roles(kind: str, rows, apply) -> None:
     _reads_with_roles[kind] = (rows, apply)
 
 
-def load_roles_and_permissions(user, *, permissions: bool = True) -> None:
+def load_roles_and_permissions(user, *, permissions: bool = True, reads: bool = True) -> None:
     """Read what the user may do in one query (a UNION) and cache it on the user object
     where :func:`user_roles`, the registered reads (:func:`read_with_roles`) and Django's
-    ``ModelBackend`` look for it: the role names and the registered reads unless read
-    already, and with ``permissions`` the model permissions (the user's and their
-    groups') unless read already.
+    ``ModelBackend`` look for it: the role names unless read already (with ``reads``, the
+    registered reads along with them), and with ``permissions`` the model permissions
+    (the user's and their groups') unless read already.
 
     A page reads all of it at once, whichever it asks first; the menu alone (a page that
-    asks nothing else) reads no permissions. Before, each was a round trip of its own:
+    asks nothing else) reads only the role names. Before, each was a round trip of its own:
     roles, user permissions, group permissions, seats. The caches live as long as the
     user object, one request, as Django's do.
     """
@@ -137,7 +137,8 @@ def load_roles_and_permissions(user, *, permissions: bool = True) -> None:
         parts.append(
             Group.objects.filter(user=user).order_by().values_list(kind("role"), "name", "name")
         )
-        parts += [rows(user, name) for name, (rows, _apply) in _reads_with_roles.items()]
+        if reads:
+            parts += [rows(user, name) for name, (rows, _apply) in _reads_with_roles.items()]
     # ModelBackend gives an inactive user no permissions (and caches none).
     read_permissions = permissions and user.is_active and not hasattr(user, "_perm_cache")
     if read_permissions:
@@ -159,8 +160,9 @@ def load_roles_and_permissions(user, *, permissions: bool = True) -> None:
         else:
             found[what].add(first if what == "role" else f"{first}.{second}")
     if read_roles:
-        for name, (_rows, apply) in _reads_with_roles.items():
-            apply(user, extra[name])
+        if reads:
+            for name, (_rows, apply) in _reads_with_roles.items():
+                apply(user, extra[name])
         user._role_names = found["role"] | ({ADMINISTRATOR} if user.is_superuser else set())
     if read_permissions:
         user._user_perm_cache = found["user"] | found["all"]
@@ -168,13 +170,14 @@ def load_roles_and_permissions(user, *, permissions: bool = True) -> None:
         user._perm_cache = user._user_perm_cache | user._group_perm_cache
 
 
-def user_roles(user, *, with_permissions: bool = True) -> set[str]:
-    """The user's role names. Read with the model permissions, which nearly every page
-    asks soon after (``with_permissions=False`` where only the roles are wanted)."""
+def user_roles(user, *, only: bool = False) -> set[str]:
+    """The user's role names, read with the model permissions and the registered reads,
+    which nearly every page asks soon after; ``only``: the role names alone (the menu,
+    which is rendered after whatever else the page asked)."""
     if user is None or not user.is_authenticated:
         return set()
     if not hasattr(user, "_role_names"):
-        load_roles_and_permissions(user, permissions=with_permissions)
+        load_roles_and_permissions(user, permissions=not only, reads=not only)
     return user._role_names
 
 

@@ -99,11 +99,12 @@ def test_roles_permissions_and_seats_are_one_query_and_what_django_finds(
     assert "committees.act_for_all_administrations" in all_permissions
     assert seats == {seated.pk}
     reader = _fresh(user)
-    with django_assert_num_queries(1):  # the menu alone reads no permissions
-        assert roles.user_roles(reader, with_permissions=False) == names
-        assert committee_ids_for_user(reader) == {seated.pk}
+    with django_assert_num_queries(1):  # the menu alone reads the role names only
+        assert roles.user_roles(reader, only=True) == names
     with django_assert_num_queries(1):
         assert reader.get_all_permissions() == all_permissions
+    with django_assert_num_queries(1):
+        assert committee_ids_for_user(reader) == {seated.pk}
 
 
 def test_superuser_has_every_permission_and_is_administrator():
