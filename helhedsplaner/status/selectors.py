@@ -195,14 +195,9 @@ def _plan_queryset():
     ).prefetch_related(
         # What the page and the report show (not the participants or the focus areas).
         Prefetch("estates", queryset=Estate.objects.order_by("name")),
-        Prefetch(
-            "policy_goals",
-            queryset=PolicyGoal.objects.select_related("policy").order_by("policy", "number"),
-        ),
-        Prefetch(
-            "status_changes",
-            queryset=PlanStatusChange.objects.select_related("changed_by").order_by("date", "pk"),
-        ),
+        # Goals as "number. title", steps without who made them: no joined policy or user.
+        Prefetch("policy_goals", queryset=PolicyGoal.objects.order_by("policy", "number")),
+        Prefetch("status_changes", queryset=PlanStatusChange.objects.order_by("date", "pk")),
         "follow_up_groups",
     )
 
