@@ -120,10 +120,11 @@ def load_roles_and_permissions(user, *, permissions: bool = True, reads: bool = 
     registered reads along with them), and with ``permissions`` the model permissions
     (the user's and their groups') unless read already.
 
-    A page reads all of it at once, whichever it asks first; the menu alone (a page that
-    asks nothing else) reads only the role names. Before, each was a round trip of its own:
-    roles, user permissions, group permissions, seats. The caches live as long as the
-    user object, one request, as Django's do.
+    A page that checks a permission first reads it all at once; one that asks the roles
+    first reads them with the seats, and the permissions only if it checks one later.
+    Before, each was a round trip of its own: roles, user permissions, group
+    permissions, seats. The caches live as long as the user object, one request, as
+    Django's do.
     """
     from django.contrib.auth.models import Group, Permission
     from django.db.models import CharField, Value
@@ -171,13 +172,14 @@ def load_roles_and_permissions(user, *, permissions: bool = True, reads: bool = 
 
 
 def user_roles(user, *, only: bool = False) -> set[str]:
-    """The user's role names, read with the model permissions and the registered reads,
-    which nearly every page asks soon after; ``only``: the role names alone (the menu,
-    which is rendered after whatever else the page asked)."""
+    """The user's role names, read with the registered reads (the committee seats the
+    visibility rules ask next), not the permissions: many pages check none after this
+    (and an administrator's checks need none). ``only``: the role names alone (the menu,
+    rendered after whatever else the page asked)."""
     if user is None or not user.is_authenticated:
         return set()
     if not hasattr(user, "_role_names"):
-        load_roles_and_permissions(user, permissions=not only, reads=not only)
+        load_roles_and_permissions(user, permissions=False, reads=not only)
     return user._role_names
 
 

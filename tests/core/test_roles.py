@@ -89,9 +89,9 @@ def test_roles_permissions_and_seats_are_one_query_and_what_django_finds(
     factories.member(user, seated, start=today - timedelta(days=10))
     factories.member(user, gone, start=date(2001, 1, 1), end=today - timedelta(days=1))
     reader = _fresh(user)
-    with django_assert_num_queries(1):  # whichever a page asks first
-        names = roles.user_roles(reader)
+    with django_assert_num_queries(1):  # a permission checked first reads it all
         reader.has_perm("helhedsplaner.view_plan")
+        names = roles.user_roles(reader)
         all_permissions = reader.get_all_permissions()
         seats = committee_ids_for_user(reader)
     assert names == ({role} if role else set())
@@ -99,12 +99,14 @@ def test_roles_permissions_and_seats_are_one_query_and_what_django_finds(
     assert "committees.act_for_all_administrations" in all_permissions
     assert seats == {seated.pk}
     reader = _fresh(user)
-    with django_assert_num_queries(1):  # the menu alone reads the role names only
-        assert roles.user_roles(reader, only=True) == names
+    with django_assert_num_queries(1):  # the roles asked first: with the seats, no permissions
+        assert roles.user_roles(reader) == names
+        assert committee_ids_for_user(reader) == {seated.pk}
     with django_assert_num_queries(1):
         assert reader.get_all_permissions() == all_permissions
-    with django_assert_num_queries(1):
-        assert committee_ids_for_user(reader) == {seated.pk}
+    reader = _fresh(user)
+    with django_assert_num_queries(1):  # the menu alone reads the role names only
+        assert roles.user_roles(reader, only=True) == names
 
 
 def test_superuser_has_every_permission_and_is_administrator():
