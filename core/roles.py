@@ -103,7 +103,8 @@ def sync_roles(apps, schema_editor=None) -> None:
 
 # Reads about the user that a higher app adds to that one query (so core imports no app
 # above it): kind -> (rows(user, kind) -> a values_list of three text columns whose first
-# is ``kind``, apply(user, rows) -> None caching what it read on the user).
+# is ``kind``, or None to read nothing for this user; apply(user, rows) -> None caching
+# what it read on the user).
 _reads_with_roles: dict = {}
 
 
@@ -133,13 +134,18 @@ def load_roles_and_permissions(user, *, permissions: bool = True, reads: bool = 
         return Value(name, output_field=CharField())
 
     parts = []
+    applied = []  # (kind, apply) of the registered reads in this query
     read_roles = not hasattr(user, "_role_names")
     if read_roles:
         parts.append(
             Group.objects.filter(user=user).order_by().values_list(kind("role"), "name", "name")
         )
         if reads:
-            parts += [rows(user, name) for name, (rows, _apply) in _reads_with_roles.items()]
+            for name, (rows_for, apply) in _reads_with_roles.items():
+                part = rows_for(user, name)
+                if part is not None:
+                    parts.append(part)
+                    applied.append((name, apply))
     # ModelBackend gives an inactive user no permissions (and caches none).
     read_permissions = permissions and user.is_active and not hasattr(user, "_perm_cache")
     if read_permissions:
@@ -153,17 +159,16 @@ def load_roles_and_permissions(user, *, permissions: bool = True, reads: bool = 
     if not parts:
         return
     found: dict[str, set] = {"role": set(), "group": set(), "user": set(), "all": set()}
-    extra: dict[str, list] = {name: [] for name in _reads_with_roles}
+    extra: dict[str, list] = {name: [] for name, _apply in applied}
     rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     for what, first, second in rows:
         if what in extra:
             extra[what].append((first, second))
         else:
             found[what].add(first if what == "role" else f"{first}.{second}")
+    for name, apply in applied:
+        apply(user, extra[name])
     if read_roles:
-        if reads:
-            for name, (_rows, apply) in _reads_with_roles.items():
-                apply(user, extra[name])
         user._role_names = found["role"] | ({ADMINISTRATOR} if user.is_superuser else set())
     if read_permissions:
         user._user_perm_cache = found["user"] | found["all"]
