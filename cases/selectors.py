@@ -44,6 +44,28 @@ def closed_readable_by(
     )
 
 
+def agenda_item_visibility(user, prefix: str = "") -> Q | None:
+    """The condition of :func:`agenda_items_visible_to` on the agenda item at ``prefix``
+    (``"item__"`` for a decision's or an attachment's item), or None: no condition
+    (administrators). Lets a query about decisions or attachments join their item
+    instead of testing it against a subquery of visible items."""
+    if is_administrator(user):
+        return None
+    meeting, status = f"{prefix}meeting", f"{prefix}status"
+    published = Q(**{f"{meeting}__isnull": False}) & ~Q(
+        **{f"{meeting}__status": Meeting.Status.DRAFT}
+    )
+    roles = user_roles(user)
+    condition = published
+    if SECRETARY in roles:
+        condition |= Q(**{f"{meeting}__isnull": False}) | Q(**{status: AgendaItem.Status.READY})
+    if CASEWORKER in roles:
+        administration_id = administration_id_for_user(user)
+        if administration_id is not None:
+            condition |= Q(**{f"{prefix}recommending_administration_id": administration_id})
+    return condition
+
+
 def agenda_items_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     """Items the user may know exist (closed content is masked separately).
 
@@ -52,18 +74,8 @@ def agenda_items_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     marked ready or placed on a meeting; administrators everything.
     """
     queryset = AgendaItem.objects.all() if queryset is None else queryset
-    if is_administrator(user):
-        return queryset
-    published = Q(meeting__isnull=False) & ~Q(meeting__status=Meeting.Status.DRAFT)
-    roles = user_roles(user)
-    condition = published
-    if SECRETARY in roles:
-        condition |= Q(meeting__isnull=False) | Q(status=AgendaItem.Status.READY)
-    if CASEWORKER in roles:
-        administration_id = administration_id_for_user(user)
-        if administration_id is not None:
-            condition |= Q(recommending_administration_id=administration_id)
-    return queryset.filter(condition)
+    condition = agenda_item_visibility(user)
+    return queryset if condition is None else queryset.filter(condition)
 
 
 def mark_visibility(user, items) -> list:

@@ -1,26 +1,53 @@
 """Reads for the political machinery."""
 
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from core import roles
 
 from .models import Committee, Meeting, Membership, Person
 
 
+def _current_memberships(user):
+    today = timezone.localdate()
+    return Membership.objects.filter(person__user=user, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
 def _current_seats(user) -> tuple[tuple[int, str], ...]:
-    """(committee id, role) of the user's memberships today, in one query cached on the user."""
+    """(committee id, role) of the user's memberships today, cached on the user: read with
+    the user's roles and permissions (``core.roles.read_with_roles``, below), or in a query
+    of its own when asked first."""
     if not user.is_authenticated:
         return ()
     cached = getattr(user, "_current_seats", None)
     if cached is None:
-        today = timezone.localdate()
-        cached = tuple(
-            Membership.objects.filter(person__user=user, start_date__lte=today)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .values_list("committee_id", "role")
-        )
+        cached = tuple(_current_memberships(user).values_list("committee_id", "role"))
         user._current_seats = cached
     return cached
+
+
+def _seat_rows(user, kind: str):
+    if user.is_superuser:
+        return None  # an administrator: no visibility rule asks their seats
+    return (
+        _current_memberships(user)
+        .order_by()
+        .values_list(
+            Value(kind, output_field=CharField()), Cast("committee_id", CharField()), "role"
+        )
+    )
+
+
+def _keep_seats(user, rows) -> None:
+    user._current_seats = tuple((int(committee_id), role) for committee_id, role in rows)
+
+
+# Every page asks the roles first and the committees soon after: one round trip for both.
+roles.read_with_roles("seat", _seat_rows, _keep_seats)
 
 
 def committee_ids_for_user(user) -> frozenset[int]:

@@ -4,7 +4,9 @@ from core.roles import ADMINISTRATOR, CASEWORKER, POLITICIAN, SECRETARY, user_ro
 
 def roles(request):
     """Role flags for navigation; the server checks permissions again in every view."""
-    names = user_roles(getattr(request, "user", None)) if hasattr(request, "user") else set()
+    user = getattr(request, "user", None)
+    # The menu needs the role names only: what else a page wanted it has read by now.
+    names = user_roles(user, only=True) if user is not None else set()
     return {
         "role_caseworker": CASEWORKER in names,
         "role_secretary": SECRETARY in names,

@@ -101,13 +101,90 @@ def sync_roles(apps, schema_editor=None) -> None:
     )
 
 
-def user_roles(user) -> set[str]:
+# Reads about the user that a higher app adds to that one query (so core imports no app
+# above it): kind -> (rows(user, kind) -> a values_list of three text columns whose first
+# is ``kind``, or None to read nothing for this user; apply(user, rows) -> None caching
+# what it read on the user).
+_reads_with_roles: dict = {}
+
+
+def read_with_roles(kind: str, rows, apply) -> None:
+    """Register a read that rides along with :func:`load_roles_and_permissions` (by kind,
+    so registering again replaces)."""
+    _reads_with_roles[kind] = (rows, apply)
+
+
+def load_roles_and_permissions(user, *, permissions: bool = True, reads: bool = True) -> None:
+    """Read what the user may do in one query (a UNION) and cache it on the user object
+    where :func:`user_roles`, the registered reads (:func:`read_with_roles`) and Django's
+    ``ModelBackend`` look for it: the role names unless read already (with ``reads``, the
+    registered reads along with them), and with ``permissions`` the model permissions
+    (the user's and their groups') unless read already.
+
+    A page that checks a permission first reads it all at once; one that asks the roles
+    first reads them with the seats, and the permissions only if it checks one later.
+    Before, each was a round trip of its own: roles, user permissions, group
+    permissions, seats. The caches live as long as the user object, one request, as
+    Django's do.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import CharField, Value
+
+    def kind(name):
+        return Value(name, output_field=CharField())
+
+    parts = []
+    applied = []  # (kind, apply) of the registered reads in this query
+    read_roles = not hasattr(user, "_role_names")
+    if read_roles:
+        parts.append(
+            Group.objects.filter(user=user).order_by().values_list(kind("role"), "name", "name")
+        )
+        if reads:
+            for name, (rows_for, apply) in _reads_with_roles.items():
+                part = rows_for(user, name)
+                if part is not None:
+                    parts.append(part)
+                    applied.append((name, apply))
+    # ModelBackend gives an inactive user no permissions (and caches none).
+    read_permissions = permissions and user.is_active and not hasattr(user, "_perm_cache")
+    if read_permissions:
+        perms = Permission.objects.order_by()
+        columns = ("content_type__app_label", "codename")
+        if user.is_superuser:
+            parts.append(perms.values_list(kind("all"), *columns))
+        else:
+            parts.append(perms.filter(group__user=user).values_list(kind("group"), *columns))
+            parts.append(perms.filter(user=user).values_list(kind("user"), *columns))
+    if not parts:
+        return
+    found: dict[str, set] = {"role": set(), "group": set(), "user": set(), "all": set()}
+    extra: dict[str, list] = {name: [] for name, _apply in applied}
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for what, first, second in rows:
+        if what in extra:
+            extra[what].append((first, second))
+        else:
+            found[what].add(first if what == "role" else f"{first}.{second}")
+    for name, apply in applied:
+        apply(user, extra[name])
+    if read_roles:
+        user._role_names = found["role"] | ({ADMINISTRATOR} if user.is_superuser else set())
+    if read_permissions:
+        user._user_perm_cache = found["user"] | found["all"]
+        user._group_perm_cache = found["group"] | found["all"]
+        user._perm_cache = user._user_perm_cache | user._group_perm_cache
+
+
+def user_roles(user, *, only: bool = False) -> set[str]:
+    """The user's role names, read with the registered reads (the committee seats the
+    visibility rules ask next), not the permissions: many pages check none after this
+    (and an administrator's checks need none). ``only``: the role names alone (the menu,
+    rendered after whatever else the page asked)."""
     if user is None or not user.is_authenticated:
         return set()
     if not hasattr(user, "_role_names"):
-        user._role_names = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            user._role_names.add(ADMINISTRATOR)
+        load_roles_and_permissions(user, permissions=False, reads=not only)
     return user._role_names
 
 

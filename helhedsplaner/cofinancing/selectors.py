@@ -33,6 +33,7 @@ HELD_MEETING = (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED)
 LOCAL_REQUIREMENT = Decimal("0.25")  # LBF pays at most 75 %: at least 25 % is local.
 MAX_YEARS = 30
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 # The status filter of the money overviews; "committed" (granted or paid) is the default.
 STATUS_FILTERS = {
@@ -98,6 +99,27 @@ def plans_with_money(queryset=None):
         municipal_proposed=_sum_subquery(CoFinancing.objects.filter(status=Status.PROPOSED)),
         housing_total=_sum_subquery(HousingContribution.objects.all()),
     )
+
+
+def plan_with_money_from(plan: Plan, commitments) -> Plan:
+    """Set on ``plan`` what :func:`plans_with_money` annotates, from the plan's own
+    commitments already read (all of them) and its housing total (annotated with
+    :func:`plan_housing_total`): the same sums, without a subquery per status."""
+
+    def total(statuses) -> Decimal:
+        amounts = [c.amount for c in commitments if c.status in statuses]
+        # As the database answers: the sum to the øre, or 0 (Coalesce) when there is none.
+        return sum(amounts, ZERO).quantize(CENT) if amounts else ZERO
+
+    plan.municipal_committed = total(COMMITTED)
+    plan.municipal_paid = total((Status.PAID,))
+    plan.municipal_proposed = total((Status.PROPOSED,))
+    return plan
+
+
+def plan_housing_total(queryset):
+    """Annotate plans with ``housing_total`` only (see :func:`plan_with_money_from`)."""
+    return queryset.annotate(housing_total=_sum_subquery(HousingContribution.objects.all()))
 
 
 def add_money_facts(plan: Plan) -> Plan:

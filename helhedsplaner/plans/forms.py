@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -344,34 +344,67 @@ SORT_CHOICES = [
 ]
 
 
+def _django_attrs(attrs: dict) -> str:
+    """Attributes as ``django/forms/widgets/attrs.html`` writes them (in their order)."""
+    return mark_safe(  # noqa: S308 - names are Django's, values escaped
+        "".join(
+            f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
 class FastSelect(forms.Select):
     """A ``<select>`` with the same HTML as Django's template, built in Python.
 
-    Django renders every ``<option>`` through its own template include; with a
-    municipality's 200 areas and the focus areas of every LBF period that was most of
-    the plan list's server time (issue 9). Attributes (``aria-describedby``,
-    ``aria-invalid``, ``selected``) come from the same ``get_context`` as before.
+    Django renders every ``<option>`` through its own template include and builds a
+    dictionary per option first; with a municipality's 200 areas and the focus areas of
+    every LBF period that was most of the plan list's server time (issue 9). This
+    follows ``ChoiceWidget.optgroups`` (the first matching option is ``selected``) and
+    takes the ``<select>``'s attributes (``aria-describedby``, ``aria-invalid``) from the
+    same ``build_attrs``, but writes each option as one string. With ``as_django`` it
+    writes what Django's template does byte for byte (line breaks, indents, attributes
+    in their order); without, the compact form the plan list has always had.
     """
 
+    as_django = False
+
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    option["value"],
-                    flatatt(option["attrs"]),
-                    option["label"],
-                )
-                for option in options
+        gap, end = ("\n  ", "\n") if self.as_django else ("", "")
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        chosen = self.format_value(value)
+        parts = [
+            format_html(
+                '<select name="{}"{}>',
+                name,
+                _django_attrs(attrs) if self.as_django else flatatt(attrs),
             )
+        ]
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, list | tuple):
+                group_name, options = option_value, option_label
+            else:
+                group_name = None
+                options = (("" if option_value is None else option_value, option_label),)
             if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+                parts.append(gap + format_html('<optgroup label="{}">', group_name))
+            for subvalue, sublabel in options:
+                selected = (not has_selected or self.allow_multiple_selected) and str(
+                    subvalue
+                ) in chosen
+                has_selected |= selected
+                parts.append(
+                    f'{gap}<option value="{escape(subvalue)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(sublabel)}</option>{end}"
+                )
+            if group_name:
+                parts.append(gap + "</optgroup>")
+        parts.append("\n</select>" if self.as_django else "</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 
 
 class PlanFilterForm(forms.Form):
@@ -412,18 +445,27 @@ class PlanFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The querysets check a chosen value; the options are read as (id, name) rows,
+        # one query per list (the two administration lists share theirs), so the page
+        # builds no model instances for its 200 areas and every period's focus areas.
         choices = selectors.plan_filter_choices()
+        options = selectors.plan_filter_options()
         all_label = _("All")
         self.fields["status"].choices = [("", all_label), *Plan.Status.choices]
         self.fields["periode"].queryset = choices["lbf_period"]
         self.fields["omraade"].queryset = choices["area"]
         self.fields["forvaltning"].queryset = choices["administration"]
         self.fields["deltager"].queryset = choices["administration"]
-        for name in ("periode", "omraade", "forvaltning", "deltager"):
-            self.fields[name].empty_label = all_label
+        for name, key in (
+            ("periode", "lbf_period"),
+            ("omraade", "area"),
+            ("forvaltning", "administration"),
+            ("deltager", "administration"),
+        ):
+            self.fields[name].choices = [("", all_label), *options[key]]
         groups: dict[str, list] = {}
-        for focus_area in choices["focus_area"]:
-            groups.setdefault(focus_area.period.name, []).append((focus_area.pk, focus_area.name))
+        for pk, name, period_name in options["focus_area"]:
+            groups.setdefault(period_name, []).append((pk, name))
         self.fields["indsatsomraade"].choices = [("", all_label), *groups.items()]
 
     def filters(self) -> tuple[dict, str]:

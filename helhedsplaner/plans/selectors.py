@@ -42,7 +42,6 @@ from ..models import (
     LbfPeriod,
     Plan,
     PlanStatusChange,
-    PolicyGoal,
 )
 
 # -- the plan list ---------------------------------------------------------------------------
@@ -106,6 +105,20 @@ def plans_filtered(*, filters: dict) -> QuerySet:
     return queryset
 
 
+# The columns a row of the list shows (``only``): no descriptions, no timestamps.
+LIST_COLUMNS = (
+    "name",
+    "status",
+    "budget",
+    "lbf_grant",
+    "lbf_period__name",
+    "area__name",
+    "housing_organisation__name",
+    "lead_administration__name",
+    "lead_administration__code",
+)
+
+
 def plan_list(*, filters: dict, sort: str = DEFAULT_SORT) -> QuerySet:
     """The rows of the plan list with their tenancies summed in a subquery (no per-row queries)."""
     tenancies = (
@@ -122,6 +135,7 @@ def plan_list(*, filters: dict, sort: str = DEFAULT_SORT) -> QuerySet:
     return (
         plans_filtered(filters=filters)
         .select_related("lbf_period", "area", "housing_organisation", "lead_administration")
+        .only(*LIST_COLUMNS)
         .annotate(
             tenancies_total=Coalesce(Subquery(tenancies, output_field=IntegerField()), 0),
             status_rank=status_rank,
@@ -155,6 +169,18 @@ def plan_get_for_edit(*, pk: int) -> Plan:
     )
 
 
+# What the plan page shows of each commitment (the plan page reads all 40 or so).
+PAGE_COMMITMENT_COLUMNS = (
+    "plan_id",
+    "year",
+    "amount",
+    "source",
+    "status",
+    "administration__name",
+    "pool__name",
+)
+
+
 def plan_get_for_page(*, pk: int, user) -> tuple[Plan, list[AgendaItem]]:
     """The plan with everything its page shows, and the agenda items the user may see."""
     plan = get_object_or_404(
@@ -165,13 +191,13 @@ def plan_get_for_page(*, pk: int, user) -> tuple[Plan, list[AgendaItem]]:
             Prefetch(
                 "participating_administrations", queryset=Administration.objects.order_by("name")
             ),
-            Prefetch("focus_areas", queryset=FocusArea.objects.select_related("period")),
-            Prefetch("policy_goals", queryset=PolicyGoal.objects.select_related("policy")),
+            "focus_areas",  # their names only
+            "policy_goals",  # "number. title"
             Prefetch(
                 "commitments",
-                queryset=CoFinancing.objects.select_related("administration", "pool").order_by(
-                    "year", "administration__name", "pk"
-                ),
+                queryset=CoFinancing.objects.select_related("administration", "pool")
+                .only(*PAGE_COMMITMENT_COLUMNS)
+                .order_by("year", "administration__name", "pk"),
             ),
             Prefetch(
                 "status_changes",
@@ -179,7 +205,6 @@ def plan_get_for_page(*, pk: int, user) -> tuple[Plan, list[AgendaItem]]:
                     "date", "pk"
                 ),
             ),
-            "follow_up_groups",
         ),
         pk=pk,
     )
@@ -189,7 +214,8 @@ def plan_get_for_page(*, pk: int, user) -> tuple[Plan, list[AgendaItem]]:
     items = (
         agenda_items_visible_to(user, plan.agenda_items.all())
         .select_related("meeting__committee", "case", "decision")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("position")))
+        # The page lists no attachments: an empty prefetch keeps mark_visibility query-free.
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.none()))
         .order_by("meeting__starts_at", "pk")
     )
     return plan, mark_visibility(user, items)
@@ -548,10 +574,27 @@ def plan_filter_choices() -> dict:
     }
 
 
+def plan_filter_options() -> dict:
+    """The list filters' options as (id, name) rows, in the order of
+    :func:`plan_filter_choices`; focus areas as (id, name, period name)."""
+    return {
+        "lbf_period": list(LbfPeriod.objects.order_by("start_year").values_list("pk", "name")),
+        "area": list(Area.objects.order_by("name").values_list("pk", "name")),
+        "administration": list(Administration.objects.order_by("name").values_list("pk", "name")),
+        "focus_area": list(
+            FocusArea.objects.order_by("period__start_year", "name").values_list(
+                "pk", "name", "period__name"
+            )
+        ),
+    }
+
+
 def plan_list_page(*, filters: dict, sort: str, page_number, per_page: int) -> tuple:
     """One page of the plan list and the totals of the whole filtered set."""
-    page = Paginator(plan_list(filters=filters, sort=sort), per_page).get_page(page_number)
-    return page, plan_list_totals(filters=filters)
+    totals = plan_list_totals(filters=filters)
+    paginator = Paginator(plan_list(filters=filters, sort=sort), per_page)
+    paginator.count = totals["count"]  # the same filtered set: no COUNT query of its own
+    return paginator.get_page(page_number), totals
 
 
 def plan_get_with_history(*, pk: int, user) -> tuple[Plan, list[HistoryEntry]]:

@@ -28,7 +28,12 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.models import AgendaItem, Attachment, Case, Decision
-from cases.selectors import agenda_items_visible_to, closed_readable_by, user_can_see_closed
+from cases.selectors import (
+    agenda_item_visibility,
+    agenda_items_visible_to,
+    closed_readable_by,
+    user_can_see_closed,
+)
 
 from ..models import Plan
 
@@ -219,9 +224,7 @@ def search(
         for i in _match(items, ITEM_FIELDS, query)[:LIMIT_PER_KIND]
     ]
 
-    decisions = Decision.objects.filter(
-        item__in=agenda_items_visible_to(user, AgendaItem.objects.filter(meeting__isnull=False))
-    )
+    decisions = _item_visible(user, Decision.objects.filter(item__meeting__isnull=False))
     decisions = closed_readable_by(
         user,
         decisions,
@@ -243,9 +246,7 @@ def search(
         for d in _match(decisions, DECISION_FIELDS, query)[:LIMIT_PER_KIND]
     ]
 
-    attachments = Attachment.objects.filter(
-        item__in=agenda_items_visible_to(user, AgendaItem.objects.filter(meeting__isnull=False))
-    )
+    attachments = _item_visible(user, Attachment.objects.filter(item__meeting__isnull=False))
     attachments = closed_readable_by(
         user, attachments, closed_field="is_closed", committee_field="item__meeting__committee_id"
     )
@@ -286,6 +287,14 @@ def search(
         for p in _match(plans, PLAN_FIELDS, query)[:LIMIT_PER_KIND]
     ]
     return results
+
+
+def _item_visible(user, queryset: QuerySet) -> QuerySet:
+    """Decisions or attachments whose agenda item the user may know exist: the rule of
+    ``cases.selectors.agenda_items_visible_to``, on the joined item (a subquery of all
+    visible items made the planner's work the larger part of these queries)."""
+    condition = agenda_item_visibility(user, prefix="item__")
+    return queryset if condition is None else queryset.filter(condition)
 
 
 def _plan_url(plan) -> str:

@@ -6,6 +6,7 @@ from committees.models import Committee
 from core.pagecache import shared_page
 from core.validation import SaneYearField
 
+from ..plans.forms import FastSelect
 from . import selectors as search_service
 
 KIND_LABELS = {
@@ -17,6 +18,10 @@ KIND_LABELS = {
 }
 
 
+class CommitteeSelect(FastSelect):
+    as_django = True  # the page's HTML as Django's own template wrote it
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), max_length=200, required=False)
     udvalg = forms.ModelChoiceField(
@@ -24,8 +29,19 @@ class SearchForm(forms.Form):
         queryset=Committee.objects.order_by("name"),
         required=False,
         empty_label=_("All committees"),
+        widget=CommitteeSelect,
     )
     aar = SaneYearField(label=_("Year"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The options as (id, name) rows: no model instance per committee (the queryset
+        # still checks a chosen one).
+        field = self.fields["udvalg"]
+        field.choices = [
+            ("", field.empty_label),
+            *Committee.objects.order_by("name").values_list("pk", "name"),
+        ]
 
 
 @shared_page

@@ -18,17 +18,23 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.models import Attachment
 from cases.selectors import agenda_items_visible_to, mark_visibility
-from committees.models import Administration, FollowUpGroupMeeting, Meeting
+from committees.models import FollowUpGroupMeeting, Meeting
 from core.templatetags.dk import dkk, mio
 
-from ..cofinancing.selectors import COMMITTED, add_money_facts, mark_items, plans_with_money
+from ..cofinancing.selectors import (
+    COMMITTED,
+    add_money_facts,
+    mark_items,
+    plan_housing_total,
+    plan_with_money_from,
+)
 from ..models import (
     CoFinancing,
     Estate,
-    FocusArea,
     IndicatorValue,
     Plan,
     PlanStatusChange,
@@ -42,6 +48,13 @@ STALE_AFTER_DAYS = 180
 FINAL_STATUSES = (Plan.Status.CLOSED, Plan.Status.REJECTED, Plan.Status.WITHDRAWN)
 
 KIND_ORDER = ("lifecycle", "agenda_item", "granted", "paid", "followup")
+KIND_LABELS = {
+    "lifecycle": gettext_noop("Lifecycle step"),
+    "agenda_item": gettext_noop("Committee item"),
+    "granted": gettext_noop("Commitment granted"),
+    "paid": gettext_noop("Commitment paid"),
+    "followup": gettext_noop("Follow-up group meeting"),
+}
 
 
 @dataclass
@@ -61,13 +74,7 @@ class TimelineEntry:
 
     @property
     def kind_label(self) -> str:
-        return {
-            "lifecycle": _("Lifecycle step"),
-            "agenda_item": _("Committee item"),
-            "granted": _("Commitment granted"),
-            "paid": _("Commitment paid"),
-            "followup": _("Follow-up group meeting"),
-        }[self.kind]
+        return _(KIND_LABELS[self.kind])  # one lookup per entry, not one per kind
 
     @property
     def total(self) -> Decimal:
@@ -142,6 +149,26 @@ def plans_last_activity(*, plan_ids=None) -> dict[int, date]:
     return latest
 
 
+def plan_last_activity(plan: Plan, items, commitments, group_meetings) -> date | None:
+    """What :func:`plans_last_activity` finds for one plan, from the rows its status page
+    has read already (no query): its lifecycle steps, ``items`` (its agenda items on
+    published agendas: every reader may know of those, so the list does not depend on
+    the reader), its commitments with their granting items' meetings and its follow-up
+    groups' meetings."""
+    days = [step.date for step in plan.status_changes.all()]
+    days += [_local_date(item.meeting.starts_at) for item in items]
+    days += [
+        _local_date(c.granted_by_item.meeting.starts_at)
+        for c in commitments
+        if c.status in COMMITTED
+        and c.granted_by_item is not None
+        and c.granted_by_item.meeting_id is not None
+    ]
+    days += [meeting.date for meeting in group_meetings]
+    days = [day for day in days if day is not None]
+    return max(days) if days else None
+
+
 def activity_facts(plan: Plan, last_activity: date | None, today: date | None = None) -> dict:
     """Whether a plan is stale: still running and nothing recorded for STALE_AFTER_DAYS."""
     today = today or timezone.localdate()
@@ -161,22 +188,16 @@ def activity_facts(plan: Plan, last_activity: date | None, today: date | None = 
 
 
 def _plan_queryset():
-    return plans_with_money(
+    return plan_housing_total(
         Plan.objects.select_related(
             "housing_organisation", "area", "lbf_period", "lead_administration"
         )
     ).prefetch_related(
+        # What the page and the report show (not the participants or the focus areas).
         Prefetch("estates", queryset=Estate.objects.order_by("name")),
-        Prefetch("participating_administrations", queryset=Administration.objects.order_by("name")),
-        Prefetch("focus_areas", queryset=FocusArea.objects.select_related("period")),
-        Prefetch(
-            "policy_goals",
-            queryset=PolicyGoal.objects.select_related("policy").order_by("policy", "number"),
-        ),
-        Prefetch(
-            "status_changes",
-            queryset=PlanStatusChange.objects.select_related("changed_by").order_by("date", "pk"),
-        ),
+        # Goals as "number. title", steps without who made them: no joined policy or user.
+        Prefetch("policy_goals", queryset=PolicyGoal.objects.order_by("policy", "number")),
+        Prefetch("status_changes", queryset=PlanStatusChange.objects.order_by("date", "pk")),
         "follow_up_groups",
     )
 
@@ -363,19 +384,31 @@ def _indicator_number(value, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
+@dataclass(frozen=True)
+class IndicatorFacts:
+    pk: int
+    name: str
+    unit: str
+    higher_is_better: bool
+
+
 def indicator_charts(plan: Plan, values) -> list[charts.Chart]:
-    """One line chart per indicator: the plan's area against the city average."""
+    """One line chart per indicator: the plan's area against the city average.
+
+    ``values``: rows of :data:`INDICATOR_COLUMNS` (the area's and the city total's values).
+    """
     by_indicator: dict[int, dict] = {}
     city_name = _("City average")
-    for value in values:
-        entry = by_indicator.setdefault(
-            value.indicator_id, {"indicator": value.indicator, "area": {}, "city": {}}
-        )
-        if value.area_id == plan.area_id:
-            entry["area"][value.year] = value.value
-        elif value.area.is_city_total:
-            entry["city"][value.year] = value.value
-            city_name = _("%(area)s (average)") % {"area": value.area.name}
+    for indicator_id, name, unit, better, area_id, area_name, city_total, year, value in values:
+        entry = by_indicator.get(indicator_id)
+        if entry is None:
+            indicator = IndicatorFacts(indicator_id, name, unit, better)
+            entry = by_indicator[indicator_id] = {"indicator": indicator, "area": {}, "city": {}}
+        if area_id == plan.area_id:
+            entry["area"][year] = value
+        elif city_total:
+            entry["city"][year] = value
+            city_name = _("%(area)s (average)") % {"area": area_name}
     band = None
     if plan.period_start and plan.period_end:
         band = (plan.period_start.year, plan.period_end.year, _("Plan period"))
@@ -429,11 +462,49 @@ def indicator_charts(plan: Plan, values) -> list[charts.Chart]:
 
 # -- the selector ----------------------------------------------------------------------------
 
+# The columns the status page and the report use of each row they read (``only``): the
+# first rendering builds no more than it shows. A column left out here and used after
+# all would cost a query per row; tests/test_query_counts.py would see it.
+TIMELINE_ITEM_COLUMNS = (
+    "number",
+    "title",
+    "is_closed",
+    "updated_at",
+    "case__number",
+    "meeting__starts_at",
+    "meeting__committee__name",
+    "decision__outcome",
+    "decision__text",
+    "decision__updated_at",
+)
+TIMELINE_COMMITMENT_COLUMNS = (
+    "year",
+    "amount",
+    "status",
+    "updated_at",
+    "administration__name",
+    "pool__name",
+    "granted_by_item__number",
+    "granted_by_item__is_closed",
+    "granted_by_item__meeting__starts_at",
+    "granted_by_item__meeting__committee__name",
+)
+INDICATOR_COLUMNS = (
+    "indicator_id",
+    "indicator__name",
+    "indicator__unit",
+    "indicator__higher_is_better",
+    "area_id",
+    "area__name",
+    "area__is_city_total",
+    "year",
+    "value",
+)
+
 
 def plan_status_get(*, pk: int, user) -> dict:
     """Everything the status page and the PDF report show, in a fixed number of queries."""
     plan = get_object_or_404(_plan_queryset(), pk=pk)
-    add_money_facts(plan)
     plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
     items = mark_visibility(
         user,
@@ -444,6 +515,8 @@ def plan_status_get(*, pk: int, user) -> dict:
             ),
         )
         .select_related("meeting__committee", "case", "decision")
+        # The columns the story shows (not the items' sections: a page of text each).
+        .only(*TIMELINE_ITEM_COLUMNS)
         # The status page lists no attachments: an empty prefetch keeps mark_visibility query-free.
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.none()))
         .order_by("meeting__starts_at", "number"),
@@ -451,8 +524,11 @@ def plan_status_get(*, pk: int, user) -> dict:
     commitments = list(
         CoFinancing.objects.filter(plan=plan)
         .select_related("administration", "pool", "granted_by_item__meeting__committee")
+        .only(*TIMELINE_COMMITMENT_COLUMNS)
         .order_by("year", "administration__name", "pk")
     )
+    # The money sums from the commitments just read rather than a subquery per status.
+    add_money_facts(plan_with_money_from(plan, commitments))
     mark_items(user, [c.granted_by_item for c in commitments])
     history_rows = list(
         CoFinancing.history.filter(plan_id=plan.pk)
@@ -467,11 +543,11 @@ def plan_status_get(*, pk: int, user) -> dict:
     )
     values = list(
         IndicatorValue.objects.filter(Q(area_id=plan.area_id) | Q(area__is_city_total=True))
-        .select_related("indicator", "area")
         .order_by("indicator__name", "year")
+        .values_list(*INDICATOR_COLUMNS)
     )
     timeline = plan_timeline(plan, items, commitments, history_rows, group_meetings)
-    activity = activity_facts(plan, plans_last_activity(plan_ids=[plan.pk]).get(plan.pk))
+    activity = activity_facts(plan, plan_last_activity(plan, items, commitments, group_meetings))
     return {
         "plan": plan,
         "timeline": timeline,

@@ -39,9 +39,11 @@ def _sign_in(client, username, password="forkert", address="10.1.1.1", url="/log
 
 
 def test_the_authentication_backends_are_axes_rules_and_the_model_backend():
+    # PermissionReader only fills the model backend's permission caches (one query).
     assert django_settings.AUTHENTICATION_BACKENDS == [
         "axes.backends.AxesStandaloneBackend",
         "rules.permissions.ObjectPermissionBackend",
+        "core.auth.PermissionReader",
         "django.contrib.auth.backends.ModelBackend",
     ]
     assert "rules.apps.AutodiscoverRulesConfig" in django_settings.INSTALLED_APPS

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from committees.models import Committee
 from helhedsplaner.search.selectors import danish_stem, search
 from tests import factories
 
@@ -154,3 +155,34 @@ def test_postgres_danish_stemming_and_index(corpus, politician, on_postgres):
         "attachment_search_vector",
         "plan_search_vector",
     } <= names
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"q": "plan"}, {"q": "plan", "udvalg": "first"}, {"q": "plan", "udvalg": "x"}],
+)
+def test_committee_filter_writes_the_html_of_djangos_select(data):
+    """The filter's <select> is written in Python (no template per committee): it must be
+    byte for byte what Django's own Select widget writes, errors and choice included."""
+    from django import forms
+
+    from helhedsplaner.search.views import SearchForm
+
+    for name in ("Økonomiudvalget", "Børne- & Ungeudvalget", "Alpha <udvalg>"):
+        factories.committee(name=name)
+    if data and data.get("udvalg") == "first":
+        data = {**data, "udvalg": str(Committee.objects.order_by("name")[1].pk)}
+    django_field = forms.ModelChoiceField(
+        queryset=Committee.objects.order_by("name"),
+        required=False,
+        empty_label=SearchForm.base_fields["udvalg"].empty_label,
+    )
+
+    class DjangoForm(forms.Form):
+        q = SearchForm.base_fields["q"]
+        udvalg = django_field
+        aar = SearchForm.base_fields["aar"]
+
+    ours, theirs = SearchForm(data), DjangoForm(data)
+    ours.is_valid(), theirs.is_valid()
+    assert str(ours["udvalg"]) == str(theirs["udvalg"])

@@ -8,8 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committees.models import Meeting
+from helhedsplaner.cofinancing.selectors import plans_with_money
 from helhedsplaner.models import Area, CoFinancing
-from helhedsplaner.status.selectors import STALE_AFTER_DAYS
+from helhedsplaner.status.selectors import (
+    STALE_AFTER_DAYS,
+    activity_facts,
+    plan_status_get,
+    plans_last_activity,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +150,20 @@ def test_recent_or_finished_plans_get_no_warning(client_for, politician):
     for plan in (fresh, closed):
         content = client_for(politician).get(status_url(plan)).content.decode()
         assert "Der er ikke registreret noget om planen" not in content
+
+
+@pytest.mark.parametrize("reader", ["politician", "secretary", "caseworker", "administrator"])
+def test_activity_and_money_are_those_of_the_shared_queries(reader, request, story):
+    """The page works out the latest activity and the money sums from the rows it reads;
+    they must be what the dashboard's queries say, whoever reads."""
+    plan = story["plan"]
+    factories.commitment(plan, year=2024, amount=Decimal("1234.50"))  # proposed
+    page = plan_status_get(pk=plan.pk, user=request.getfixturevalue(reader))
+    expected = activity_facts(plan, plans_last_activity(plan_ids=[plan.pk]).get(plan.pk))
+    assert {key: page[key] for key in expected} == expected
+    annotated = plans_with_money().get(pk=plan.pk)
+    for name in ("municipal_committed", "municipal_paid", "municipal_proposed", "housing_total"):
+        assert getattr(page["plan"], name) == getattr(annotated, name), name
 
 
 def test_goals_groups_and_cofinancing_links(client_for, politician, story):
