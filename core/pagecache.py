@@ -270,7 +270,12 @@ def scopes_of(model, instances) -> set[str]:
     instances = [instance for instance in instances if instance is not None]
     if not instances or model not in _scopes_of:
         return set()
-    scopes = set(_scopes_of[model](instances)) | {ALL}
+    return _with_implied(_scopes_of[model](instances))
+
+
+def _with_implied(scopes) -> set[str]:
+    """Every change shows on the front page and in search (``all``); a plan's, in the list."""
+    scopes = set(scopes) | {ALL}
     if any(scope.startswith("plan:") for scope in scopes):
         scopes.add(PLANS)
     return scopes
@@ -425,10 +430,7 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, **_kwargs):
 def _link_scopes(model, instances) -> set[str]:
     if model not in _link_scopes_of:
         return scopes_of(model, instances)
-    scopes = set(_link_scopes_of[model](instances)) | {ALL}
-    if any(scope.startswith("plan:") for scope in scopes):
-        scopes.add(PLANS)
-    return scopes
+    return _with_implied(_link_scopes_of[model](instances))
 
 
 def _through_field(through, model) -> str:
