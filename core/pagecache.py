@@ -145,6 +145,11 @@ def _pages():
     return caches["pages"]
 
 
+def fragment_cache():
+    """Where pages and their fragments (``core.fragments``) are kept."""
+    return _pages()
+
+
 def enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_ENABLED", True)
 
@@ -664,14 +669,21 @@ def shared_page(view=None, *, scopes=None, vary=None):
         shown = [*(scopes(request, *args, **kwargs) if scopes else [ALL]), REFERENCE, ACCESS]
         current = versions(shown)
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = ":".join(
+        # What a page and its fragments (core.fragments) share: who reads, in which
+        # language, on which day, at which time of day (``vary``).
+        prefix = ":".join(
             (
-                "page",
                 timezone.localdate().isoformat(),
                 translation.get_language() or settings.LANGUAGE_CODE,
                 reader_key(request.user, current[ACCESS]),
-                path_hash,
                 str(vary(request)) if vary else "",
+            )
+        )
+        key = ":".join(
+            (
+                "page",
+                prefix,
+                path_hash,
                 ",".join(f"{scope}={version}" for scope, version in current.items()),
             )
         )
@@ -686,10 +698,12 @@ def shared_page(view=None, *, scopes=None, vary=None):
             if stored is not None:
                 return _serve(request, stored, "hit")
         request.render_shared_page = True
+        request.shared_page_key = {"prefix": prefix}
         try:
             response = view(request, *args, **kwargs)
         finally:
             request.render_shared_page = False
+            request.shared_page_key = None
             if renderer:
                 _pages().delete(rendering)
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
