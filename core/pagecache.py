@@ -95,6 +95,8 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from . import roles
+
 CSRF_PLACEHOLDER = "hp-page-cache-csrf-token-placeholder"
 NAME_PLACEHOLDER = "hp-page-cache-user-name-placeholder"
 TABLE = "core_cachescope"
@@ -687,9 +689,16 @@ def shared_page(view=None, *, scopes=None, vary=None):
                 ",".join(f"{scope}={version}" for scope, version in current.items()),
             )
         )
-        stored = _pages().get(key)
+        # What the user may do, as read by the last page rendered for them under this
+        # access version today: a page rendered afresh asks the database for none of it.
+        grants_key = f"grants:{request.user.pk}:{current[ACCESS]}:{timezone.localdate()}"
+        found = _pages().get_many([key, grants_key])
+        stored = found.get(key)
         if stored is not None:
             return _serve(request, stored, "hit")
+        kept = found.get(grants_key)
+        if kept is not None:
+            roles.restore_grants(request.user, kept)
         # One reader renders; readers of the same page meanwhile wait for its rendering.
         rendering = f"{key}:rendering"
         renderer = _pages().add(rendering, 1, timeout=int(RENDER_WAIT) + 1)
@@ -706,6 +715,8 @@ def shared_page(view=None, *, scopes=None, vary=None):
             request.shared_page_key = None
             if renderer:
                 _pages().delete(rendering)
+        if kept is None and (read := roles.grants(request.user)) is not None:
+            _pages().set(grants_key, read)
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             return response
         if response.status_code == 200 and not response.cookies:

@@ -170,10 +170,44 @@ def load_roles_and_permissions(user, *, permissions: bool = True, reads: bool = 
         apply(user, extra[name])
     if read_roles:
         user._role_names = found["role"] | ({ADMINISTRATOR} if user.is_superuser else set())
+        if reads:
+            user._grant_reads = extra
     if read_permissions:
         user._user_perm_cache = found["user"] | found["all"]
         user._group_perm_cache = found["group"] | found["all"]
         user._perm_cache = user._user_perm_cache | user._group_perm_cache
+
+
+def grants(user) -> dict | None:
+    """What :func:`load_roles_and_permissions` read for ``user`` (roles, the registered
+    reads, model permissions), to keep for the user's next request, or None when it has
+    not read all of it. :func:`restore_grants` puts it back. A cache that keeps it must
+    key it by everything it depends on: ``core.pagecache`` keys it by the ``access``
+    version (auth tables, memberships and people) and the day (memberships have periods).
+    """
+    if not all(hasattr(user, name) for name in ("_role_names", "_grant_reads", "_perm_cache")):
+        return None
+    return {
+        "roles": sorted(user._role_names),
+        "reads": user._grant_reads,
+        "user": sorted(user._user_perm_cache),
+        "group": sorted(user._group_perm_cache),
+    }
+
+
+def restore_grants(user, kept: dict) -> None:
+    """Cache on ``user`` what :func:`grants` returned, as if just read (unless anything
+    is read already): the request asks the database for none of it."""
+    if any(hasattr(user, name) for name in ("_role_names", "_perm_cache")):
+        return
+    for name, rows in kept["reads"].items():
+        if name in _reads_with_roles:
+            _reads_with_roles[name][1](user, rows)
+    user._grant_reads = kept["reads"]
+    user._role_names = set(kept["roles"])
+    user._user_perm_cache = set(kept["user"])
+    user._group_perm_cache = set(kept["group"])
+    user._perm_cache = user._user_perm_cache | user._group_perm_cache
 
 
 def user_roles(user, *, only: bool = False) -> set[str]:
