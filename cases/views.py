@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,8 +23,9 @@ from committees.selectors import (
     meetings_open_for_agenda,
 )
 from core.authority import authorise
+from core.fragments import cached_fragments
 from core.pagecache import case_scope, item_scope, meeting_scope, shared_page
-from core.roles import is_administrator
+from core.roles import is_administrator, load_roles_and_permissions
 from core.versioning import AttemptedValue, VersionConflict, attempted_values
 
 from . import forms, selectors, services
@@ -67,6 +69,39 @@ def _meeting_url(meeting) -> str:
     return reverse("meetings:meeting_detail", args=[meeting.pk])
 
 
+def _render_item_fragments(
+    request, name: str, template_name: str, rows, *, loaded=None, meeting=None
+) -> None:
+    """Set ``row.html`` of each agenda row (``selectors.AgendaRow``) to its item's block,
+    a fragment kept under the item's own scope (``core.fragments``): after a write to one
+    item only that item is read in full and rendered again.
+
+    What the block shows changes only with the item's scope: the item and its points,
+    attachments, decision, votes, corrections and case, its meeting (date, committee),
+    the plans linked to it (by name) all raise ``item:N``; committees and
+    administrations are reference data (``ref``); the reader's rights (closed items
+    masked, closed attachments left out) are in the reader key, and the language and
+    the day in the fragment's key. The template is rendered without the request, so it
+    can depend on nothing else. ``loaded`` holds items read in full already; ``meeting``
+    is the one all the rows are on (the agenda's).
+    """
+    template = get_template(template_name)
+    loaded = loaded or {}
+
+    def render_items(ids):
+        items = {pk: loaded[pk] for pk in ids if pk in loaded}
+        missing = [pk for pk in ids if pk not in items]
+        if missing:
+            items.update(selectors.agenda_items_for_page(request.user, missing, meeting=meeting))
+        return {pk: template.render({"item": items[pk]}) for pk in ids}
+
+    html = cached_fragments(
+        request, name, {row.pk: [item_scope(row.pk)] for row in rows}, render_items
+    )
+    for row in rows:
+        row.html = html[row.pk]
+
+
 def _editable_item(request, pk: int) -> AgendaItem:
     """The item, if the user may change it (403 for a role that changes no items,
     404 if the item is unknown to them, 403 if it is not theirs)."""
@@ -88,6 +123,7 @@ def case_list(request):
 @shared_page(scopes=lambda _request, number: [case_scope(number)])
 def case_detail(request, number: str):
     case, items = selectors.case_get_for_page(number=number, user=request.user)
+    _render_item_fragments(request, "case-item", "cases/partials/case_item.html", items)
     return render(request, "cases/case_detail.html", {"case": case, "items": items})
 
 
@@ -617,9 +653,19 @@ def meeting_list(request):
 
 @shared_page(scopes=lambda _request, pk: [meeting_scope(pk)])
 def meeting_detail(request, pk: int):
-    context = selectors.meeting_get_for_page(pk=pk, user=request.user)
-    meeting = context["meeting"]
     user = request.user
+    # The page checks permissions: read them with the roles and seats, in one query.
+    load_roles_and_permissions(user)
+    context = selectors.meeting_get_for_page(pk=pk, user=user)
+    meeting = context["meeting"]
+    _render_item_fragments(
+        request,
+        "meeting-item",
+        "cases/partials/meeting_item.html",
+        context["items"],
+        loaded=context.pop("loaded"),
+        meeting=meeting,
+    )
     manage = user.has_perm("committees.manage_meeting", meeting)
     context.update(
         {
