@@ -12,17 +12,19 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_r
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from committees.models import Meeting
+from committees.models import Meeting, MeetingAbsence
 from committees.selectors import administration_id_for_user, committee_ids_for_user
 from core.roles import CASEWORKER, SECRETARY, is_administrator, user_roles
 
 from .models import (
     AgendaItem,
+    AgendaVersion,
     Attachment,
     Case,
     Correction,
     Decision,
     DecisionVote,
+    MemberInquiry,
     RecommendationPoint,
 )
 from .versions import agenda_changes, agenda_snapshot, change_lines
@@ -278,9 +280,21 @@ def meeting_get_for_page(*, pk: int, user) -> dict:
     full and passed on as ``loaded``), the absences and the inquiries raised at the
     meeting with the later items (visible to the user) that answer them.
     """
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    # Whether there are versions, inquiries and absences at all comes with the meeting:
+    # most meetings have no inquiries, many no absences, and a query for nothing costs a
+    # round trip.
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("committee").annotate(
+            has_versions=Exists(AgendaVersion.objects.filter(meeting_id=OuterRef("pk"))),
+            has_inquiries=Exists(MemberInquiry.objects.filter(meeting_id=OuterRef("pk"))),
+            has_absences=Exists(MeetingAbsence.objects.filter(meeting_id=OuterRef("pk"))),
+        ),
+        pk=pk,
+    )
     visible = agenda_items_visible_to(user, meeting.agenda_items.all()).order_by("number")
-    versions = list(meeting.agenda_versions.select_related("published_by").order_by("number"))
+    versions = []
+    if meeting.has_versions:
+        versions = list(meeting.agenda_versions.select_related("published_by").order_by("number"))
     pending, loaded = [], {}
     if versions and meeting.status == Meeting.Status.PUBLISHED:
         # A published agenda is visible in full to everybody who may read it, so the
@@ -323,12 +337,16 @@ def meeting_get_for_page(*, pk: int, user) -> dict:
         .order_by("meeting__starts_at", "number"),
         to_attr="answering_items",
     )
-    inquiries = list(
-        meeting.member_inquiries.select_related("member", "case")
-        .prefetch_related(answering)
-        .order_by("pk")
-    )
-    absences = list(meeting.absences.select_related("person").order_by("person__name"))
+    inquiries = []
+    if meeting.has_inquiries:
+        inquiries = list(
+            meeting.member_inquiries.select_related("member", "case")
+            .prefetch_related(answering)
+            .order_by("pk")
+        )
+    absences = []
+    if meeting.has_absences:
+        absences = list(meeting.absences.select_related("person").order_by("person__name"))
     return {
         "meeting": meeting,
         "items": agenda_rows(user, rows),
