@@ -330,15 +330,15 @@ def meeting_get_for_page(*, pk: int, user) -> dict:
             "decision__id",
             "decision__outcome",
         )
-    answering = Prefetch(
-        "case__agenda_items",
-        queryset=agenda_items_visible_to(user)
-        .select_related("meeting__committee")
-        .order_by("meeting__starts_at", "number"),
-        to_attr="answering_items",
-    )
     inquiries = []
     if meeting.has_inquiries:
+        answering = Prefetch(
+            "case__agenda_items",
+            queryset=agenda_items_visible_to(user)
+            .select_related("meeting__committee")
+            .order_by("meeting__starts_at", "number"),
+            to_attr="answering_items",
+        )
         inquiries = list(
             meeting.member_inquiries.select_related("member", "case")
             .prefetch_related(answering)
