@@ -336,3 +336,20 @@ def test_the_case_page_shows_the_meeting_its_inquiry_arose_at(agenda):
         meeting.starts_at = meeting.starts_at.replace(day=27)
         meeting.save()
     assert "27. maj 2009" in _get(agenda["member"], url)[1]
+
+
+def test_the_actions_follow_the_meetings_status(agenda):
+    secretary = Client()
+    secretary.force_login(factories.user(roles.SECRETARY, "sekr"))
+    record = reverse("cases:decision_record", args=[agenda["items"][2].pk])
+    approve = reverse("meetings:meeting_minutes_approve", args=[agenda["meeting"].pk])
+    content = _get(secretary, agenda["url"])[1]
+    assert record in content and approve in content
+
+    with transaction.atomic():
+        meeting = Meeting.objects.get(pk=agenda["meeting"].pk)
+        meeting.status = Meeting.Status.PUBLISHED
+        meeting.save()
+    content = _get(secretary, agenda["url"])[1]
+    assert record not in content and approve not in content
+    assert reverse("meetings:meeting_mark_held", args=[meeting.pk]) in content
