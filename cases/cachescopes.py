@@ -1,11 +1,14 @@
 """Which cached pages a change to a case, an agenda item or a meeting reaches (core.pagecache).
 
-An agenda item shows on its meeting's agenda, on its case's page, on the pages of the
-case's other items (earlier and later treatments) and on the status pages of the plans it
-concerns; its points, attachments, decision and corrections show wherever it does. A
-meeting's date, status (publishing opens its items to readers) and committee show on all
-of that for every item on it. ``Meeting`` is the committees app's model, registered here
-because only this app knows the items on it.
+An agenda item shows on its own page, as a block of its own on its meeting's agenda and
+its case's page (fragments under ``item:N``, ``core.fragments``), on those pages
+themselves and on the status pages of the plans it concerns; its points, attachments,
+decision and corrections show wherever it does. A case that arose from a member inquiry
+shows, with its items, on the agenda of the meeting where the inquiry was raised (what
+answers it), and that meeting's date shows on the case's page. A meeting's date, status
+(publishing opens its items to readers) and committee show on all of that for every item
+on it. ``Meeting`` is the committees app's model, registered here because only this app
+knows the items on it.
 """
 
 from committees.models import Meeting
@@ -43,9 +46,10 @@ def item_scopes(item_ids) -> set[str]:
             scopes.add(case_scope(number))
         if plan_id is not None:
             scopes.add(plan_scope(plan_id))
-    if case_ids:
-        siblings = AgendaItem.objects.filter(case_id__in=case_ids).values_list("pk", flat=True)
-        scopes.update(item_scope(pk) for pk in siblings)
+    # No other item of the case shows these: an item's page and its blocks show the item
+    # alone. The agenda of a meeting where an inquiry became one of these cases lists the
+    # case's items (what answers the inquiry).
+    scopes |= _inquiry_meeting_scopes(case_ids)
     # The plans whose commitments these items' decisions granted (their status pages name
     # the granting meeting, and their latest activity is its date).
     granted = AgendaItem.objects.filter(pk__in=ids, granted_commitments__isnull=False)
@@ -54,6 +58,16 @@ def item_scopes(item_ids) -> set[str]:
         for pk in granted.values_list("granted_commitments__plan_id", flat=True).distinct()
     )
     return scopes
+
+
+def _inquiry_meeting_scopes(case_ids) -> set[str]:
+    """The agendas that show these cases as the answer to an inquiry raised there."""
+    if not case_ids:
+        return set()
+    meetings = MemberInquiry.objects.filter(case_id__in=case_ids).values_list(
+        "meeting_id", flat=True
+    )
+    return {meeting_scope(pk) for pk in meetings}
 
 
 def _of_items(instances) -> set[str]:
@@ -71,15 +85,23 @@ def _of_votes(instances) -> set[str]:
 
 def _of_cases(instances) -> set[str]:
     ids = [instance.pk for instance in instances]
-    return {case_scope(instance.number) for instance in instances} | item_scopes(
-        AgendaItem.objects.filter(case_id__in=ids).values_list("pk", flat=True)
+    return (
+        {case_scope(instance.number) for instance in instances}
+        | item_scopes(AgendaItem.objects.filter(case_id__in=ids).values_list("pk", flat=True))
+        | _inquiry_meeting_scopes(ids)
     )
 
 
 def _of_meetings(instances) -> set[str]:
     ids = [instance.pk for instance in instances]
-    return {meeting_scope(pk) for pk in ids} | item_scopes(
-        AgendaItem.objects.filter(meeting_id__in=ids).values_list("pk", flat=True)
+    # The cases that arose from an inquiry at these meetings name the meeting and its date.
+    arisen = Case.objects.filter(originating_inquiry__meeting_id__in=ids).values_list(
+        "number", flat=True
+    )
+    return (
+        {meeting_scope(pk) for pk in ids}
+        | {case_scope(number) for number in arisen}
+        | item_scopes(AgendaItem.objects.filter(meeting_id__in=ids).values_list("pk", flat=True))
     )
 
 

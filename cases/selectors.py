@@ -6,21 +6,25 @@ Everybody else sees the number and "Lukket punkt". Items not yet on a
 published agenda (drafts) are visible only to staff.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from committees.models import Meeting
+from committees.models import Meeting, MeetingAbsence
 from committees.selectors import administration_id_for_user, committee_ids_for_user
 from core.roles import CASEWORKER, SECRETARY, is_administrator, user_roles
 
 from .models import (
     AgendaItem,
+    AgendaVersion,
     Attachment,
     Case,
     Correction,
     Decision,
     DecisionVote,
+    MemberInquiry,
     RecommendationPoint,
 )
 from .versions import agenda_changes, agenda_snapshot, change_lines
@@ -97,16 +101,101 @@ def mark_visibility(user, items) -> list:
     return items
 
 
-def case_get_for_page(*, number: str, user) -> tuple[Case, list[AgendaItem]]:
-    """The case and the items the user may see, in route order, in a fixed number of queries."""
-    case = case_get_with_inquiry(number=number)
-    items = (
-        agenda_items_visible_to(user, case.agenda_items.all())
-        .select_related(*ITEM_PAGE_RELATED)
-        .prefetch_related(*_item_prefetches())
-        .order_by("meeting__starts_at", "pk")
+@dataclass(slots=True)
+class AgendaRow:
+    """What a page needs of an agenda item to list it and to name its fragment
+    (``core.fragments``), read as one row; the item itself is read only for the fragments
+    that are not cached (:func:`agenda_items_for_page`). ``content_visible`` as
+    :func:`mark_visibility` sets it. ``html`` is the item's rendered fragment."""
+
+    pk: int
+    number: int | None
+    title: str
+    is_closed: bool
+    content_visible: bool
+    case_number: str = ""
+    decision_pk: int | None = None
+    outcome: str = ""
+    html: str = ""
+
+    @property
+    def has_decision(self) -> bool:
+        return self.decision_pk is not None
+
+    @property
+    def outcome_label(self) -> str:
+        """The decision's outcome as ``Decision.get_outcome_display`` shows it."""
+        return str(dict(Decision.Outcome.choices).get(self.outcome, self.outcome or ""))
+
+
+def agenda_rows(user, rows) -> list[AgendaRow]:
+    """:class:`AgendaRow` of each ``(pk, number, title, is_closed, meeting_id, committee_id,
+    [case number, decision id, outcome])`` row, its visibility marked as
+    :func:`mark_visibility` does."""
+    result = []
+    seen = {}  # committee id -> whether the user may read its closed items
+    for pk, number, title, is_closed, meeting_id, committee_id, *rest in rows:
+        if meeting_id is None or not is_closed:
+            visible = True
+        else:
+            if committee_id not in seen:
+                seen[committee_id] = user_can_see_closed(user, committee_id)
+            visible = seen[committee_id]
+        result.append(AgendaRow(pk, number, title, is_closed, visible, *rest))
+    return result
+
+
+def agenda_items_for_page(user, ids, *, meeting: Meeting | None = None) -> dict[int, AgendaItem]:
+    """The agenda items ``ids`` with everything the agenda item partial shows (points,
+    attachments, decision and votes, corrections, plans), visibility marked; by id.
+    Callers have found the ids among the items the user may see; ``meeting`` (with its
+    committee) is the one they are all on, if there is one.
+
+    Read for the fragments that must be rendered after a write, often one item: each
+    query costs more in Django than in the database, so the item's row says whether it
+    has corrections and plans (rare), and those are read only for the items that do.
+    """
+    related = ["case", "decision", "recommending_administration", "decided_by"]
+    if meeting is None:
+        related.append("meeting__committee")
+    items = list(
+        AgendaItem.objects.filter(pk__in=list(ids))
+        .select_related(*related)
+        .annotate(
+            has_corrections=Exists(Correction.objects.filter(item_id=OuterRef("pk"))),
+            has_plans=Exists(AgendaItem.plans.through.objects.filter(agendaitem_id=OuterRef("pk"))),
+        )
     )
-    return case, mark_visibility(user, items)
+    if meeting is not None:
+        for item in items:
+            item.meeting = meeting
+    prefetches = dict(zip(_ITEM_PREFETCH_NAMES, _item_prefetches(), strict=True))
+    prefetch_related_objects(items, prefetches["recommendation_points"], prefetches["attachments"])
+    prefetch_related_objects(
+        [item.decision for item in items if _has_decision(item)], _votes_prefetch()
+    )
+    for name, wanted in (("corrections", "has_corrections"), ("plans", "has_plans")):
+        having = [item for item in items if getattr(item, wanted)]
+        prefetch_related_objects(having, prefetches[name])
+        for item in items:
+            if not getattr(item, wanted):
+                # Known to be empty: cached as such, as a prefetch would leave it.
+                cache = item.__dict__.setdefault("_prefetched_objects_cache", {})
+                cache[name] = getattr(item, name).none()
+    return {item.pk: item for item in mark_visibility(user, items)}
+
+
+def case_get_for_page(*, number: str, user) -> tuple[Case, list[AgendaRow]]:
+    """The case and the items the user may see, in route order, as slim rows (ids and
+    visibility; :func:`agenda_items_for_page` reads the items themselves), in a fixed
+    number of queries."""
+    case = case_get_with_inquiry(number=number)
+    rows = (
+        agenda_items_visible_to(user, case.agenda_items.all())
+        .order_by("meeting__starts_at", "pk")
+        .values_list("pk", "number", "title", "is_closed", "meeting_id", "meeting__committee_id")
+    )
+    return case, agenda_rows(user, rows)
 
 
 def cases_list(*, user) -> QuerySet:
@@ -150,6 +239,15 @@ def _item_prefetches(user=None):
     )
 
 
+# The names of the relations :func:`_item_prefetches` reads, in its order.
+_ITEM_PREFETCH_NAMES = ("recommendation_points", "attachments", "votes", "corrections", "plans")
+
+
+def _votes_prefetch() -> Prefetch:
+    """The votes of decisions (``decision__votes`` of :func:`_item_prefetches`)."""
+    return Prefetch("votes", queryset=DecisionVote.objects.order_by("party"))
+
+
 def agenda_item_get_for_page(*, pk: int, user) -> AgendaItem:
     """One item the user may know exists (404 otherwise), with its visibility marked."""
     queryset = (
@@ -175,45 +273,96 @@ def agenda_item_editable_by(user, item: AgendaItem) -> bool:
 def meeting_get_for_page(*, pk: int, user) -> dict:
     """The meeting with its agenda as the user may see it, in a fixed number of queries.
 
-    Also the published versions, the changes not yet published (so an edit after
-    publishing is never silent), the absences and the inquiries raised at the meeting
-    with the later items (visible to the user) that answer them.
+    The agenda comes as slim rows (:class:`AgendaRow`: what the order table shows);
+    :func:`agenda_items_for_page` reads the items themselves for the fragments that must
+    be rendered. Also the published versions, the changes not yet published (so an edit
+    after publishing is never silent; computed from the items, which are then read in
+    full and passed on as ``loaded``), the absences and the inquiries raised at the
+    meeting with the later items (visible to the user) that answer them.
     """
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    items = mark_visibility(
-        user,
-        agenda_items_visible_to(user, meeting.agenda_items.all())
-        .select_related(*ITEM_PAGE_RELATED)
-        .prefetch_related(*_item_prefetches())
-        .order_by("number"),
+    # Whether there are versions, inquiries and absences at all comes with the meeting:
+    # most meetings have no inquiries, many no absences, and a query for nothing costs a
+    # round trip.
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("committee").annotate(
+            has_versions=Exists(AgendaVersion.objects.filter(meeting_id=OuterRef("pk"))),
+            has_inquiries=Exists(MemberInquiry.objects.filter(meeting_id=OuterRef("pk"))),
+            has_absences=Exists(MeetingAbsence.objects.filter(meeting_id=OuterRef("pk"))),
+        ),
+        pk=pk,
     )
-    versions = list(meeting.agenda_versions.select_related("published_by").order_by("number"))
-    pending = []
+    visible = agenda_items_visible_to(user, meeting.agenda_items.all()).order_by("number")
+    versions = []
+    if meeting.has_versions:
+        versions = list(meeting.agenda_versions.select_related("published_by").order_by("number"))
+    pending, loaded = [], {}
     if versions and meeting.status == Meeting.Status.PUBLISHED:
-        # A published agenda is visible in full to everybody who may read it, so ``items``
-        # is the whole agenda here; only numbers and field names come out of the comparison.
+        # A published agenda is visible in full to everybody who may read it, so the
+        # visible items are the whole agenda here; only numbers and field names come out
+        # of the comparison.
+        items = mark_visibility(
+            user, visible.select_related(*ITEM_PAGE_RELATED).prefetch_related(*_item_prefetches())
+        )
         pending = agenda_changes(versions[-1].snapshot, agenda_snapshot(meeting, items))
-    answering = Prefetch(
-        "case__agenda_items",
-        queryset=agenda_items_visible_to(user)
-        .select_related("meeting__committee")
-        .order_by("meeting__starts_at", "number"),
-        to_attr="answering_items",
-    )
-    inquiries = list(
-        meeting.member_inquiries.select_related("member", "case")
-        .prefetch_related(answering)
-        .order_by("pk")
-    )
-    absences = list(meeting.absences.select_related("person").order_by("person__name"))
+        loaded = {item.pk: item for item in items}
+        rows = [
+            (
+                item.pk,
+                item.number,
+                item.title,
+                item.is_closed,
+                item.meeting_id,
+                meeting.committee_id,
+                item.case.number,
+                *((item.decision.pk, item.decision.outcome) if _has_decision(item) else ()),
+            )
+            for item in items
+        ]
+    else:
+        rows = visible.values_list(
+            "pk",
+            "number",
+            "title",
+            "is_closed",
+            "meeting_id",
+            "meeting__committee_id",
+            "case__number",
+            "decision__id",
+            "decision__outcome",
+        )
+    inquiries = []
+    if meeting.has_inquiries:
+        answering = Prefetch(
+            "case__agenda_items",
+            queryset=agenda_items_visible_to(user)
+            .select_related("meeting__committee")
+            .order_by("meeting__starts_at", "number"),
+            to_attr="answering_items",
+        )
+        inquiries = list(
+            meeting.member_inquiries.select_related("member", "case")
+            .prefetch_related(answering)
+            .order_by("pk")
+        )
+    absences = []
+    if meeting.has_absences:
+        absences = list(meeting.absences.select_related("person").order_by("person__name"))
     return {
         "meeting": meeting,
-        "items": items,
+        "items": agenda_rows(user, rows),
+        "loaded": loaded,
         "versions": versions,
         "pending_changes": change_lines(pending),
         "absences": absences,
         "inquiries": inquiries,
     }
+
+
+def _has_decision(item: AgendaItem) -> bool:
+    try:
+        return item.decision is not None
+    except Decision.DoesNotExist:
+        return False
 
 
 def meeting_get(*, pk: int) -> Meeting:

@@ -1,10 +1,13 @@
 """Thin views: check the permission, parse with a form, call one service or selector."""
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +25,7 @@ from committees.selectors import (
     meetings_open_for_agenda,
 )
 from core.authority import authorise
+from core.fragments import cached_fragments
 from core.pagecache import case_scope, item_scope, meeting_scope, shared_page
 from core.roles import is_administrator
 from core.versioning import AttemptedValue, VersionConflict, attempted_values
@@ -67,6 +71,41 @@ def _meeting_url(meeting) -> str:
     return reverse("meetings:meeting_detail", args=[meeting.pk])
 
 
+def _item_blocks(request, template_name: str, rows, *, loaded=None, meeting=None):
+    """The parts and the renderer of the agenda rows' (``selectors.AgendaRow``) item
+    blocks, for ``core.fragments.cached_fragments``: each block a fragment kept under the
+    item's own scope, so that after a write to one item only that item is read in full
+    and rendered again. Parts are named ``item-<pk>``.
+
+    What a block shows changes only with the item's scope: the item and its points,
+    attachments, decision, votes, corrections and case, its meeting (date, committee),
+    the plans linked to it (by name) all raise ``item:N``; committees and
+    administrations are reference data (``ref``); the reader's rights (closed items
+    masked, closed attachments left out) are in the reader key, and the language and
+    the day in the fragment's key. The template is rendered without the request, so it
+    can depend on nothing else. ``loaded`` holds items read in full already; ``meeting``
+    is the one all the rows are on (the agenda's).
+    """
+    template = get_template(template_name)
+    loaded = loaded or {}
+    parts = {f"item-{row.pk}": [item_scope(row.pk)] for row in rows}
+
+    def render_blocks(names) -> dict[str, str]:
+        ids = [int(name.removeprefix("item-")) for name in names if name.startswith("item-")]
+        items = {pk: loaded[pk] for pk in ids if pk in loaded}
+        missing = [pk for pk in ids if pk not in items]
+        if missing:
+            items.update(selectors.agenda_items_for_page(request.user, missing, meeting=meeting))
+        return {f"item-{pk}": template.render({"item": items[pk]}) for pk in ids}
+
+    return parts, render_blocks
+
+
+def _set_blocks(rows, html: dict) -> None:
+    for row in rows:
+        row.html = html[f"item-{row.pk}"]
+
+
 def _editable_item(request, pk: int) -> AgendaItem:
     """The item, if the user may change it (403 for a role that changes no items,
     404 if the item is unknown to them, 403 if it is not theirs)."""
@@ -88,6 +127,8 @@ def case_list(request):
 @shared_page(scopes=lambda _request, number: [case_scope(number)])
 def case_detail(request, number: str):
     case, items = selectors.case_get_for_page(number=number, user=request.user)
+    parts, render_blocks = _item_blocks(request, "cases/partials/case_item.html", items)
+    _set_blocks(items, cached_fragments(request, "case", parts, render_blocks))
     return render(request, "cases/case_detail.html", {"case": case, "items": items})
 
 
@@ -615,35 +656,64 @@ def meeting_list(request):
     )
 
 
+def _meeting_actions(user, meeting, pending_changes) -> dict[str, bool]:
+    """What the reader may do on the agenda: their rights (in the reader key) applied to
+    the meeting's committee and status and whether there are changes to publish."""
+    manage = user.has_perm("committees.manage_meeting", meeting)
+    return {
+        "can_manage": manage,
+        "agenda_open": manage
+        and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
+        "can_publish": user.has_perm("cases.publish_agenda", meeting)
+        and (
+            meeting.status == Meeting.Status.DRAFT
+            or (meeting.status == Meeting.Status.PUBLISHED and bool(pending_changes))
+        ),
+        "can_decide": meeting.status == Meeting.Status.HELD
+        and user.has_perms(["cases.add_decision", "cases.change_decision"])
+        and manage,
+        "can_record_absence": meeting.status == Meeting.Status.HELD
+        and user.has_perm("committees.record_absences", meeting),
+        "can_register_inquiry": meeting.status in (Meeting.Status.PUBLISHED, Meeting.Status.HELD)
+        and user.has_perm("cases.register_inquiry", meeting),
+        "can_add_item": user.has_perm("cases.add_item_to_meeting", meeting)
+        and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
+        "members_edition": selectors.user_can_see_closed(user, meeting.committee_id),
+    }
+
+
 @shared_page(scopes=lambda _request, pk: [meeting_scope(pk)])
 def meeting_detail(request, pk: int):
-    context = selectors.meeting_get_for_page(pk=pk, user=request.user)
-    meeting = context["meeting"]
     user = request.user
-    manage = user.has_perm("committees.manage_meeting", meeting)
-    context.update(
-        {
-            "can_manage": manage,
-            "agenda_open": manage
-            and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
-            "can_publish": user.has_perm("cases.publish_agenda", meeting)
-            and (
-                meeting.status == Meeting.Status.DRAFT
-                or (meeting.status == Meeting.Status.PUBLISHED and context["pending_changes"])
-            ),
-            "can_decide": meeting.status == Meeting.Status.HELD
-            and user.has_perms(["cases.add_decision", "cases.change_decision"])
-            and manage,
-            "can_record_absence": meeting.status == Meeting.Status.HELD
-            and user.has_perm("committees.record_absences", meeting),
-            "can_register_inquiry": meeting.status
-            in (Meeting.Status.PUBLISHED, Meeting.Status.HELD)
-            and user.has_perm("cases.register_inquiry", meeting),
-            "can_add_item": user.has_perm("cases.add_item_to_meeting", meeting)
-            and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
-            "members_edition": selectors.user_can_see_closed(user, meeting.committee_id),
-        }
+    context = selectors.meeting_get_for_page(pk=pk, user=user)
+    meeting = context["meeting"]
+    rows = context["items"]
+    parts, render_blocks = _item_blocks(
+        request,
+        "cases/partials/meeting_item.html",
+        rows,
+        loaded=context.pop("loaded"),
+        meeting=meeting,
     )
+    # The reader's actions depend on nothing but their rights and the part's name, so they
+    # are kept with the blocks (no scope: ``ref``, ``access`` and the reader key suffice),
+    # and a page rendered afresh checks no permission.
+    actions = (
+        f"actions-{meeting.committee_id}-{meeting.status}-{int(bool(context['pending_changes']))}"
+    )
+    parts[actions] = []
+
+    def render_parts(names):
+        rendered = render_blocks(names)
+        if actions in names:
+            rendered[actions] = json.dumps(
+                _meeting_actions(user, meeting, context["pending_changes"])
+            )
+        return rendered
+
+    fragments = cached_fragments(request, "meeting", parts, render_parts)
+    _set_blocks(rows, fragments)
+    context.update(json.loads(fragments[actions]))
     return render(request, "cases/meeting_detail.html", context)
 
 
