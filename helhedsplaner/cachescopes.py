@@ -4,7 +4,8 @@ A plan shows on its own pages (plan page, status page), in the plan list, and by
 the agenda items that concern it. Its estates, lifecycle steps, commitments, housing
 contributions and corrections show on its pages; a commitment also on the item whose
 decision granted it. Indicator values show on the status pages of the plans in their
-area; a follow-up group's meetings on the pages of the plans it follows. Areas,
+area (and those of the city total on every plan's status page: ``area:city``); a
+follow-up group's meetings on the pages of the plans it follows. Areas,
 indicators, housing organisations, LBF periods and focus areas, policies and goals and
 the co-financing pools are reference data. ``FollowUpGroupMeeting`` is the committees
 app's model, registered here because only this app knows the plans a group follows.
@@ -62,10 +63,28 @@ def _of_corrections(instances) -> set[str]:
     )
 
 
+def area_scope(pk) -> str:
+    """The indicator values of one area (the status page's indicators section)."""
+    return f"area:{pk}"
+
+
+# The city total's indicator values: every plan's status page compares its area with them.
+CITY_INDICATORS = "area:city"
+
+
+def plan_links_scope(pk) -> str:
+    """A plan's many-to-many links (its policy goals and follow-up groups, on its status
+    page); raised with ``plan:N`` by every change of them, and by nothing else."""
+    return f"plan-links:{pk}"
+
+
 def _of_indicator_values(instances) -> set[str]:
     areas = {instance.area_id for instance in instances}
     plans = Plan.objects.filter(area_id__in=areas).values_list("pk", flat=True)
-    return {plan_scope(pk) for pk in plans}
+    scopes = {plan_scope(pk) for pk in plans} | {area_scope(pk) for pk in areas}
+    if Area.objects.filter(pk__in=areas, is_city_total=True).exists():
+        scopes.add(CITY_INDICATORS)
+    return scopes
 
 
 def _of_group_meetings(instances) -> set[str]:
@@ -107,7 +126,11 @@ def refresh_figures(scopes: set[str], unaccounted: set[str]) -> None:
 
 def register() -> None:
     pagecache.register(
-        Plan, _of_plans, linked=lambda instances: {plan_scope(i.pk) for i in instances}
+        Plan,
+        _of_plans,
+        linked=lambda instances: {
+            scope for i in instances for scope in (plan_scope(i.pk), plan_links_scope(i.pk))
+        },
     )
     for model in (Estate, PlanStatusChange, HousingContribution):
         pagecache.register(model, _of_plan_parts)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -187,19 +187,45 @@ def activity_facts(plan: Plan, last_activity: date | None, today: date | None = 
 # -- the status page -------------------------------------------------------------------------
 
 
-def _plan_queryset():
-    return plan_housing_total(
+def _plan_queryset(*, links: bool = True):
+    """The plan with what the page and the report show (not the participants or the
+    focus areas); with ``links``, its policy goals and follow-up groups as well."""
+    queryset = plan_housing_total(
         Plan.objects.select_related(
             "housing_organisation", "area", "lbf_period", "lead_administration"
         )
     ).prefetch_related(
-        # What the page and the report show (not the participants or the focus areas).
         Prefetch("estates", queryset=Estate.objects.order_by("name")),
-        # Goals as "number. title", steps without who made them: no joined policy or user.
-        Prefetch("policy_goals", queryset=PolicyGoal.objects.order_by("policy", "number")),
+        # Steps without who made them: no joined user.
         Prefetch("status_changes", queryset=PlanStatusChange.objects.order_by("date", "pk")),
+    )
+    if links:
+        queryset = queryset.prefetch_related(*_link_prefetches())
+    return queryset
+
+
+def _link_prefetches() -> tuple:
+    # Goals as "number. title": no joined policy.
+    return (
+        Prefetch("policy_goals", queryset=PolicyGoal.objects.order_by("policy", "number")),
         "follow_up_groups",
     )
+
+
+def plan_links_get(plan: Plan) -> Plan:
+    """Read ``plan``'s policy goals and follow-up groups (the goals section) onto it."""
+    prefetch_related_objects([plan], *_link_prefetches())
+    return plan
+
+
+def plan_indicator_charts(plan: Plan) -> list[charts.Chart]:
+    """The indicators section's charts: the plan's area against the city total."""
+    values = list(
+        IndicatorValue.objects.filter(Q(area_id=plan.area_id) | Q(area__is_city_total=True))
+        .order_by("indicator__name", "year")
+        .values_list(*INDICATOR_COLUMNS)
+    )
+    return indicator_charts(plan, values)
 
 
 def _status_dates(history_rows) -> dict[int, dict[str, datetime]]:
@@ -502,9 +528,14 @@ INDICATOR_COLUMNS = (
 )
 
 
-def plan_status_get(*, pk: int, user) -> dict:
-    """Everything the status page and the PDF report show, in a fixed number of queries."""
-    plan = get_object_or_404(_plan_queryset(), pk=pk)
+def plan_status_get(*, pk: int, user, sections: bool = True) -> dict:
+    """Everything the status page and the PDF report show, in a fixed number of queries.
+
+    Without ``sections``, not what the sections that do not depend on the plan's own rows
+    show (indicators; policy goals and follow-up groups): the status page keeps those
+    as fragments and reads them with :func:`plan_indicator_charts` and
+    :func:`plan_links_get` when they are not cached."""
+    plan = get_object_or_404(_plan_queryset(links=sections), pk=pk)
     plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
     items = mark_visibility(
         user,
@@ -535,16 +566,17 @@ def plan_status_get(*, pk: int, user) -> dict:
         .order_by("history_id")  # the order the changes were recorded in
         .values_list("id", "status", "history_date")
     )
-    group_ids = [group.pk for group in plan.follow_up_groups.all()]
+    if sections:
+        # No query at all for a plan that no group follows.
+        groups = [group.pk for group in plan.follow_up_groups.all()]
+    else:
+        groups = Plan.follow_up_groups.through.objects.filter(plan_id=plan.pk).values(
+            "followupgroup_id"
+        )
     group_meetings = list(
-        FollowUpGroupMeeting.objects.filter(group_id__in=group_ids)
+        FollowUpGroupMeeting.objects.filter(group_id__in=groups)
         .select_related("group")
         .order_by("date", "pk")
-    )
-    values = list(
-        IndicatorValue.objects.filter(Q(area_id=plan.area_id) | Q(area__is_city_total=True))
-        .order_by("indicator__name", "year")
-        .values_list(*INDICATOR_COLUMNS)
     )
     timeline = plan_timeline(plan, items, commitments, history_rows, group_meetings)
     activity = activity_facts(plan, plan_last_activity(plan, items, commitments, group_meetings))
@@ -553,7 +585,7 @@ def plan_status_get(*, pk: int, user) -> dict:
         "timeline": timeline,
         "commitments": commitments,
         "money_chart": money_chart(plan, commitments),
-        "indicator_charts": indicator_charts(plan, values),
+        "indicator_charts": plan_indicator_charts(plan) if sections else None,
         "last_updated": _last_updated(plan, items, commitments, group_meetings),
         **activity,
     }
