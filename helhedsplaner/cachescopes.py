@@ -37,20 +37,36 @@ from .models import (
 )
 
 
+def plan_facts_scope(pk) -> str:
+    """What a plan's own rows show: the plan, its estates, lifecycle steps, housing
+    contributions, links and its follow-up groups' meetings (the status page's headline
+    facts and the story without its items and commitments). Raised with ``plan:N`` by
+    each of those, never by a commitment or a correction."""
+    return f"plan-facts:{pk}"
+
+
+def _plan_and_facts(pk) -> set[str]:
+    return {plan_scope(pk), plan_facts_scope(pk)}
+
+
 def _of_plans(instances) -> set[str]:
     ids = [instance.pk for instance in instances]
     linked = Plan.agenda_items.through.objects.filter(plan_id__in=ids)
-    return {plan_scope(pk) for pk in ids} | item_scopes(
+    return {scope for pk in ids for scope in _plan_and_facts(pk)} | item_scopes(
         linked.values_list("agendaitem_id", flat=True)
     )
 
 
 def _of_plan_parts(instances) -> set[str]:
+    return {scope for instance in instances for scope in _plan_and_facts(instance.plan_id)}
+
+
+def _of_commitment_rows(instances) -> set[str]:
     return {plan_scope(instance.plan_id) for instance in instances}
 
 
 def _of_commitments(instances) -> set[str]:
-    return _of_plan_parts(instances) | item_scopes(
+    return _of_commitment_rows(instances) | item_scopes(
         instance.granted_by_item_id for instance in instances
     )
 
@@ -90,7 +106,9 @@ def _of_indicator_values(instances) -> set[str]:
 def _of_group_meetings(instances) -> set[str]:
     groups = {instance.group_id for instance in instances}
     plans = Plan.follow_up_groups.through.objects.filter(followupgroup_id__in=groups)
-    return {plan_scope(pk) for pk in plans.values_list("plan_id", flat=True)}
+    return {
+        scope for pk in plans.values_list("plan_id", flat=True) for scope in _plan_and_facts(pk)
+    }
 
 
 def _of_groups(instances) -> set[str]:
@@ -129,7 +147,7 @@ def register() -> None:
         Plan,
         _of_plans,
         linked=lambda instances: {
-            scope for i in instances for scope in (plan_scope(i.pk), plan_links_scope(i.pk))
+            scope for i in instances for scope in (*_plan_and_facts(i.pk), plan_links_scope(i.pk))
         },
     )
     for model in (Estate, PlanStatusChange, HousingContribution):

@@ -248,7 +248,7 @@ def _status_dates(history_rows) -> dict[int, dict[str, datetime]]:
     return found
 
 
-def _commitment_entries(commitments, history_rows) -> list[TimelineEntry]:
+def commitment_entries(commitments, history_rows) -> list[TimelineEntry]:
     """Granted and paid commitments, grouped by day and granting decision.
 
     The date is the one the commitment's history records for the change; else, for a
@@ -291,13 +291,15 @@ def _story_start(plan: Plan) -> date | None:
     return min(days) if days else None
 
 
-def plan_timeline(plan: Plan, items, commitments, history_rows, group_meetings) -> list:
-    """Every dated event of the plan, oldest first; meetings still to come are marked."""
-    today = timezone.localdate()
-    entries = [
+def step_entries(plan: Plan) -> list[TimelineEntry]:
+    return [
         TimelineEntry(step.date, "lifecycle", step=step, tiebreak=step.pk)
         for step in plan.status_changes.all()
     ]
+
+
+def item_entries(items, today: date) -> list[TimelineEntry]:
+    entries = []
     for item in items:
         day = _local_date(item.meeting.starts_at)
         entries.append(
@@ -305,19 +307,31 @@ def plan_timeline(plan: Plan, items, commitments, history_rows, group_meetings) 
                 day, "agenda_item", item=item, upcoming=day > today, tiebreak=item.number or 0
             )
         )
-    entries += _commitment_entries(commitments, history_rows)
+    return entries
+
+
+def followup_entries(plan: Plan, group_meetings, today: date) -> list[TimelineEntry]:
+    """The follow-up groups' meetings from the start of the plan's story on."""
     start = _story_start(plan)
-    for meeting in group_meetings:
-        if start is None or meeting.date >= start:
-            entries.append(
-                TimelineEntry(
-                    meeting.date,
-                    "followup",
-                    group_meeting=meeting,
-                    upcoming=meeting.date > today,
-                    tiebreak=meeting.pk,
-                )
-            )
+    return [
+        TimelineEntry(
+            meeting.date,
+            "followup",
+            group_meeting=meeting,
+            upcoming=meeting.date > today,
+            tiebreak=meeting.pk,
+        )
+        for meeting in group_meetings
+        if start is None or meeting.date >= start
+    ]
+
+
+def plan_timeline(plan: Plan, items, commitments, history_rows, group_meetings) -> list:
+    """Every dated event of the plan, oldest first; meetings still to come are marked."""
+    today = timezone.localdate()
+    entries = step_entries(plan) + item_entries(items, today)
+    entries += commitment_entries(commitments, history_rows)
+    entries += followup_entries(plan, group_meetings, today)
     entries.sort(key=TimelineEntry.sort_key)
     return entries
 
@@ -528,22 +542,13 @@ INDICATOR_COLUMNS = (
 )
 
 
-def plan_status_get(*, pk: int, user, sections: bool = True) -> dict:
-    """Everything the status page and the PDF report show, in a fixed number of queries.
-
-    Without ``sections``, not what the sections that do not depend on the plan's own rows
-    show (indicators; policy goals and follow-up groups): the status page keeps those
-    as fragments and reads them with :func:`plan_indicator_charts` and
-    :func:`plan_links_get` when they are not cached."""
-    plan = get_object_or_404(_plan_queryset(links=sections), pk=pk)
-    plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
-    items = mark_visibility(
+def _timeline_items(user, queryset) -> list:
+    """The plan's agenda items on published agendas, as the story shows them."""
+    return mark_visibility(
         user,
         agenda_items_visible_to(
             user,
-            plan.agenda_items.filter(meeting__isnull=False).exclude(
-                meeting__status=Meeting.Status.DRAFT
-            ),
+            queryset.filter(meeting__isnull=False).exclude(meeting__status=Meeting.Status.DRAFT),
         )
         .select_related("meeting__committee", "case", "decision")
         # The columns the story shows (not the items' sections: a page of text each).
@@ -552,6 +557,11 @@ def plan_status_get(*, pk: int, user, sections: bool = True) -> dict:
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.none()))
         .order_by("meeting__starts_at", "number"),
     )
+
+
+def plan_commitments(plan: Plan, user) -> tuple[list, list]:
+    """The plan's commitments as the story and the money section show them (their granting
+    items marked for the reader), with the sums on ``plan``, and their status history."""
     commitments = list(
         CoFinancing.objects.filter(plan=plan)
         .select_related("administration", "pool", "granted_by_item__meeting__committee")
@@ -566,18 +576,25 @@ def plan_status_get(*, pk: int, user, sections: bool = True) -> dict:
         .order_by("history_id")  # the order the changes were recorded in
         .values_list("id", "status", "history_date")
     )
-    if sections:
-        # No query at all for a plan that no group follows.
-        groups = [group.pk for group in plan.follow_up_groups.all()]
-    else:
-        groups = Plan.follow_up_groups.through.objects.filter(plan_id=plan.pk).values(
-            "followupgroup_id"
-        )
-    group_meetings = list(
+    return commitments, history_rows
+
+
+def _group_meetings(groups) -> list:
+    return list(
         FollowUpGroupMeeting.objects.filter(group_id__in=groups)
         .select_related("group")
         .order_by("date", "pk")
     )
+
+
+def plan_status_get(*, pk: int, user) -> dict:
+    """Everything the status page and the PDF report show, in a fixed number of queries."""
+    plan = get_object_or_404(_plan_queryset(), pk=pk)
+    plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
+    items = _timeline_items(user, plan.agenda_items.all())
+    commitments, history_rows = plan_commitments(plan, user)
+    # No query at all for a plan that no group follows.
+    group_meetings = _group_meetings([group.pk for group in plan.follow_up_groups.all()])
     timeline = plan_timeline(plan, items, commitments, history_rows, group_meetings)
     activity = activity_facts(plan, plan_last_activity(plan, items, commitments, group_meetings))
     return {
@@ -585,10 +602,87 @@ def plan_status_get(*, pk: int, user, sections: bool = True) -> dict:
         "timeline": timeline,
         "commitments": commitments,
         "money_chart": money_chart(plan, commitments),
-        "indicator_charts": plan_indicator_charts(plan) if sections else None,
+        "indicator_charts": plan_indicator_charts(plan),
         "last_updated": _last_updated(plan, items, commitments, group_meetings),
         **activity,
     }
+
+
+# -- the status page in parts (its fragments: helhedsplaner.status.views) -------------------
+
+# What the page reads of the plan whatever it has cached: its heading, the permission
+# checks (lead administration), the money and what names the fragments.
+HEAD_COLUMNS = (
+    "name",
+    "status",
+    "is_demo",
+    "lead_administration",
+    "area",
+    "budget",
+    "lbf_grant",
+    "period_start",
+    "period_end",
+    "created_at",
+)
+
+
+def plan_status_head(*, pk: int) -> Plan:
+    return get_object_or_404(plan_housing_total(Plan.objects.only(*HEAD_COLUMNS)), pk=pk)
+
+
+def plan_item_ids(plan: Plan) -> list[int]:
+    """The ids of the agenda items linked to the plan (whatever their agenda)."""
+    through = Plan.agenda_items.through.objects.filter(plan_id=plan.pk)
+    return sorted(through.values_list("agendaitem_id", flat=True))
+
+
+def plan_story(*, pk: int) -> dict:
+    """What the plan's own rows show (the headline's facts, the lifecycle steps, the
+    follow-up groups' meetings), with the latest change and the latest activity among
+    them: everything the status page keeps under ``plan-facts:N``."""
+    plan = get_object_or_404(_plan_queryset(links=False), pk=pk)
+    plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
+    followed = Plan.follow_up_groups.through.objects.filter(plan_id=plan.pk)
+    group_meetings = _group_meetings(followed.values("followupgroup_id"))
+    today = timezone.localdate()
+    updated = [plan.updated_at]
+    updated += [estate.updated_at for estate in plan.estates.all()]
+    updated += [step.updated_at for step in plan.status_changes.all()]
+    updated += [meeting.updated_at for meeting in group_meetings]
+    activity = [step.date for step in plan.status_changes.all()]
+    activity += [meeting.date for meeting in group_meetings]
+    activity = [day for day in activity if day is not None]
+    return {
+        "plan": plan,
+        "entries": step_entries(plan) + followup_entries(plan, group_meetings, today),
+        "updated": max(updated),
+        "activity": max(activity) if activity else None,
+    }
+
+
+def timeline_items(user, ids) -> list:
+    """The agenda items ``ids`` that the story shows (those on published agendas)."""
+    from cases.models import AgendaItem
+
+    return _timeline_items(user, AgendaItem.objects.filter(pk__in=list(ids)))
+
+
+def item_updated(item) -> datetime:
+    decision = getattr(item, "decision", None)
+    return max(item.updated_at, decision.updated_at) if decision is not None else item.updated_at
+
+
+def commitment_updated_and_activity(commitments) -> tuple[datetime | None, date | None]:
+    """The latest change among ``commitments`` and the latest meeting that granted one."""
+    updated = [commitment.updated_at for commitment in commitments]
+    days = [
+        _local_date(c.granted_by_item.meeting.starts_at)
+        for c in commitments
+        if c.status in COMMITTED
+        and c.granted_by_item is not None
+        and c.granted_by_item.meeting_id is not None
+    ]
+    return (max(updated) if updated else None), (max(days) if days else None)
 
 
 def status_report_title(plan: Plan) -> str:

@@ -7,11 +7,13 @@ they show does, at once. Through the HTTP client with the page cache on: transac
 tests (inside a test transaction nothing is cached).
 """
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from core import pagecache, roles
 from helhedsplaner.cofinancing.services import commitment_update
@@ -39,12 +41,25 @@ def _get(client: Client, url: str) -> tuple[str | None, str]:
 @pytest.fixture
 def counted(monkeypatch):
     """Which plan rows and status sections were read to be rendered."""
-    seen = {"rows": [], "indicators": 0, "goals": 0}
-    rows, charts, links = (
+    seen = {"rows": [], "indicators": 0, "goals": 0, "story": 0, "items": []}
+    rows, charts, links, story, items = (
         plan_selectors.plan_list_rows,
         status_selectors.plan_indicator_charts,
         status_selectors.plan_links_get,
+        status_selectors.plan_story,
+        status_selectors.timeline_items,
     )
+
+    def count_story(**kwargs):
+        seen["story"] += 1
+        return story(**kwargs)
+
+    def count_items(user, ids):
+        seen["items"].extend(sorted(ids))
+        return items(user, ids)
+
+    monkeypatch.setattr(status_selectors, "plan_story", count_story)
+    monkeypatch.setattr(status_selectors, "timeline_items", count_items)
 
     def count_rows(ids):
         seen["rows"].extend(sorted(ids))
@@ -160,12 +175,30 @@ def story():
     factories.indicator_value(area, indicator, year=2020, value=Decimal("12.5"))
     city_value = factories.indicator_value(city, indicator, year=2020, value=Decimal("6.5"))
     plan.policy_goals.add(factories.policy_goal("Flere i job"))
+    factories.status_change(plan, "dialogue", day=date(2020, 3, 1), note="Dialog indledt")
+    committee = factories.committee("BIU")
+    held = factories.meeting(committee, day=date(2021, 5, 3), status="held")
+    granting = factories.item(held, title="Bevilling til Vollsmose")
+    factories.decision(granting)
+    closed = factories.item(held, title="Fortroligt om Vollsmose", is_closed=True)
+    coming = factories.item(
+        factories.meeting(committee, day=date.today() + timedelta(days=30)), title="Kommer snart"
+    )
+    draft = factories.item(None, title="Kladde om Vollsmose")
+    plan.agenda_items.add(granting, closed, coming, draft)
+    factories.commitment(plan, amount=Decimal(250_000), status="granted", granted_by_item=granting)
+    factories.commitment(plan, amount=Decimal(50_000), year=2020, status="paid")
+    group = factories.follow_up_group("Følgegruppen for Vollsmose")
+    plan.follow_up_groups.add(group)
+    factories.follow_up_meeting(group, day=date(2021, 9, 8), notes="Status for Vollsmose")
     return {
         "plan": plan,
         "area": area,
         "commitment": commitment,
         "indicator": indicator,
         "city_value": city_value,
+        "granting": granting,
+        "closed": closed,
         "url": reverse("planstatus:plan_status", args=[plan.pk]),
     }
 
@@ -183,7 +216,56 @@ def test_a_commitment_does_not_render_the_indicators_or_the_goals_again(story, c
 
     assert status == "miss" and "234.567" in page
     assert "Flere i job" in page and "12,5 %" in page
-    assert counted["indicators"] == counted["goals"] == 1
+    assert "Dialog indledt" in page and "Bevilling til Vollsmose" in page
+    assert "Status for Vollsmose" in page and "250.000" in page
+    assert counted["indicators"] == counted["goals"] == counted["story"] == 1
+    assert sorted(set(counted["items"])) == sorted(counted["items"])  # each item read once
+
+
+def test_the_headline_says_when_a_commitment_was_last_changed(story):
+    reader = _reader()
+    _get(reader, story["url"])
+    commitment = story["commitment"]
+    commitment_update(commitment=commitment, expected_version=commitment.version, note="Ny note")
+    commitment.refresh_from_db()
+    page = _get(reader, story["url"])[1]
+    assert f'datetime="{localtime(commitment.updated_at).isoformat()}"' in page
+
+
+def test_a_lifecycle_step_renders_the_story_again_and_not_the_items(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    items_read = list(counted["items"])
+    factories.status_change(story["plan"], "approved", day=date(2021, 1, 4), note="Godkendt nu")
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "Godkendt nu" in page
+    assert counted["story"] == 2 and counted["items"] == items_read
+
+
+def test_an_item_renders_its_entry_again_and_not_the_story(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    granting = story["granting"]
+    granting.title = "Bevilling til Vollsmose, rettet"
+    granting.save()
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "Bevilling til Vollsmose, rettet" in page
+    assert counted["story"] == 1 and counted["items"][-1:] == [granting.pk]
+
+
+def test_closed_items_and_drafts_stay_hidden_from_readers_outside_the_committee(story):
+    politician = _reader()
+    page = _get(politician, story["url"])[1]
+    assert "Fortroligt om Vollsmose" not in page and "Kladde om Vollsmose" not in page
+    member = factories.user(roles.POLITICIAN, "medlem")
+    factories.member(member, story["granting"].meeting.committee)
+    insider = Client()
+    insider.force_login(member)
+    status, page = _get(insider, story["url"])
+    assert status == "miss" and "Fortroligt om Vollsmose" in page
+    assert "Kladde om Vollsmose" not in page
+    # And the outsider's cached page still hides it.
+    assert "Fortroligt om Vollsmose" not in _get(politician, story["url"])[1]
 
 
 def test_a_new_goal_shows_at_once(story, counted):
