@@ -13,7 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Case,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Lag
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,8 +32,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.models import Attachment
-from cases.selectors import agenda_items_visible_to, mark_visibility
+from cases.selectors import (
+    agenda_item_visibility,
+    agenda_items_visible_to,
+    mark_visibility,
+    user_can_see_closed,
+)
 from committees.models import FollowUpGroupMeeting, Meeting
+from committees.selectors import committee_ids_for_user
+from core.roles import is_administrator
 from core.templatetags.dk import dkk, mio
 
 from ..cofinancing.selectors import (
@@ -235,12 +253,7 @@ def _status_dates(history_rows) -> dict[int, dict[str, datetime]]:
     commitment entered already granted or paid has no such date.
     """
     found: dict[int, dict[str, datetime]] = defaultdict(dict)
-    previous: dict[int, str] = {}
-    for commitment_id, status, when in history_rows:
-        before = previous.get(commitment_id)
-        previous[commitment_id] = status
-        if before is None or before == status:
-            continue
+    for commitment_id, before, status, when in history_rows:
         if status in COMMITTED and before not in COMMITTED:
             found[commitment_id].setdefault("granted", when)
         if status == CoFinancing.Status.PAID:
@@ -559,24 +572,164 @@ def _timeline_items(user, queryset) -> list:
     )
 
 
+@dataclass
+class _Named:
+    name: str
+
+
+@dataclass
+class _GrantingMeeting:
+    starts_at: datetime
+    committee_id: int
+    committee: _Named
+
+
+@dataclass
+class _GrantingItem:
+    """What the story shows of the agenda item whose decision granted a commitment."""
+
+    pk: int
+    number: int | None
+    is_closed: bool
+    meeting_id: int | None
+    meeting: _GrantingMeeting | None
+    shown: str = "open"  # as cofinancing.selectors.mark_items sets it
+
+
+@dataclass
+class StoryCommitment:
+    """A commitment as the story and the money section show it (read as values: no model
+    instances for the plan's 40 commitments and their joined rows)."""
+
+    pk: int
+    year: int
+    amount: Decimal
+    status: str
+    updated_at: datetime
+    administration_id: int
+    administration: _Named
+    pool: _Named | None
+    granted_by_item_id: int | None
+    granted_by_item: _GrantingItem | None
+
+
+COMMITMENT_VALUES = (
+    "pk",
+    "year",
+    "amount",
+    "status",
+    "updated_at",
+    "administration_id",
+    "administration__name",
+    "pool__name",
+    "granted_by_item_id",
+    "granted_by_item__number",
+    "granted_by_item__is_closed",
+    "granted_by_item__meeting_id",
+    "granted_by_item__meeting__starts_at",
+    "granted_by_item__meeting__committee_id",
+    "granted_by_item__meeting__committee__name",
+)
+
+
 def plan_commitments(plan: Plan, user) -> tuple[list, list]:
     """The plan's commitments as the story and the money section show them (their granting
-    items marked for the reader), with the sums on ``plan``, and their status history."""
+    items marked for the reader as ``mark_items`` does, in the same query), with the sums
+    on ``plan``, and their status history."""
+    visible = agenda_item_visibility(user, prefix="granted_by_item__")
+    rows = (
+        CoFinancing.objects.filter(plan=plan)
+        .order_by("year", "administration__name", "pk")
+        .annotate(
+            granting_visible=Value(True)
+            if visible is None
+            else Case(When(visible, then=Value(True)), default=Value(False))
+        )
+        .values_list(*COMMITMENT_VALUES, "granting_visible")
+    )
+    if not is_administrator(user):
+        committee_ids_for_user(user)  # read with the roles; cached for user_can_see_closed
+    commitments = []
+    for (
+        pk,
+        year,
+        amount,
+        status,
+        updated_at,
+        administration_id,
+        administration_name,
+        pool_name,
+        item_id,
+        number,
+        is_closed,
+        meeting_id,
+        starts_at,
+        committee_id,
+        committee_name,
+        granting_visible,
+    ) in rows:
+        item = None
+        if item_id is not None:
+            meeting = (
+                _GrantingMeeting(starts_at, committee_id, _Named(committee_name))
+                if meeting_id is not None
+                else None
+            )
+            item = _GrantingItem(item_id, number, is_closed, meeting_id, meeting)
+            if not granting_visible:
+                item.shown = "hidden"
+            elif is_closed and not user_can_see_closed(user, committee_id):
+                item.shown = "closed"
+        commitments.append(
+            StoryCommitment(
+                pk,
+                year,
+                amount,
+                status,
+                updated_at,
+                administration_id,
+                _Named(administration_name),
+                _Named(pool_name) if pool_name is not None else None,
+                item_id,
+                item,
+            )
+        )
+    return _with_money_and_history(plan, commitments)
+
+
+def _with_money_and_history(plan: Plan, commitments) -> tuple[list, list]:
+    # The money sums from the commitments just read rather than a subquery per status.
+    add_money_facts(plan_with_money_from(plan, commitments))
+    return commitments, status_changes(plan)
+
+
+def status_changes(plan: Plan) -> list[tuple]:
+    """(commitment id, status before, status after, when) for each recorded change of a
+    commitment's status, in the order recorded: the database compares each history row
+    with the commitment's previous one (a window), so the saves that kept the status (a
+    new note, say) are not read at all."""
+    before = Window(Lag("status"), partition_by=[F("id")], order_by=F("history_id").asc())
+    return list(
+        CoFinancing.history.filter(plan_id=plan.pk)
+        .annotate(before=before)
+        .filter(before__isnull=False)
+        .exclude(before=F("status"))
+        .order_by("history_id")  # the order the changes were recorded in
+        .values_list("id", "before", "status", "history_date")
+    )
+
+
+def _commitment_models(plan: Plan, user) -> tuple[list, list]:
+    """:func:`plan_commitments` as model instances (the report and the page read in one
+    piece, whose context tests look into)."""
     commitments = list(
         CoFinancing.objects.filter(plan=plan)
         .select_related("administration", "pool", "granted_by_item__meeting__committee")
         .only(*TIMELINE_COMMITMENT_COLUMNS)
         .order_by("year", "administration__name", "pk")
     )
-    # The money sums from the commitments just read rather than a subquery per status.
-    add_money_facts(plan_with_money_from(plan, commitments))
     mark_items(user, [c.granted_by_item for c in commitments])
-    history_rows = list(
-        CoFinancing.history.filter(plan_id=plan.pk)
-        .order_by("history_id")  # the order the changes were recorded in
-        .values_list("id", "status", "history_date")
-    )
-    return commitments, history_rows
+    return _with_money_and_history(plan, commitments)
 
 
 def _group_meetings(groups) -> list:
@@ -592,7 +745,7 @@ def plan_status_get(*, pk: int, user) -> dict:
     plan = get_object_or_404(_plan_queryset(), pk=pk)
     plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
     items = _timeline_items(user, plan.agenda_items.all())
-    commitments, history_rows = plan_commitments(plan, user)
+    commitments, history_rows = _commitment_models(plan, user)
     # No query at all for a plan that no group follows.
     group_meetings = _group_meetings([group.pk for group in plan.follow_up_groups.all()])
     timeline = plan_timeline(plan, items, commitments, history_rows, group_meetings)
