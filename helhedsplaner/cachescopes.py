@@ -61,6 +61,14 @@ def _of_plan_parts(instances) -> set[str]:
     return {scope for instance in instances for scope in _plan_and_facts(instance.plan_id)}
 
 
+# Every estate (the plan list's unfiltered total of tenancies).
+ESTATES = "estates"
+
+
+def _of_estates(instances) -> set[str]:
+    return _of_plan_parts(instances) | {ESTATES}
+
+
 def _of_commitment_rows(instances) -> set[str]:
     return {plan_scope(instance.plan_id) for instance in instances}
 
@@ -150,7 +158,8 @@ def register() -> None:
             scope for i in instances for scope in (*_plan_and_facts(i.pk), plan_links_scope(i.pk))
         },
     )
-    for model in (Estate, PlanStatusChange, HousingContribution):
+    pagecache.register(Estate, _of_estates)
+    for model in (PlanStatusChange, HousingContribution):
         pagecache.register(model, _of_plan_parts)
     pagecache.register(CoFinancing, _of_commitments)
     pagecache.register(CommitmentCorrection, _of_corrections)

@@ -73,7 +73,7 @@ PLAN_SORTS = {
 DEFAULT_SORT = "navn"
 
 
-def _filtering(filters: dict) -> bool:
+def is_filtering(filters: dict) -> bool:
     """Whether ``filters`` leave out any plan (what :func:`plans_filtered` filters on)."""
     return any(
         filters.get(name)
@@ -165,11 +165,25 @@ def plan_list(*, filters: dict, sort: str = DEFAULT_SORT) -> QuerySet:
     )
 
 
-def plan_list_totals(*, filters: dict) -> dict:
-    """Count, budget, LBF grant and tenancies of the whole filtered set (one query)."""
+def all_tenancies() -> int:
+    """The tenancies of every plan's estates (the unfiltered list's total)."""
+    return Estate.objects.order_by().aggregate(total=Sum("tenancies"))["total"] or 0
+
+
+def plan_list_totals(*, filters: dict, tenancies: bool = True) -> dict:
+    """Count, budget, LBF grant and tenancies of the whole filtered set (one query);
+    without ``tenancies``, the first three (the list keeps the unfiltered total of
+    tenancies as a fragment: :func:`all_tenancies`)."""
     plans = plans_filtered(filters=filters).order_by()
+    if not tenancies:
+        totals = plans.aggregate(
+            count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant")
+        )
+        for key in ("budget", "lbf_grant"):
+            totals[key] = totals[key] or 0
+        return totals
     estates = Estate.objects.order_by()
-    if _filtering(filters):
+    if is_filtering(filters):
         estates = estates.filter(plan__in=plans.values("pk"))
     # Unfiltered, every estate counts (each belongs to a plan): no IN over every plan.
     # The tenancies as a scalar subquery (SUM as a plain function: no GROUP BY), so
@@ -620,7 +634,13 @@ def plan_filter_options() -> dict:
 
 
 def plan_list_page(
-    *, filters: dict, sort: str, page_number, per_page: int, ids_only: bool = False
+    *,
+    filters: dict,
+    sort: str,
+    page_number,
+    per_page: int,
+    ids_only: bool = False,
+    tenancies: bool = True,
 ) -> tuple:
     """One page of the plan list and the totals of the whole filtered set.
 

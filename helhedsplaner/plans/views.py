@@ -23,6 +23,7 @@ from core.fragments import cached_fragments
 from core.pagecache import PLANS, plan_scope, shared_page
 from core.versioning import AttemptedValue, attempted_values
 
+from ..cachescopes import ESTATES
 from ..indicators.views import EDIT_INDICATORS
 from ..rules import CREATE_PLAN, EDIT_PLAN, MOVE_PLAN
 from . import selectors, services
@@ -80,8 +81,9 @@ def _filters_without_form(query) -> tuple[dict, str] | None:
 def plan_list(request):
     """The plan list: the filter form and each plan's row are fragments (``core.fragments``):
     the form under the query (its options are reference data), a row under its plan's
-    scope. The first read names the rows (their ids in the list's order); only the rows
-    not cached are read in full and rendered."""
+    scope, the unfiltered total of tenancies under ``estates``. The first read names the
+    rows (their ids in the list's order); only the rows not cached are read in full and
+    rendered."""
     kept = _fragments_kept(request)
     form = None
     light = _filters_without_form(request.GET) if kept else None
@@ -90,12 +92,15 @@ def plan_list(request):
         filters, sort = form.filters()
     else:
         filters, sort = light
+    # Unfiltered, the tenancies are those of every estate: a fragment under ``estates``.
+    all_tenancies = kept and not selectors.is_filtering(filters)
     page, totals = selectors.plan_list_page(
         filters=filters,
         sort=sort,
         page_number=request.GET.get("side"),
         per_page=PLANS_PER_PAGE,
         ids_only=kept,
+        tenancies=not all_tenancies,
     )
     query = request.GET.copy()
     query.pop("side", None)
@@ -113,7 +118,9 @@ def plan_list(request):
                 "helhedsplaner/plans/partials/filters.html",
                 {"form": form or PlanFilterForm(request.GET), "filtered": filtered},
             )
-        rows = [part for part in missing if part != filters_part]
+        if "tenancies" in missing:
+            html["tenancies"] = str(selectors.all_tenancies())
+        rows = [part for part in missing if part not in (filters_part, "tenancies")]
         if rows:
             found = read or selectors.plan_list_rows(rows)
             template = get_template("helhedsplaner/plans/partials/plan_row.html")
@@ -124,9 +131,15 @@ def plan_list(request):
     parts = cached_fragments(
         request,
         "plan-list",
-        {filters_part: (), **{pk: [plan_scope(pk)] for pk in ids}},
+        {
+            filters_part: (),
+            **({"tenancies": [ESTATES]} if all_tenancies else {}),
+            **{pk: [plan_scope(pk)] for pk in ids},
+        },
         render_parts,
     )
+    if all_tenancies:
+        totals["tenancies"] = int(parts["tenancies"])
     return render(
         request,
         "helhedsplaner/plans/plan_list.html",

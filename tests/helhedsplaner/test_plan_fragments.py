@@ -118,6 +118,18 @@ def test_a_write_to_one_plan_renders_only_its_row_and_shows_at_once(plans, count
     assert counted["rows"] == sorted([alfa.pk, beta.pk]) + [beta.pk]
 
 
+def test_a_new_estate_shows_in_the_total_of_tenancies(plans, counted):
+    alfa, _beta = plans
+    reader = _reader()
+    url = reverse("helhedsplaner:plan_list")
+    factories.estate(alfa, "Afdeling 1", tenancies=120)
+    assert ">120</td>" in _get(reader, url)[1]
+    factories.estate(alfa, "Afdeling 2", tenancies=1300)
+    status, page = _get(reader, url)
+    assert status == "miss" and "<dd>1.420</dd>" in page and ">1.420</td>" in page
+    assert counted["rows"].count(alfa.pk) == 2
+
+
 def test_a_filtered_page_keeps_its_filters_and_rows(plans, counted):
     alfa, beta = plans
     reader = _reader()
