@@ -82,7 +82,11 @@ def _grant_part(entry) -> str:
         if item is not None
         else None,
     )
-    return "grant:" + hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+    return "grant:" + _digest(shown)
+
+
+def _digest(shown) -> str:
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
 
 
 def _kept_page(request, pk: int) -> dict:
@@ -105,6 +109,20 @@ def _kept_page(request, pk: int) -> dict:
         _grant_part(entry): entry
         for entry in selectors.commitment_entries(commitments, history_rows)
     }
+    # The money section, named by everything it is drawn from.
+    money = "money:" + _digest(
+        (
+            plan.pk,
+            plan.name,
+            str(plan.budget),
+            str(plan.lbf_grant),
+            str(plan.housing_total),
+            [
+                (c.administration_id, c.administration.name, c.status, str(c.amount))
+                for c in commitments
+            ],
+        )
+    )
     story = f"story:{plan.pk}"
     indicators = f"indicators:{plan.pk}:{plan.area_id}:{plan.period_start}:{plan.period_end}"
     goals = f"goals:{plan.pk}"
@@ -112,6 +130,7 @@ def _kept_page(request, pk: int) -> dict:
         story: [plan_facts_scope(plan.pk)],
         **{f"item:{pk}": [item_scope(pk)] for pk in item_ids},
         **dict.fromkeys(grants, ()),
+        money: (),
         indicators: [area_scope(plan.area_id), CITY_INDICATORS],
         goals: [plan_links_scope(plan.pk)],
     }
@@ -153,6 +172,10 @@ def _kept_page(request, pk: int) -> dict:
         for part in missing:
             if part in grants:
                 html[part] = _entry_html(grants[part])
+        if money in missing:
+            html[money] = _render(
+                "money", {"plan": plan, "money_chart": selectors.money_chart(plan, commitments)}
+            )
         if indicators in missing:
             html[indicators] = render_to_string(
                 "helhedsplaner/status/partials/indicators_section.html",
@@ -190,7 +213,7 @@ def _kept_page(request, pk: int) -> dict:
         "timeline": [entry[3] for entry in entries],
         "timeline_rendered": True,
         "commitments": commitments,
-        "money_chart": selectors.money_chart(plan, commitments),
+        "money_section": found[money],
         "last_updated": max(updated),
         **selectors.activity_facts(plan, max(activity) if activity else None),
         "headline_facts": mark_safe(kept["facts"]),  # noqa: S308
