@@ -6,6 +6,11 @@ a closed item outside the reader's committees shows only its number and
 "Lukket punkt"), and the money facts come from ``helhedsplaner.cofinancing.selectors`` (the
 25 % check is computed there, once). Everything runs in a fixed number of
 queries whatever the amount of data.
+
+The report and a page rendered in one piece read it all with :func:`plan_status_get`;
+the status page rendered for the page cache reads it in parts (``plan_status_head``,
+``plan_commitments``, ``plan_story``, ``timeline_items`` …), so that it can keep the
+parts a write did not change as fragments (``helhedsplaner.status.views``).
 """
 
 from collections import defaultdict
