@@ -18,18 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import (
-    Case,
-    F,
-    Max,
-    Prefetch,
-    Q,
-    Value,
-    When,
-    Window,
-    prefetch_related_objects,
-)
-from django.db.models.functions import Lag
+from django.db.models import Case, Max, Prefetch, Q, Value, When, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -708,20 +697,25 @@ def _with_money_and_history(plan: Plan, commitments) -> tuple[list, list]:
     return commitments, status_changes(plan)
 
 
+# Each history row beside the commitment's previous one (a window), keeping the rows that
+# change its status. Written out: the ORM's form of it (a window filtered in a wrapping
+# query) costs three times as long to build as the database takes to answer.
+STATUS_CHANGES_SQL = (
+    "SELECT history_id, id, before, status, history_date FROM ("  # noqa: S608 (fixed table)
+    " SELECT history_id, id, status, history_date,"
+    " LAG(status) OVER (PARTITION BY id ORDER BY history_id) AS before"
+    " FROM {table} WHERE plan_id = %s"
+    ") changes WHERE before IS NOT NULL AND before <> status ORDER BY history_id"
+)
+
+
 def status_changes(plan: Plan) -> list[tuple]:
     """(commitment id, status before, status after, when) for each recorded change of a
-    commitment's status, in the order recorded: the database compares each history row
-    with the commitment's previous one (a window), so the saves that kept the status (a
-    new note, say) are not read at all."""
-    before = Window(Lag("status"), partition_by=[F("id")], order_by=F("history_id").asc())
-    return list(
-        CoFinancing.history.filter(plan_id=plan.pk)
-        .annotate(before=before)
-        .filter(before__isnull=False)
-        .exclude(before=F("status"))
-        .order_by("history_id")  # the order the changes were recorded in
-        .values_list("id", "before", "status", "history_date")
-    )
+    commitment's status, in the order recorded: the saves that kept the status (a new
+    note, say) are not read at all."""
+    history = CoFinancing.history.model
+    rows = history.objects.raw(STATUS_CHANGES_SQL.format(table=history._meta.db_table), [plan.pk])
+    return [(row.id, row.before, row.status, row.history_date) for row in rows]
 
 
 def _commitment_models(plan: Plan, user) -> tuple[list, list]:
