@@ -4,7 +4,8 @@ A plan shows on its own pages (plan page, status page), in the plan list, and by
 the agenda items that concern it. Its estates, lifecycle steps, commitments, housing
 contributions and corrections show on its pages; a commitment also on the item whose
 decision granted it. Indicator values show on the status pages of the plans in their
-area; a follow-up group's meetings on the pages of the plans it follows. Areas,
+area (and those of the city total on every plan's status page: ``area:city``); a
+follow-up group's meetings on the pages of the plans it follows. Areas,
 indicators, housing organisations, LBF periods and focus areas, policies and goals and
 the co-financing pools are reference data. ``FollowUpGroupMeeting`` is the committees
 app's model, registered here because only this app knows the plans a group follows.
@@ -36,20 +37,44 @@ from .models import (
 )
 
 
+def plan_facts_scope(pk) -> str:
+    """What a plan's own rows show: the plan, its estates, lifecycle steps, housing
+    contributions, links and its follow-up groups' meetings (the status page's headline
+    facts and the story without its items and commitments). Raised with ``plan:N`` by
+    each of those, never by a commitment or a correction."""
+    return f"plan-facts:{pk}"
+
+
+def _plan_and_facts(pk) -> set[str]:
+    return {plan_scope(pk), plan_facts_scope(pk)}
+
+
 def _of_plans(instances) -> set[str]:
     ids = [instance.pk for instance in instances]
     linked = Plan.agenda_items.through.objects.filter(plan_id__in=ids)
-    return {plan_scope(pk) for pk in ids} | item_scopes(
+    return {scope for pk in ids for scope in _plan_and_facts(pk)} | item_scopes(
         linked.values_list("agendaitem_id", flat=True)
     )
 
 
 def _of_plan_parts(instances) -> set[str]:
+    return {scope for instance in instances for scope in _plan_and_facts(instance.plan_id)}
+
+
+# Every estate (the plan list's unfiltered total of tenancies).
+ESTATES = "estates"
+
+
+def _of_estates(instances) -> set[str]:
+    return _of_plan_parts(instances) | {ESTATES}
+
+
+def _of_commitment_rows(instances) -> set[str]:
     return {plan_scope(instance.plan_id) for instance in instances}
 
 
 def _of_commitments(instances) -> set[str]:
-    return _of_plan_parts(instances) | item_scopes(
+    return _of_commitment_rows(instances) | item_scopes(
         instance.granted_by_item_id for instance in instances
     )
 
@@ -62,16 +87,36 @@ def _of_corrections(instances) -> set[str]:
     )
 
 
+def area_scope(pk) -> str:
+    """The indicator values of one area (the status page's indicators section)."""
+    return f"area:{pk}"
+
+
+# The city total's indicator values: every plan's status page compares its area with them.
+CITY_INDICATORS = "area:city"
+
+
+def plan_links_scope(pk) -> str:
+    """A plan's many-to-many links (its policy goals and follow-up groups, on its status
+    page); raised with ``plan:N`` by every change of them, and by nothing else."""
+    return f"plan-links:{pk}"
+
+
 def _of_indicator_values(instances) -> set[str]:
     areas = {instance.area_id for instance in instances}
     plans = Plan.objects.filter(area_id__in=areas).values_list("pk", flat=True)
-    return {plan_scope(pk) for pk in plans}
+    scopes = {plan_scope(pk) for pk in plans} | {area_scope(pk) for pk in areas}
+    if Area.objects.filter(pk__in=areas, is_city_total=True).exists():
+        scopes.add(CITY_INDICATORS)
+    return scopes
 
 
 def _of_group_meetings(instances) -> set[str]:
     groups = {instance.group_id for instance in instances}
     plans = Plan.follow_up_groups.through.objects.filter(followupgroup_id__in=groups)
-    return {plan_scope(pk) for pk in plans.values_list("plan_id", flat=True)}
+    return {
+        scope for pk in plans.values_list("plan_id", flat=True) for scope in _plan_and_facts(pk)
+    }
 
 
 def _of_groups(instances) -> set[str]:
@@ -107,9 +152,14 @@ def refresh_figures(scopes: set[str], unaccounted: set[str]) -> None:
 
 def register() -> None:
     pagecache.register(
-        Plan, _of_plans, linked=lambda instances: {plan_scope(i.pk) for i in instances}
+        Plan,
+        _of_plans,
+        linked=lambda instances: {
+            scope for i in instances for scope in (*_plan_and_facts(i.pk), plan_links_scope(i.pk))
+        },
     )
-    for model in (Estate, PlanStatusChange, HousingContribution):
+    pagecache.register(Estate, _of_estates)
+    for model in (PlanStatusChange, HousingContribution):
         pagecache.register(model, _of_plan_parts)
     pagecache.register(CoFinancing, _of_commitments)
     pagecache.register(CommitmentCorrection, _of_corrections)

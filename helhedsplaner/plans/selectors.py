@@ -13,7 +13,10 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
+    Func,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -70,6 +73,21 @@ PLAN_SORTS = {
 DEFAULT_SORT = "navn"
 
 
+def is_filtering(filters: dict) -> bool:
+    """Whether ``filters`` leave out any plan (what :func:`plans_filtered` filters on)."""
+    return any(
+        filters.get(name)
+        for name in (
+            "status",
+            "lbf_period",
+            "area",
+            "lead_administration",
+            "participating_administration",
+            "focus_area",
+        )
+    ) or bool((filters.get("q") or "").strip())
+
+
 def plans_filtered(*, filters: dict) -> QuerySet:
     """Plans matching the list filters; one row per plan (multi-valued filters are subqueries).
 
@@ -119,6 +137,13 @@ LIST_COLUMNS = (
 )
 
 
+def _status_rank() -> Case:
+    return Case(
+        *[When(status=status, then=Value(rank)) for rank, status in enumerate(LIFECYCLE_ORDER)],
+        output_field=IntegerField(),
+    )
+
+
 def plan_list(*, filters: dict, sort: str = DEFAULT_SORT) -> QuerySet:
     """The rows of the plan list with their tenancies summed in a subquery (no per-row queries)."""
     tenancies = (
@@ -128,29 +153,48 @@ def plan_list(*, filters: dict, sort: str = DEFAULT_SORT) -> QuerySet:
         .annotate(total=Sum("tenancies"))
         .values("total")
     )
-    status_rank = Case(
-        *[When(status=status, then=Value(rank)) for rank, status in enumerate(LIFECYCLE_ORDER)],
-        output_field=IntegerField(),
-    )
     return (
         plans_filtered(filters=filters)
         .select_related("lbf_period", "area", "housing_organisation", "lead_administration")
         .only(*LIST_COLUMNS)
         .annotate(
             tenancies_total=Coalesce(Subquery(tenancies, output_field=IntegerField()), 0),
-            status_rank=status_rank,
+            status_rank=_status_rank(),
         )
         .order_by(*PLAN_SORTS.get(sort, PLAN_SORTS[DEFAULT_SORT]), "pk")
     )
 
 
-def plan_list_totals(*, filters: dict) -> dict:
-    """Count, budget, LBF grant and tenancies of the whole filtered set (two queries)."""
+def all_tenancies() -> int:
+    """The tenancies of every plan's estates (the unfiltered list's total)."""
+    return Estate.objects.order_by().aggregate(total=Sum("tenancies"))["total"] or 0
+
+
+def plan_list_totals(*, filters: dict, tenancies: bool = True) -> dict:
+    """Count, budget, LBF grant and tenancies of the whole filtered set (one query);
+    without ``tenancies``, the first three (the list keeps the unfiltered total of
+    tenancies as a fragment: :func:`all_tenancies`)."""
     plans = plans_filtered(filters=filters).order_by()
-    totals = plans.aggregate(count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant"))
-    totals["tenancies"] = Estate.objects.filter(plan__in=plans.values("pk")).aggregate(
-        total=Sum("tenancies")
-    )["total"]
+    if not tenancies:
+        totals = plans.aggregate(
+            count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant")
+        )
+        for key in ("budget", "lbf_grant"):
+            totals[key] = totals[key] or 0
+        return totals
+    estates = Estate.objects.order_by()
+    if is_filtering(filters):
+        estates = estates.filter(plan__in=plans.values("pk"))
+    # Unfiltered, every estate counts (each belongs to a plan): no IN over every plan.
+    # The tenancies as a scalar subquery (SUM as a plain function: no GROUP BY), so
+    # the totals are one query; MAX only lifts the one value into the aggregate.
+    tenancies = estates.annotate(total=Func(F("tenancies"), function="SUM")).values("total")
+    totals = plans.aggregate(
+        count=Count("pk"),
+        budget=Sum("budget"),
+        lbf_grant=Sum("lbf_grant"),
+        tenancies=Max(Subquery(tenancies, output_field=IntegerField())),
+    )
     for key in ("budget", "lbf_grant", "tenancies"):
         totals[key] = totals[key] or 0
     return totals
@@ -589,12 +633,43 @@ def plan_filter_options() -> dict:
     }
 
 
-def plan_list_page(*, filters: dict, sort: str, page_number, per_page: int) -> tuple:
-    """One page of the plan list and the totals of the whole filtered set."""
+def plan_list_page(
+    *,
+    filters: dict,
+    sort: str,
+    page_number,
+    per_page: int,
+    ids_only: bool = False,
+    tenancies: bool = True,
+) -> tuple:
+    """One page of the plan list and the totals of the whole filtered set.
+
+    With ``ids_only`` the page holds only the plans' ids, in the list's order (the slim
+    first read of a list whose rows are fragments: :func:`plan_list_rows` reads the rest
+    for the rows not cached)."""
     totals = plan_list_totals(filters=filters)
-    paginator = Paginator(plan_list(filters=filters, sort=sort), per_page)
+    rows = (
+        plan_list_ids(filters=filters, sort=sort)
+        if ids_only
+        else plan_list(filters=filters, sort=sort)
+    )
+    paginator = Paginator(rows, per_page)
     paginator.count = totals["count"]  # the same filtered set: no COUNT query of its own
     return paginator.get_page(page_number), totals
+
+
+def plan_list_ids(*, filters: dict, sort: str = DEFAULT_SORT) -> QuerySet:
+    """The ids of :func:`plan_list`'s rows in the same order, and nothing else."""
+    order = PLAN_SORTS.get(sort, PLAN_SORTS[DEFAULT_SORT])
+    queryset = plans_filtered(filters=filters)
+    if "status_rank" in order:
+        queryset = queryset.annotate(status_rank=_status_rank())
+    return queryset.order_by(*order, "pk").values_list("pk", flat=True)
+
+
+def plan_list_rows(ids) -> dict[int, Plan]:
+    """Plan id -> the row of :func:`plan_list` (its names and tenancies), for ``ids``."""
+    return {plan.pk: plan for plan in plan_list(filters={}).filter(pk__in=list(ids))}
 
 
 def plan_get_with_history(*, pk: int, user) -> tuple[Plan, list[HistoryEntry]]:

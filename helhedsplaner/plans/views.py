@@ -5,10 +5,13 @@ permissions of the caseworker and administrator roles. A user without them gets 
 also on a direct POST.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,9 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.forms import error_summary
 from cases.selectors import agenda_item_editable_by, agenda_item_get_for_page
 from committees.services import meeting_assert_unlocked
+from core.fragments import cached_fragments
 from core.pagecache import PLANS, plan_scope, shared_page
 from core.versioning import AttemptedValue, attempted_values
 
+from ..cachescopes import ESTATES
 from ..indicators.views import EDIT_INDICATORS
 from ..rules import CREATE_PLAN, EDIT_PLAN, MOVE_PLAN
 from . import selectors, services
@@ -51,28 +56,101 @@ def _may(user, plan=None) -> dict:
 # -- reading ---------------------------------------------------------------------------------
 
 
+def _fragments_kept(request) -> bool:
+    """Whether this rendering keeps fragments (``core.fragments``): a shared page being
+    rendered for the cache. Otherwise every part is rendered, and a page whose parts are
+    read in two steps reads them in one."""
+    return bool(getattr(request, "render_shared_page", False)) and (
+        getattr(request, "shared_page_key", None) is not None
+    )
+
+
+def _filters_without_form(query) -> tuple[dict, str] | None:
+    """The filters and the sort key when the query sets no filter (at most a known sort):
+    the list needs no form (and none of its option queries) unless its fragment is
+    rendered. None when the form must check the query."""
+    given = {key: value for key, value in query.items() if value and key != "side"}
+    sort = given.pop("sortering", selectors.DEFAULT_SORT)
+    if given or sort not in selectors.PLAN_SORTS:
+        return None
+    return {}, sort
+
+
 @shared_page(scopes=lambda _request: [PLANS])
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_list(request):
-    form = PlanFilterForm(request.GET)
-    filters, sort = form.filters()
+    """The plan list: the filter form and each plan's row are fragments (``core.fragments``):
+    the form under the query (its options are reference data), a row under its plan's
+    scope, the unfiltered total of tenancies under ``estates``. The first read names the
+    rows (their ids in the list's order); only the rows not cached are read in full and
+    rendered."""
+    kept = _fragments_kept(request)
+    form = None
+    light = _filters_without_form(request.GET) if kept else None
+    if light is None:
+        form = PlanFilterForm(request.GET)
+        filters, sort = form.filters()
+    else:
+        filters, sort = light
+    # Unfiltered, the tenancies are those of every estate: a fragment under ``estates``.
+    all_tenancies = kept and not selectors.is_filtering(filters)
     page, totals = selectors.plan_list_page(
-        filters=filters, sort=sort, page_number=request.GET.get("side"), per_page=PLANS_PER_PAGE
+        filters=filters,
+        sort=sort,
+        page_number=request.GET.get("side"),
+        per_page=PLANS_PER_PAGE,
+        ids_only=kept,
+        tenancies=not all_tenancies,
     )
     query = request.GET.copy()
     query.pop("side", None)
+    filtered = any(value for key, value in request.GET.items() if key not in ("sortering", "side"))
+    may = _may(request.user)
+    plans = list(page.object_list)
+    ids = plans if kept else [plan.pk for plan in plans]
+    read = {} if kept else {plan.pk: plan for plan in plans}
+    filters_part = "filters:" + hashlib.sha256(query.urlencode().encode()).hexdigest()[:32]
+
+    def render_parts(missing) -> dict:
+        html = {}
+        if filters_part in missing:
+            html[filters_part] = render_to_string(
+                "helhedsplaner/plans/partials/filters.html",
+                {"form": form or PlanFilterForm(request.GET), "filtered": filtered},
+            )
+        if "tenancies" in missing:
+            html["tenancies"] = str(selectors.all_tenancies())
+        rows = [part for part in missing if part not in (filters_part, "tenancies")]
+        if rows:
+            found = read or selectors.plan_list_rows(rows)
+            template = get_template("helhedsplaner/plans/partials/plan_row.html")
+            for pk in rows:
+                html[pk] = template.render({"plan": found[pk], "may_edit": may["may_edit"]})
+        return html
+
+    parts = cached_fragments(
+        request,
+        "plan-list",
+        {
+            filters_part: (),
+            **({"tenancies": [ESTATES]} if all_tenancies else {}),
+            **{pk: [plan_scope(pk)] for pk in ids},
+        },
+        render_parts,
+    )
+    if all_tenancies:
+        totals["tenancies"] = int(parts["tenancies"])
     return render(
         request,
         "helhedsplaner/plans/plan_list.html",
         {
-            "form": form,
+            "filters": parts[filters_part],
+            "rows": [parts[pk] for pk in ids],
             "page": page,
             "totals": totals,
             "query_string": query.urlencode(),
-            "filtered": any(
-                value for key, value in request.GET.items() if key not in ("sortering", "side")
-            ),
-            **_may(request.user),
+            "filtered": filtered,
+            **may,
         },
     )
 

@@ -6,6 +6,11 @@ a closed item outside the reader's committees shows only its number and
 "Lukket punkt"), and the money facts come from ``helhedsplaner.cofinancing.selectors`` (the
 25 % check is computed there, once). Everything runs in a fixed number of
 queries whatever the amount of data.
+
+The report and a page rendered in one piece read it all with :func:`plan_status_get`;
+the status page rendered for the page cache reads it in parts (``plan_status_head``,
+``plan_commitments``, ``plan_story``, ``timeline_items`` …), so that it can keep the
+parts a write did not change as fragments (``helhedsplaner.status.views``).
 """
 
 from collections import defaultdict
@@ -13,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Case, Max, Prefetch, Q, Value, When, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,8 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.models import Attachment
-from cases.selectors import agenda_items_visible_to, mark_visibility
+from cases.selectors import (
+    agenda_item_visibility,
+    agenda_items_visible_to,
+    mark_visibility,
+    user_can_see_closed,
+)
 from committees.models import FollowUpGroupMeeting, Meeting
+from committees.selectors import committee_ids_for_user
+from core.roles import is_administrator
 from core.templatetags.dk import dkk, mio
 
 from ..cofinancing.selectors import (
@@ -187,19 +199,45 @@ def activity_facts(plan: Plan, last_activity: date | None, today: date | None = 
 # -- the status page -------------------------------------------------------------------------
 
 
-def _plan_queryset():
-    return plan_housing_total(
+def _plan_queryset(*, links: bool = True):
+    """The plan with what the page and the report show (not the participants or the
+    focus areas); with ``links``, its policy goals and follow-up groups as well."""
+    queryset = plan_housing_total(
         Plan.objects.select_related(
             "housing_organisation", "area", "lbf_period", "lead_administration"
         )
     ).prefetch_related(
-        # What the page and the report show (not the participants or the focus areas).
         Prefetch("estates", queryset=Estate.objects.order_by("name")),
-        # Goals as "number. title", steps without who made them: no joined policy or user.
-        Prefetch("policy_goals", queryset=PolicyGoal.objects.order_by("policy", "number")),
+        # Steps without who made them: no joined user.
         Prefetch("status_changes", queryset=PlanStatusChange.objects.order_by("date", "pk")),
+    )
+    if links:
+        queryset = queryset.prefetch_related(*_link_prefetches())
+    return queryset
+
+
+def _link_prefetches() -> tuple:
+    # Goals as "number. title": no joined policy.
+    return (
+        Prefetch("policy_goals", queryset=PolicyGoal.objects.order_by("policy", "number")),
         "follow_up_groups",
     )
+
+
+def plan_links_get(plan: Plan) -> Plan:
+    """Read ``plan``'s policy goals and follow-up groups (the goals section) onto it."""
+    prefetch_related_objects([plan], *_link_prefetches())
+    return plan
+
+
+def plan_indicator_charts(plan: Plan) -> list[charts.Chart]:
+    """The indicators section's charts: the plan's area against the city total."""
+    values = list(
+        IndicatorValue.objects.filter(Q(area_id=plan.area_id) | Q(area__is_city_total=True))
+        .order_by("indicator__name", "year")
+        .values_list(*INDICATOR_COLUMNS)
+    )
+    return indicator_charts(plan, values)
 
 
 def _status_dates(history_rows) -> dict[int, dict[str, datetime]]:
@@ -209,12 +247,7 @@ def _status_dates(history_rows) -> dict[int, dict[str, datetime]]:
     commitment entered already granted or paid has no such date.
     """
     found: dict[int, dict[str, datetime]] = defaultdict(dict)
-    previous: dict[int, str] = {}
-    for commitment_id, status, when in history_rows:
-        before = previous.get(commitment_id)
-        previous[commitment_id] = status
-        if before is None or before == status:
-            continue
+    for commitment_id, before, status, when in history_rows:
         if status in COMMITTED and before not in COMMITTED:
             found[commitment_id].setdefault("granted", when)
         if status == CoFinancing.Status.PAID:
@@ -222,7 +255,7 @@ def _status_dates(history_rows) -> dict[int, dict[str, datetime]]:
     return found
 
 
-def _commitment_entries(commitments, history_rows) -> list[TimelineEntry]:
+def commitment_entries(commitments, history_rows) -> list[TimelineEntry]:
     """Granted and paid commitments, grouped by day and granting decision.
 
     The date is the one the commitment's history records for the change; else, for a
@@ -265,13 +298,15 @@ def _story_start(plan: Plan) -> date | None:
     return min(days) if days else None
 
 
-def plan_timeline(plan: Plan, items, commitments, history_rows, group_meetings) -> list:
-    """Every dated event of the plan, oldest first; meetings still to come are marked."""
-    today = timezone.localdate()
-    entries = [
+def step_entries(plan: Plan) -> list[TimelineEntry]:
+    return [
         TimelineEntry(step.date, "lifecycle", step=step, tiebreak=step.pk)
         for step in plan.status_changes.all()
     ]
+
+
+def item_entries(items, today: date) -> list[TimelineEntry]:
+    entries = []
     for item in items:
         day = _local_date(item.meeting.starts_at)
         entries.append(
@@ -279,19 +314,31 @@ def plan_timeline(plan: Plan, items, commitments, history_rows, group_meetings) 
                 day, "agenda_item", item=item, upcoming=day > today, tiebreak=item.number or 0
             )
         )
-    entries += _commitment_entries(commitments, history_rows)
+    return entries
+
+
+def followup_entries(plan: Plan, group_meetings, today: date) -> list[TimelineEntry]:
+    """The follow-up groups' meetings from the start of the plan's story on."""
     start = _story_start(plan)
-    for meeting in group_meetings:
-        if start is None or meeting.date >= start:
-            entries.append(
-                TimelineEntry(
-                    meeting.date,
-                    "followup",
-                    group_meeting=meeting,
-                    upcoming=meeting.date > today,
-                    tiebreak=meeting.pk,
-                )
-            )
+    return [
+        TimelineEntry(
+            meeting.date,
+            "followup",
+            group_meeting=meeting,
+            upcoming=meeting.date > today,
+            tiebreak=meeting.pk,
+        )
+        for meeting in group_meetings
+        if start is None or meeting.date >= start
+    ]
+
+
+def plan_timeline(plan: Plan, items, commitments, history_rows, group_meetings) -> list:
+    """Every dated event of the plan, oldest first; meetings still to come are marked."""
+    today = timezone.localdate()
+    entries = step_entries(plan) + item_entries(items, today)
+    entries += commitment_entries(commitments, history_rows)
+    entries += followup_entries(plan, group_meetings, today)
     entries.sort(key=TimelineEntry.sort_key)
     return entries
 
@@ -502,17 +549,13 @@ INDICATOR_COLUMNS = (
 )
 
 
-def plan_status_get(*, pk: int, user) -> dict:
-    """Everything the status page and the PDF report show, in a fixed number of queries."""
-    plan = get_object_or_404(_plan_queryset(), pk=pk)
-    plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
-    items = mark_visibility(
+def _timeline_items(user, queryset) -> list:
+    """The plan's agenda items on published agendas, as the story shows them."""
+    return mark_visibility(
         user,
         agenda_items_visible_to(
             user,
-            plan.agenda_items.filter(meeting__isnull=False).exclude(
-                meeting__status=Meeting.Status.DRAFT
-            ),
+            queryset.filter(meeting__isnull=False).exclude(meeting__status=Meeting.Status.DRAFT),
         )
         .select_related("meeting__committee", "case", "decision")
         # The columns the story shows (not the items' sections: a page of text each).
@@ -521,31 +564,189 @@ def plan_status_get(*, pk: int, user) -> dict:
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.none()))
         .order_by("meeting__starts_at", "number"),
     )
+
+
+@dataclass
+class _Named:
+    name: str
+
+
+@dataclass
+class _GrantingMeeting:
+    starts_at: datetime
+    committee_id: int
+    committee: _Named
+
+
+@dataclass
+class _GrantingItem:
+    """What the story shows of the agenda item whose decision granted a commitment."""
+
+    pk: int
+    number: int | None
+    is_closed: bool
+    meeting_id: int | None
+    meeting: _GrantingMeeting | None
+    shown: str = "open"  # as cofinancing.selectors.mark_items sets it
+
+
+@dataclass
+class StoryCommitment:
+    """A commitment as the story and the money section show it (read as values: no model
+    instances for the plan's 40 commitments and their joined rows)."""
+
+    pk: int
+    year: int
+    amount: Decimal
+    status: str
+    updated_at: datetime
+    administration_id: int
+    administration: _Named
+    pool: _Named | None
+    granted_by_item_id: int | None
+    granted_by_item: _GrantingItem | None
+
+
+COMMITMENT_VALUES = (
+    "pk",
+    "year",
+    "amount",
+    "status",
+    "updated_at",
+    "administration_id",
+    "administration__name",
+    "pool__name",
+    "granted_by_item_id",
+    "granted_by_item__number",
+    "granted_by_item__is_closed",
+    "granted_by_item__meeting_id",
+    "granted_by_item__meeting__starts_at",
+    "granted_by_item__meeting__committee_id",
+    "granted_by_item__meeting__committee__name",
+)
+
+
+def plan_commitments(plan: Plan, user) -> tuple[list, list]:
+    """The plan's commitments as the story and the money section show them (their granting
+    items marked for the reader as ``mark_items`` does, in the same query), with the sums
+    on ``plan``, and their status history."""
+    visible = agenda_item_visibility(user, prefix="granted_by_item__")
+    rows = (
+        CoFinancing.objects.filter(plan=plan)
+        .order_by("year", "administration__name", "pk")
+        .annotate(
+            granting_visible=Value(True)
+            if visible is None
+            else Case(When(visible, then=Value(True)), default=Value(False))
+        )
+        .values_list(*COMMITMENT_VALUES, "granting_visible")
+    )
+    if not is_administrator(user):
+        committee_ids_for_user(user)  # read with the roles; cached for user_can_see_closed
+    commitments = []
+    for (
+        pk,
+        year,
+        amount,
+        status,
+        updated_at,
+        administration_id,
+        administration_name,
+        pool_name,
+        item_id,
+        number,
+        is_closed,
+        meeting_id,
+        starts_at,
+        committee_id,
+        committee_name,
+        granting_visible,
+    ) in rows:
+        item = None
+        if item_id is not None:
+            meeting = (
+                _GrantingMeeting(starts_at, committee_id, _Named(committee_name))
+                if meeting_id is not None
+                else None
+            )
+            item = _GrantingItem(item_id, number, is_closed, meeting_id, meeting)
+            if not granting_visible:
+                item.shown = "hidden"
+            elif is_closed and not user_can_see_closed(user, committee_id):
+                item.shown = "closed"
+        commitments.append(
+            StoryCommitment(
+                pk,
+                year,
+                amount,
+                status,
+                updated_at,
+                administration_id,
+                _Named(administration_name),
+                _Named(pool_name) if pool_name is not None else None,
+                item_id,
+                item,
+            )
+        )
+    return _with_money_and_history(plan, commitments)
+
+
+def _with_money_and_history(plan: Plan, commitments) -> tuple[list, list]:
+    # The money sums from the commitments just read rather than a subquery per status.
+    add_money_facts(plan_with_money_from(plan, commitments))
+    return commitments, status_changes(plan)
+
+
+# Each history row beside the commitment's previous one (a window), keeping the rows that
+# change its status. Written out: the ORM's form of it (a window filtered in a wrapping
+# query) costs three times as long to build as the database takes to answer.
+STATUS_CHANGES_SQL = (
+    "SELECT history_id, id, before, status, history_date FROM ("  # noqa: S608 (fixed table)
+    " SELECT history_id, id, status, history_date,"
+    " LAG(status) OVER (PARTITION BY id ORDER BY history_id) AS before"
+    " FROM {table} WHERE plan_id = %s"
+    ") changes WHERE before IS NOT NULL AND before <> status ORDER BY history_id"
+)
+
+
+def status_changes(plan: Plan) -> list[tuple]:
+    """(commitment id, status before, status after, when) for each recorded change of a
+    commitment's status, in the order recorded: the saves that kept the status (a new
+    note, say) are not read at all."""
+    history = CoFinancing.history.model
+    rows = history.objects.raw(STATUS_CHANGES_SQL.format(table=history._meta.db_table), [plan.pk])
+    return [(row.id, row.before, row.status, row.history_date) for row in rows]
+
+
+def _commitment_models(plan: Plan, user) -> tuple[list, list]:
+    """:func:`plan_commitments` as model instances (the report and the page read in one
+    piece, whose context tests look into)."""
     commitments = list(
         CoFinancing.objects.filter(plan=plan)
         .select_related("administration", "pool", "granted_by_item__meeting__committee")
         .only(*TIMELINE_COMMITMENT_COLUMNS)
         .order_by("year", "administration__name", "pk")
     )
-    # The money sums from the commitments just read rather than a subquery per status.
-    add_money_facts(plan_with_money_from(plan, commitments))
     mark_items(user, [c.granted_by_item for c in commitments])
-    history_rows = list(
-        CoFinancing.history.filter(plan_id=plan.pk)
-        .order_by("history_id")  # the order the changes were recorded in
-        .values_list("id", "status", "history_date")
-    )
-    group_ids = [group.pk for group in plan.follow_up_groups.all()]
-    group_meetings = list(
-        FollowUpGroupMeeting.objects.filter(group_id__in=group_ids)
+    return _with_money_and_history(plan, commitments)
+
+
+def _group_meetings(groups) -> list:
+    return list(
+        FollowUpGroupMeeting.objects.filter(group_id__in=groups)
         .select_related("group")
         .order_by("date", "pk")
     )
-    values = list(
-        IndicatorValue.objects.filter(Q(area_id=plan.area_id) | Q(area__is_city_total=True))
-        .order_by("indicator__name", "year")
-        .values_list(*INDICATOR_COLUMNS)
-    )
+
+
+def plan_status_get(*, pk: int, user) -> dict:
+    """Everything the status page and the PDF report show, in a fixed number of queries."""
+    plan = get_object_or_404(_plan_queryset(), pk=pk)
+    plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
+    items = _timeline_items(user, plan.agenda_items.all())
+    commitments, history_rows = _commitment_models(plan, user)
+    # No query at all for a plan that no group follows.
+    group_meetings = _group_meetings([group.pk for group in plan.follow_up_groups.all()])
     timeline = plan_timeline(plan, items, commitments, history_rows, group_meetings)
     activity = activity_facts(plan, plan_last_activity(plan, items, commitments, group_meetings))
     return {
@@ -553,10 +754,87 @@ def plan_status_get(*, pk: int, user) -> dict:
         "timeline": timeline,
         "commitments": commitments,
         "money_chart": money_chart(plan, commitments),
-        "indicator_charts": indicator_charts(plan, values),
+        "indicator_charts": plan_indicator_charts(plan),
         "last_updated": _last_updated(plan, items, commitments, group_meetings),
         **activity,
     }
+
+
+# -- the status page in parts (its fragments: helhedsplaner.status.views) -------------------
+
+# What the page reads of the plan whatever it has cached: its heading, the permission
+# checks (lead administration), the money and what names the fragments.
+HEAD_COLUMNS = (
+    "name",
+    "status",
+    "is_demo",
+    "lead_administration",
+    "area",
+    "budget",
+    "lbf_grant",
+    "period_start",
+    "period_end",
+    "created_at",
+)
+
+
+def plan_status_head(*, pk: int) -> Plan:
+    return get_object_or_404(plan_housing_total(Plan.objects.only(*HEAD_COLUMNS)), pk=pk)
+
+
+def plan_item_ids(plan: Plan) -> list[int]:
+    """The ids of the agenda items linked to the plan (whatever their agenda)."""
+    through = Plan.agenda_items.through.objects.filter(plan_id=plan.pk)
+    return sorted(through.values_list("agendaitem_id", flat=True))
+
+
+def plan_story(*, pk: int) -> dict:
+    """What the plan's own rows show (the headline's facts, the lifecycle steps, the
+    follow-up groups' meetings), with the latest change and the latest activity among
+    them: everything the status page keeps under ``plan-facts:N``."""
+    plan = get_object_or_404(_plan_queryset(links=False), pk=pk)
+    plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
+    followed = Plan.follow_up_groups.through.objects.filter(plan_id=plan.pk)
+    group_meetings = _group_meetings(followed.values("followupgroup_id"))
+    today = timezone.localdate()
+    updated = [plan.updated_at]
+    updated += [estate.updated_at for estate in plan.estates.all()]
+    updated += [step.updated_at for step in plan.status_changes.all()]
+    updated += [meeting.updated_at for meeting in group_meetings]
+    activity = [step.date for step in plan.status_changes.all()]
+    activity += [meeting.date for meeting in group_meetings]
+    activity = [day for day in activity if day is not None]
+    return {
+        "plan": plan,
+        "entries": step_entries(plan) + followup_entries(plan, group_meetings, today),
+        "updated": max(updated),
+        "activity": max(activity) if activity else None,
+    }
+
+
+def timeline_items(user, ids) -> list:
+    """The agenda items ``ids`` that the story shows (those on published agendas)."""
+    from cases.models import AgendaItem
+
+    return _timeline_items(user, AgendaItem.objects.filter(pk__in=list(ids)))
+
+
+def item_updated(item) -> datetime:
+    decision = getattr(item, "decision", None)
+    return max(item.updated_at, decision.updated_at) if decision is not None else item.updated_at
+
+
+def commitment_updated_and_activity(commitments) -> tuple[datetime | None, date | None]:
+    """The latest change among ``commitments`` and the latest meeting that granted one."""
+    updated = [commitment.updated_at for commitment in commitments]
+    days = [
+        _local_date(c.granted_by_item.meeting.starts_at)
+        for c in commitments
+        if c.status in COMMITTED
+        and c.granted_by_item is not None
+        and c.granted_by_item.meeting_id is not None
+    ]
+    return (max(updated) if updated else None), (max(days) if days else None)
 
 
 def status_report_title(plan: Plan) -> str:

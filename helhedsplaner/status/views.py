@@ -5,17 +5,27 @@ on these pages appear only for users with the matching change permissions; the
 edit views themselves check again (a direct POST without them gets 403).
 """
 
+import hashlib
+import json
+from datetime import date, datetime
+
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from core.pagecache import plan_scope, shared_page
+from core.fragments import cached_fragments
+from core.pagecache import item_scope, plan_scope, shared_page
 
+from ..cachescopes import CITY_INDICATORS, area_scope, plan_facts_scope, plan_links_scope
 from ..indicators.views import EDIT_INDICATORS
 from ..plans.views import VIEW_PLAN
 from . import pdf, selectors
+from .selectors import KIND_ORDER
 
 ADD_COMMITMENT = "helhedsplaner.add_cofinancing"
 
@@ -30,11 +40,198 @@ def _may(user, plan) -> dict:
     }
 
 
-@shared_page(scopes=lambda _request, pk: [plan_scope(pk)])
+def _fragments_kept(request) -> bool:
+    """Whether this rendering keeps fragments (``core.fragments``); otherwise the page is
+    read and rendered in one piece, as the report is."""
+    return bool(getattr(request, "render_shared_page", False)) and (
+        getattr(request, "shared_page_key", None) is not None
+    )
+
+
+def _render(template: str, context: dict) -> str:
+    return get_template(f"helhedsplaner/status/partials/{template}.html").render(context)
+
+
+def _entry_html(entry) -> str:
+    return _render("timeline_entry", {"entry": entry})
+
+
+def _entry_key(entry) -> tuple:
+    return (entry.day.isoformat(), KIND_ORDER.index(entry.kind), entry.tiebreak)
+
+
+def _grant_part(entry) -> str:
+    """A granted or paid entry of the story, named by everything it shows: kept under no
+    scope of its own, it is rendered again only when one of its figures changes."""
+    item = entry.granting_item if entry.kind == "granted" else None
+    shown = (
+        entry.kind,
+        entry.day.isoformat(),
+        entry.year_only,
+        [
+            (c.administration.name, c.year, str(c.amount), c.pool.name if c.pool else None)
+            for c in entry.commitments
+        ],
+        (
+            item.pk,  # (entries are grouped by their granting item)
+            item.shown,
+            item.meeting.committee.name if item.meeting_id else None,
+            item.meeting.starts_at.isoformat() if item.meeting_id else None,
+            item.number,
+        )
+        if item is not None
+        else None,
+    )
+    return "grant:" + _digest(shown)
+
+
+def _digest(shown) -> str:
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+
+
+def _kept_page(request, pk: int) -> dict:
+    """The status page's context from its fragments (``core.fragments``), reading afresh
+    only what they do not keep: the plan's heading, its commitments (the money and the
+    story's grants) and which agenda items it has.
+
+    The fragments and what keeps each: the headline's facts, the lifecycle steps and the
+    follow-up meetings under ``plan-facts:N`` (not raised by commitments); each agenda
+    item's entry under ``item:N``; each grant or payment under nothing but the figures it
+    shows (its name); the indicators under the values of the plan's area and the city
+    total; the goals and groups under ``plan-links:N``. The story fragment and the
+    items' carry their latest change and activity for the headline's "last updated"
+    and the "nothing recorded" check, so those stay exact."""
+    user = request.user
+    plan = selectors.plan_status_head(pk=pk)
+    item_ids = selectors.plan_item_ids(plan)
+    commitments, history_rows = selectors.plan_commitments(plan, user)
+    grants = {
+        _grant_part(entry): entry
+        for entry in selectors.commitment_entries(commitments, history_rows)
+    }
+    # The money section, named by everything it is drawn from.
+    money = "money:" + _digest(
+        (
+            plan.pk,
+            plan.name,
+            str(plan.budget),
+            str(plan.lbf_grant),
+            str(plan.housing_total),
+            [
+                (c.administration_id, c.administration.name, c.status, str(c.amount))
+                for c in commitments
+            ],
+        )
+    )
+    story = f"story:{plan.pk}"
+    indicators = f"indicators:{plan.pk}:{plan.area_id}:{plan.period_start}:{plan.period_end}"
+    goals = f"goals:{plan.pk}"
+    parts = {
+        story: [plan_facts_scope(plan.pk)],
+        **{f"item:{pk}": [item_scope(pk)] for pk in item_ids},
+        **dict.fromkeys(grants, ()),
+        money: (),
+        indicators: [area_scope(plan.area_id), CITY_INDICATORS],
+        goals: [plan_links_scope(plan.pk)],
+    }
+
+    def render_parts(missing) -> dict:
+        html = {}
+        if story in missing:
+            data = selectors.plan_story(pk=plan.pk)
+            html[story] = json.dumps(
+                {
+                    "facts": _render("headline_facts", {"plan": data["plan"]}),
+                    "estates": _render("headline_estates", {"plan": data["plan"]}),
+                    "entries": [
+                        [*_entry_key(entry), _entry_html(entry)] for entry in data["entries"]
+                    ],
+                    "updated": data["updated"].isoformat(),
+                    "activity": data["activity"].isoformat() if data["activity"] else None,
+                }
+            )
+        wanted = [int(part[5:]) for part in missing if part.startswith("item:")]
+        if wanted:
+            today = timezone.localdate()
+            shown = {item.pk: item for item in selectors.timeline_items(user, wanted)}
+            for item_pk in wanted:
+                item = shown.get(item_pk)
+                if item is None:  # not on a published agenda: not in the story
+                    html[f"item:{item_pk}"] = "null"
+                    continue
+                (entry,) = selectors.item_entries([item], today)
+                html[f"item:{item_pk}"] = json.dumps(
+                    {
+                        "key": _entry_key(entry),
+                        "order": [item.meeting.starts_at.isoformat(), item.number or 0, item.pk],
+                        "html": _entry_html(entry),
+                        "updated": selectors.item_updated(item).isoformat(),
+                        "activity": entry.day.isoformat(),
+                    }
+                )
+        for part in missing:
+            if part in grants:
+                html[part] = _entry_html(grants[part])
+        if money in missing:
+            html[money] = _render(
+                "money", {"plan": plan, "money_chart": selectors.money_chart(plan, commitments)}
+            )
+        if indicators in missing:
+            html[indicators] = render_to_string(
+                "helhedsplaner/status/partials/indicators_section.html",
+                {"plan": plan, "indicator_charts": selectors.plan_indicator_charts(plan)},
+            )
+        if goals in missing:
+            html[goals] = render_to_string(
+                "helhedsplaner/status/partials/goals_section.html",
+                {"plan": selectors.plan_links_get(plan)},
+            )
+        return html
+
+    found = cached_fragments(request, "plan-status", parts, render_parts)
+    kept = json.loads(found[story])
+    entries = [(*key, mark_safe(html)) for *key, html in kept["entries"]]  # noqa: S308
+    updated = [datetime.fromisoformat(kept["updated"])]
+    activity = [date.fromisoformat(kept["activity"])] if kept["activity"] else []
+    items = [json.loads(found[f"item:{item_pk}"]) for item_pk in item_ids]
+    items = sorted((item for item in items if item is not None), key=lambda i: i["order"])
+    for item in items:  # in plan_timeline's order: by meeting and number
+        entries.append((*item["key"], mark_safe(item["html"])))  # noqa: S308
+        updated.append(datetime.fromisoformat(item["updated"]))
+        activity.append(date.fromisoformat(item["activity"]))
+    entries += [(*_entry_key(entry), found[part]) for part, entry in grants.items()]
+    commitments_updated, granted_on = selectors.commitment_updated_and_activity(commitments)
+    if commitments_updated is not None:
+        updated.append(commitments_updated)
+    if granted_on is not None:
+        activity.append(granted_on)
+    # plan_timeline's order: by day, kind and tiebreak (a stable sort: within a kind, the
+    # order each kind was added in).
+    entries.sort(key=lambda entry: entry[:3])
+    return {
+        "plan": plan,
+        "timeline": [entry[3] for entry in entries],
+        "timeline_rendered": True,
+        "commitments": commitments,
+        "money_section": found[money],
+        "last_updated": max(updated),
+        **selectors.activity_facts(plan, max(activity) if activity else None),
+        "headline_facts": mark_safe(kept["facts"]),  # noqa: S308
+        "headline_estates": mark_safe(kept["estates"]),  # noqa: S308
+        "indicators_section": found[indicators],
+        "goals_section": found[goals],
+    }
+
+
+# The city total's indicator values show on every plan's status page.
+@shared_page(scopes=lambda _request, pk: [plan_scope(pk), CITY_INDICATORS])
 @require_safe
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_status(request, pk: int):
-    status = selectors.plan_status_get(pk=pk, user=request.user)
+    if _fragments_kept(request):
+        status = _kept_page(request, pk)
+    else:
+        status = selectors.plan_status_get(pk=pk, user=request.user)
     return render(
         request,
         "helhedsplaner/status/plan_status.html",
