@@ -127,6 +127,16 @@ def test_an_items_new_title_renders_the_agenda_sections_afresh(world, rendered):
     assert "Status for Nordlys, rettet" in _section(page, "upcoming")
 
 
+def test_an_item_linked_to_a_plan_joins_the_upcoming_list(world, rendered):
+    item = factories.item(world["coming"], title="Boligsocial indsats i Nordlys")
+    assert "Boligsocial indsats" not in _get(world["reader"])[1]
+    Plan.objects.get(pk=world["plan"].pk).agenda_items.add(item)  # from the plan's side
+    _status, page = _get(world["reader"])
+
+    assert rendered[-1] >= AGENDA
+    assert "Boligsocial indsats i Nordlys" in _section(page, "upcoming")
+
+
 def test_a_plans_new_name_shows_in_every_section_that_names_it(world, rendered):
     _get(world["reader"])
     plan = Plan.objects.get(pk=world["plan"].pk)
