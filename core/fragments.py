@@ -45,6 +45,15 @@ def _key(page: dict, name: str, part: Hashable, versions: dict[str, int], scopes
     )
 
 
+def caching(request) -> bool:
+    """Whether :func:`cached_fragments` keeps fragments for this request (a cacheable
+    rendering of a shared page); when not, it renders every part. A view may read its
+    data in one phase then, instead of naming the parts first."""
+    return getattr(request, "shared_page_key", None) is not None and getattr(
+        request, "render_shared_page", False
+    )
+
+
 def cached_fragments(
     request,
     name: str,
@@ -59,13 +68,13 @@ def cached_fragments(
     safe to insert as it is (a rendered template).
     """
     parts = {part: tuple(scopes) for part, scopes in parts.items()}
-    page = getattr(request, "shared_page_key", None)
     if not parts:
         return {}
-    if page is None or not getattr(request, "render_shared_page", False):
+    if not caching(request):
         return {part: mark_safe(html) for part, html in render(list(parts)).items()}  # noqa: S308
     shown = {scope for scopes in parts.values() for scope in scopes}
     current = pagecache.versions([*shown, pagecache.REFERENCE, pagecache.ACCESS])
+    page = request.shared_page_key
     keys = {part: _key(page, name, part, current, scopes) for part, scopes in parts.items()}
     store = pagecache.fragment_cache()
     found = store.get_many(list(keys.values()))

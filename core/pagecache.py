@@ -10,7 +10,11 @@ changed, and the pages keyed by the old numbers are simply never asked for again
 Scopes and their versions
     A *scope* names what a page shows: ``plan:34`` (one plan's pages), ``meeting:19804``
     (one agenda), ``case:2019-0077034``, ``item:17``, ``plans`` (the plan list: any
-    plan), ``all`` (any data: the front page, search) and ``ref`` (reference data that
+    plan), ``agenda`` (any change to what agendas show: an agenda item or anything of
+    it, a meeting, a plan's name on or link to an item; not a commitment that an item
+    granted, whose change raises that item's scopes but alters no agenda list: the
+    front page's lists of items keep their fragments under it, see ``AGENDA_MODELS``),
+    ``all`` (any data: the front page, search) and ``ref`` (reference data that
     every page may name: committees, administrations, areas …). Each has a version in
     ``core_cachescope`` (no row: version 0). A page's key holds the versions of its
     scopes, read in one query together with ``ref`` and ``access``. A write to plan A
@@ -108,6 +112,14 @@ ACCESS = "access"
 REFERENCE = "ref"
 ALL = "all"
 PLANS = "plans"
+AGENDA = "agenda"
+# What ``agenda`` stands for: the rows of the cases app (items, cases, points,
+# attachments, decisions, votes, corrections, agenda versions, inquiries), meetings and
+# their absences, and plans (named on the items that concern them). Not what merely
+# names an item: a co-financing commitment raises the scopes of the item that granted
+# it (its pages show the commitment), but no agenda list changes with it.
+AGENDA_APPS = frozenset({"cases"})
+AGENDA_MODELS = frozenset({"committees.meeting", "committees.meetingabsence", "helhedsplaner.plan"})
 
 DATA_PREFIXES = ("cases_", "committees_", "helhedsplaner_")
 # What decides who may see what: any write to these raises ``access``.
@@ -277,14 +289,22 @@ def scopes_of(model, instances) -> set[str]:
     instances = [instance for instance in instances if instance is not None]
     if not instances or model not in _scopes_of:
         return set()
-    return _with_implied(_scopes_of[model](instances))
+    return _with_implied(_scopes_of[model](instances), model)
 
 
-def _with_implied(scopes) -> set[str]:
-    """Every change shows on the front page and in search (``all``); a plan's, in the list."""
+def _with_implied(scopes, model=None) -> set[str]:
+    """Every change shows on the front page and in search (``all``); a plan's, in the list;
+    a change to what agendas show (see AGENDA_MODELS) that reaches an item or a meeting,
+    in ``agenda``."""
     scopes = set(scopes) | {ALL}
     if any(scope.startswith("plan:") for scope in scopes):
         scopes.add(PLANS)
+    if (
+        model is not None
+        and (model._meta.app_label in AGENDA_APPS or model._meta.label_lower in AGENDA_MODELS)
+        and any(scope.startswith(("item:", "meeting:")) for scope in scopes)
+    ):
+        scopes.add(AGENDA)
     return scopes
 
 
@@ -437,7 +457,7 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, **_kwargs):
 def _link_scopes(model, instances) -> set[str]:
     if model not in _link_scopes_of:
         return scopes_of(model, instances)
-    return _with_implied(_link_scopes_of[model](instances))
+    return _with_implied(_link_scopes_of[model](instances), model)
 
 
 def _through_field(through, model) -> str:

@@ -34,6 +34,14 @@ Which changes must call :func:`refresh`, and for which plans:
   plans of the group(s).
 
 Nothing else enters. Names (of plans and areas) are read live by the page.
+
+The front page keeps its sections of figures as fragments (``core.fragments``) under the
+scope :data:`SCOPE`, which :func:`refresh` raises whenever it writes a plan's row or the
+summary: the figures are derived data, so a write that changes none of them (a
+commitment's note) leaves those sections cached, and one that changes any of them
+renders them afresh. For that the summary also holds what the lists of plans needing
+attention show (their first plans with their names: ``attention``), so a plan renamed or
+re-budgeted changes the summary when it changes a list.
 """
 
 import json
@@ -45,6 +53,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+
+from core import pagecache
 
 from ..cofinancing.selectors import add_money_facts, plans_with_money
 from ..models import Estate, Plan, PlanFigures, PlanFiguresSummary
@@ -65,6 +75,17 @@ FIELDS = (
     "over_budget",
     "missing_cofinancing",
 )
+
+
+# The fragments of the front page that show these figures are kept under this scope.
+SCOPE = "figures"
+# How many plans each list of plans needing attention shows, and in which order.
+ATTENTION_SHOWN = 10
+ATTENTION_ORDER = {
+    "stale": ("active_on", "plan__name"),
+    "over_budget": ("plan__name",),
+    "missing_cofinancing": ("plan__name",),
+}
 
 
 # -- a plan's figures ------------------------------------------------------------------------
@@ -204,12 +225,40 @@ def summarise() -> dict:
     tenancies = Estate.objects.aggregate(total=Sum("tenancies"))["total"] or 0
     lasts = [row.pop("last") for row in by_status]
     return {
+        "attention": attention_rows(),
         "plan_count": sum(row["count"] for row in by_status),
         "last_plan_id": max(lasts, default=None),
         "by_status": by_status,
         "by_area": by_area,
         "tenancies": tenancies,
         **money,
+    }
+
+
+def attention_lists() -> dict:
+    """The running plans each list of plans needing attention may show, in its order:
+    ``{list: queryset of PlanFigures}`` (stale: all running plans, oldest activity first;
+    the page shows those of them quiet for longer than the limit, a prefix of this order)."""
+    running = PlanFigures.objects.filter(running=True)
+    querysets = {
+        "stale": running,
+        "over_budget": running.filter(over_budget=True),
+        "missing_cofinancing": running.filter(missing_cofinancing=True),
+    }
+    return {name: querysets[name].order_by(*ATTENTION_ORDER[name]) for name in querysets}
+
+
+# What the attention lists show of a plan: its own columns and its stored figures.
+ATTENTION_COLUMNS = (*(f"plan__{name}" for name in PLAN_COLUMNS), *FIELDS)
+
+
+def attention_rows() -> dict:
+    """The first ATTENTION_SHOWN plans of each list with what the page shows of them
+    (three queries): part of the summary, so that the summary (and with it :data:`SCOPE`)
+    changes whenever a list would show something else."""
+    return {
+        name: [list(row) for row in queryset.values_list(*ATTENTION_COLUMNS)[:ATTENTION_SHOWN]]
+        for name, queryset in attention_lists().items()
     }
 
 
@@ -271,13 +320,14 @@ def refresh(plan_ids: Iterable[int]) -> int:
     no longer exist are ignored; ``refresh([])`` recomputes the summary only. Safe to
     call twice, or from two processes at once (``_refresh_rows``, ``_refresh_summary``).
     A fixed number of queries: one to find plans without figures, seven per 500 plans
-    and five for the summary, and one more for each that changed (nothing is written
-    when nothing changed, so the page cache keeps its pages). Returns the number of plan
-    rows written.
+    and eight for the summary, and one more for each that changed (nothing is written
+    when nothing changed, so the page cache keeps its pages), and one to raise
+    :data:`SCOPE` when anything was written. Returns the number of plan rows written.
     """
     ids = sorted(set(plan_ids) | set(_without_figures()))
     written = sum(_refresh_rows(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH))
-    _refresh_summary()
+    if _refresh_summary() or written:
+        pagecache.touch(SCOPE)
     return written
 
 
@@ -290,6 +340,7 @@ def refresh_all(*, progress: Callable[[str], None] | None = None) -> int:
         written += _refresh_rows(ids[start : start + BATCH])
         done = min(start + BATCH, total)
         say(f"  {100 * done // total:3d} %  {done:,} of {total:,} plans")
-    _refresh_summary()
+    if _refresh_summary() or written:
+        pagecache.touch(SCOPE)
     say(f"  {written:,} of {total:,} plans' figures changed; summary over all plans done")
     return written

@@ -208,7 +208,7 @@ def plan_totals(shared: Shared | None = None) -> dict:
     }
 
 
-ATTENTION_SHOWN = 10
+ATTENTION_SHOWN = figures.ATTENTION_SHOWN  # the summary's lists (figures.attention_rows)
 # A row of an attention list: the plan's own columns, its stored money and activity.
 ROW_COLUMNS = {
     **{name: f"plan__{name}" for name in figures.PLAN_COLUMNS},
@@ -251,16 +251,17 @@ def plans_needing_attention(shared: Shared | None = None) -> dict:
         ],
     }
     stale = PlanFigures.objects.filter(running=True, active_on__lt=cutoff)
+    order = figures.ATTENTION_ORDER
     lists = {
-        "stale": (stale, ("active_on", "plan__name"), lambda p: (p.active_on, p.name)),
+        "stale": (stale, order["stale"], lambda p: (p.active_on, p.name)),
         "over_budget": (
             PlanFigures.objects.filter(running=True, over_budget=True),
-            ("plan__name",),
+            order["over_budget"],
             lambda p: p.name,
         ),
         "missing_cofinancing": (
             PlanFigures.objects.filter(running=True, missing_cofinancing=True),
-            ("plan__name",),
+            order["missing_cofinancing"],
             lambda p: p.name,
         ),
     }

@@ -1,14 +1,46 @@
-"""The dashboard: the front page for everybody with a role."""
+"""The dashboard: the front page for everybody with a role.
+
+The page is shared (``core.pagecache.shared_page``, scope ``all``: every write reaches
+the front page), and its sections are fragments (``core.fragments``), each kept under
+the scopes of what it shows, so that the first reader after a write renders only the
+sections the write changed, and a write that changes none of them (a commitment's note)
+costs the page around them:
+
+- ``intro``: for a user without a role, the note that says so (else nothing). It
+  depends on the reader's permissions only, which the reader key holds: no scope.
+- ``figures`` (totals, plans needing attention) and ``tables`` (plans by status and by
+  area): the plans' stored figures, ``figures.SCOPE``, raised whenever they change;
+  names of areas are reference data (``ref``, in every key), the plans' names and
+  columns that the lists show are part of the stored summary; "stale" depends on the
+  day, which is in every key.
+- ``queues``, ``upcoming`` and ``decisions``: agenda items, their cases, meetings,
+  decisions and the plans named on them: ``agenda``, raised by any change to what
+  agendas show (``core.pagecache.AGENDA_MODELS``). Which meetings are coming depends on
+  the time of day: the page's ``vary`` (when the next meeting starts) is in every key.
+"""
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from committees.models import Meeting
-from core.pagecache import shared_page
+from core.fragments import cached_fragments
+from core.pagecache import AGENDA, shared_page
 
 from ..plans.views import VIEW_PLAN
-from . import selectors
+from . import figures, selectors
+
+TEMPLATE = "helhedsplaner/dashboard/sections/{}.html"
+# The sections in the order the page shows them, with the scopes each is kept under.
+SECTIONS = {
+    "intro": (),
+    "queues": (AGENDA,),
+    "figures": (figures.SCOPE,),
+    "upcoming": (AGENDA,),
+    "decisions": (AGENDA,),
+    "tables": (figures.SCOPE,),
+}
 
 
 def _next_meeting_start(_request) -> str:
@@ -23,14 +55,52 @@ def _next_meeting_start(_request) -> str:
     return start.isoformat() if start else "none"
 
 
+def _contexts(user, parts) -> dict[str, dict]:
+    """What each of ``parts`` shows, read only for those parts."""
+    contexts = {}
+    if {"figures", "tables"} & set(parts):
+        shared = selectors.shared_figures()
+        totals = selectors.plan_totals(shared)
+        if "figures" in parts:
+            contexts["figures"] = {
+                "totals": totals,
+                "attention": selectors.plans_needing_attention(shared),
+            }
+        if "tables" in parts:
+            contexts["tables"] = {
+                "totals": totals,
+                "by_status": selectors.plans_by_status(shared),
+                "by_area": selectors.plans_by_area(shared),
+            }
+    if "queues" in parts:
+        contexts["queues"] = {"queues": selectors.work_queues(user=user)}
+    if "upcoming" in parts:
+        contexts["upcoming"] = {"upcoming": selectors.upcoming_meetings(user=user)}
+    if "decisions" in parts:
+        contexts["decisions"] = {"decisions": selectors.recent_decisions(user=user)}
+    return contexts
+
+
+def _render_sections(user, parts) -> dict[str, str]:
+    """The HTML of ``parts``; for a user without a role (no read permission) the note
+    in place of the intro and nothing else."""
+    if not user.has_perm(VIEW_PLAN):
+        return {
+            part: render_to_string(TEMPLATE.format("no_role")) if part == "intro" else ""
+            for part in parts
+        }
+    contexts = _contexts(user, parts)
+    return {
+        part: "" if part == "intro" else render_to_string(TEMPLATE.format(part), contexts[part])
+        for part in parts
+    }
+
+
 @shared_page(vary=_next_meeting_start)
 @require_safe
 def dashboard(request):
     """The front page. Users without a role yet (no read permission) get a short note."""
-    if not request.user.has_perm(VIEW_PLAN):
-        return render(request, "helhedsplaner/dashboard/dashboard.html", {"no_role": True})
-    return render(
-        request,
-        "helhedsplaner/dashboard/dashboard.html",
-        selectors.dashboard_get(user=request.user),
+    sections = cached_fragments(
+        request, "dashboard", SECTIONS, lambda parts: _render_sections(request.user, parts)
     )
+    return render(request, "helhedsplaner/dashboard/dashboard.html", {"sections": sections})
