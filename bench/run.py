@@ -381,6 +381,8 @@ def table(result: dict) -> str:
     )
     add(f"{'page':<40}{'median':>8}{'p95':>8}{'bare':>8}{'ratio':>7}  ≤1.5×  p95≤150")
     for row in large["timings"].values():
+        if row.get("of"):
+            continue  # the same page served again as the row it is measured beside
         ratio_ok = "met" if row["ratio"] <= BUDGET["ratio"] else "MISSED"
         p95_ok = "met" if row["p95_ms"] <= BUDGET["p95_ms"] else "MISSED"
         add(
@@ -400,13 +402,14 @@ def table(result: dict) -> str:
             f"{row['bare_median_ms']:>8.1f}{row['fresh_ratio']:>7.2f}  {p95_ok:<8} "
             f"{WRITE_NAMES.get(row['write'], row['write'])}"
         )
-    home_small = small.get("timings", {}).get("home")
-    if home_small:
-        add(
-            f"{'Dashboard / at scale 0.1':<40}{home_small['fresh_median_ms']:>8.1f}"
-            f"{home_small['fresh_p95_ms']:>8.1f}{home_small['bare_median_ms']:>8.1f}"
-            f"{home_small['fresh_ratio']:>7.2f}"
-        )
+    for key, label in (("home", "Dashboard / at scale 0.1"), ("home_money", "… after a budget")):
+        home_small = small.get("timings", {}).get(key)
+        if home_small:
+            add(
+                f"{label:<40}{home_small['fresh_median_ms']:>8.1f}"
+                f"{home_small['fresh_p95_ms']:>8.1f}{home_small['bare_median_ms']:>8.1f}"
+                f"{home_small['fresh_ratio']:>7.2f}"
+            )
     add("")
     load_result = result["load"]
     alone, paths = load_result["alone"], load_result["paths"]
@@ -525,22 +528,25 @@ def done_when(result: dict) -> list[str]:
             f"    {row['label']:<40}{row['fresh_median_ms']:>7.1f} ms / {row['bare_median_ms']:.1f}"
             f" ms = {row['fresh_ratio']:.2f} ×  {_met(ok)}"
         )
-    large_home = timings.get("home")
-    small_home = result["small"].get("timings", {}).get("home")
-    if large_home:
-        ms = large_home["fresh_median_ms"]
-        add(
-            f"  dashboard rendered afresh ≤ {DONE_WHEN['dashboard_fresh_ms']} ms at scale 1: "
-            f"{ms:.1f} ms  {_met(ms <= DONE_WHEN['dashboard_fresh_ms'])}"
-        )
-    if large_home and small_home:
-        spread = large_home["fresh_median_ms"] / small_home["fresh_median_ms"] - 1
-        add(
-            f"  dashboard rendered afresh within {DONE_WHEN['dashboard_spread']:.0%} between "
-            f"scales: {small_home['fresh_median_ms']:.1f} ms at 0.1, "
-            f"{large_home['fresh_median_ms']:.1f} ms at 1 ({spread:+.0%})  "
-            f"{_met(abs(spread) <= DONE_WHEN['dashboard_spread'])}"
-        )
+    for key in ("home", "home_money"):
+        large_home = timings.get(key)
+        small_home = result["small"].get("timings", {}).get(key)
+        after = f" after {WRITE_NAMES[large_home['write']]}" if large_home else ""
+        if large_home:
+            ms = large_home["fresh_median_ms"]
+            add(
+                f"  dashboard rendered afresh{after} ≤ {DONE_WHEN['dashboard_fresh_ms']} ms "
+                f"at scale 1: {ms:.1f} ms  {_met(ms <= DONE_WHEN['dashboard_fresh_ms'])}"
+            )
+        if large_home and small_home:
+            spread = large_home["fresh_median_ms"] / small_home["fresh_median_ms"] - 1
+            add(
+                f"  dashboard rendered afresh{after} within "
+                f"{DONE_WHEN['dashboard_spread']:.0%} between scales: "
+                f"{small_home['fresh_median_ms']:.1f} ms at 0.1, "
+                f"{large_home['fresh_median_ms']:.1f} ms at 1 ({spread:+.0%})  "
+                f"{_met(abs(spread) <= DONE_WHEN['dashboard_spread'])}"
+            )
     mixed = {run["rate"]: run for run in result["load"]["mixed"]}
     calm, busy = mixed.get(0.0), mixed.get(float(DONE_WHEN["writes"]))
     if calm and busy:
@@ -603,7 +609,7 @@ def main() -> None:
         timing=True,
         repeat=args.repeat,
         cache_url=cache["url"],
-        pages="home",
+        pages="home,home_money",
         history=False,
     )
     result["small"].pop("session_cookie", None)

@@ -223,6 +223,9 @@ _link_scopes_of: dict[type, Callable] = {}
 # Models whose rows every page may name (committees, administrations, areas …): they raise
 # ``ref``, and a link to one of them raises only the scopes of the other side.
 _reference: set[type] = set()
+# model -> (function(instances) -> scopes of other objects' pages that show these rows,
+# the fields those pages show): see register(others=...).
+_others_of: dict[type, tuple[Callable, tuple[str, ...]]] = {}
 # Functions run after a commit, before the versions are raised: see after_commit().
 _after_commit: list[Callable] = []
 
@@ -233,6 +236,8 @@ def register(
     *,
     follow_moves: bool = True,
     linked: Callable[[list], set[str]] | None = None,
+    others: Callable[[list], set[str]] | None = None,
+    others_show: tuple[str, ...] = (),
 ) -> None:
     """Say which scopes a change to ``model``'s rows raises; see ``<app>/cachescopes.py``.
 
@@ -244,10 +249,16 @@ def register(
     ``linked(instances)`` gives the scopes a many-to-many link to or from these rows
     raises, when that is less than a change to the rows themselves (a plan linked to an
     item changes the plan's pages, not the agendas of the plan's other items).
+    ``others(instances)`` gives the scopes of *other* objects' pages that show a few of
+    these rows' fields, ``others_show`` (a plan's name on the agenda items that concern
+    it): a save raises them only when one of those fields changes (with ``follow_moves``;
+    without it, always); a new row, a delete and :func:`changed` always raise them.
     """
     _scopes_of[model] = scopes_of
     if linked is not None:
         _link_scopes_of[model] = linked
+    if others is not None:
+        _others_of[model] = (others, tuple(others_show))
     _register_signals(model, follow_moves=follow_moves)
 
 
@@ -285,11 +296,25 @@ def registered_models() -> frozenset:
 
 
 def scopes_of(model, instances) -> set[str]:
-    """The scopes ``instances`` of ``model`` show up in (what a change to them raises)."""
+    """The scopes ``instances`` of ``model`` show up in (what a change to them raises),
+    other objects' pages that show some of their fields included (``register(others=)``)."""
+    return _own_scopes(model, instances) | _others_scopes(model, instances)
+
+
+def _own_scopes(model, instances) -> set[str]:
+    """:func:`scopes_of` without the pages of other objects that show a few fields."""
     instances = [instance for instance in instances if instance is not None]
     if not instances or model not in _scopes_of:
         return set()
     return _with_implied(_scopes_of[model](instances), model)
+
+
+def _others_scopes(model, instances) -> set[str]:
+    """The scopes of other objects' pages that show ``instances`` (register(others=...))."""
+    instances = [instance for instance in instances if instance is not None]
+    if not instances or model not in _others_of:
+        return set()
+    return _with_implied(_others_of[model][0](instances), model)
 
 
 def _with_implied(scopes, model=None) -> set[str]:
@@ -408,13 +433,27 @@ def _stored(instance):
 def _before_save(sender, instance, raw=False, **_kwargs):
     if raw:
         return
-    _record(sender, scopes_of(sender, [_stored(instance)]))
+    stored = _stored(instance)
+    scopes = _own_scopes(sender, [stored])
+    if sender in _others_of:
+        # Other objects' pages show a few fields: only a change to one of them reaches them.
+        shown = _others_of[sender][1]
+        instance._page_cache_others = stored is None or any(
+            getattr(stored, name) != getattr(instance, name) for name in shown
+        )
+        if instance._page_cache_others:
+            scopes |= _others_scopes(sender, [stored])
+    _record(sender, scopes)
 
 
-def _after_save(sender, instance, raw=False, **_kwargs):
+def _after_save(sender, instance, raw=False, created=False, **_kwargs):
     if raw:
         return
-    _record(sender, scopes_of(sender, [instance]))
+    scopes = _own_scopes(sender, [instance])
+    if created or getattr(instance, "_page_cache_others", True):
+        scopes |= _others_scopes(sender, [instance])
+    instance.__dict__.pop("_page_cache_others", None)
+    _record(sender, scopes)
 
 
 def _m2m_tables(model) -> set[str]:

@@ -50,11 +50,18 @@ def _plan_and_facts(pk) -> set[str]:
 
 
 def _of_plans(instances) -> set[str]:
+    return {scope for instance in instances for scope in _plan_and_facts(instance.pk)}
+
+
+# What the pages of the agenda items that concern a plan show of it (its name, as a link).
+PLAN_FIELDS_ON_ITEMS = ("name",)
+
+
+def _items_of_plans(instances) -> set[str]:
+    """The agenda items that concern these plans: raised when their name changes."""
     ids = [instance.pk for instance in instances]
     linked = Plan.agenda_items.through.objects.filter(plan_id__in=ids)
-    return {scope for pk in ids for scope in _plan_and_facts(pk)} | item_scopes(
-        linked.values_list("agendaitem_id", flat=True)
-    )
+    return item_scopes(linked.values_list("agendaitem_id", flat=True))
 
 
 def _of_plan_parts(instances) -> set[str]:
@@ -154,6 +161,8 @@ def register() -> None:
     pagecache.register(
         Plan,
         _of_plans,
+        others=_items_of_plans,
+        others_show=PLAN_FIELDS_ON_ITEMS,
         linked=lambda instances: {
             scope for i in instances for scope in (*_plan_and_facts(i.pk), plan_links_scope(i.pk))
         },

@@ -113,6 +113,26 @@ def test_a_renamed_plan_shows_on_its_pages_and_on_the_agenda_that_names_it(world
     assert _status(reader, world["agenda_y"])[0] == "hit"
 
 
+def test_a_plans_budget_leaves_the_agenda_that_names_it_cached(world):
+    """The agenda and the case page show a plan's name only: its budget reaches its own
+    pages (and the lists of all plans), not theirs."""
+    reader = world["reader"]
+    _warm(reader, world["a"], world["agenda_x"], world["case_x"])
+    plan = world["plan_a"]
+    plan.budget = Decimal(12345678)
+    plan.save()
+
+    status, page = _status(reader, world["a"])
+    assert status == "miss" and "12,3 mio. kr." in page
+    assert _status(reader, world["agenda_x"])[0] == "hit"
+    assert _status(reader, world["case_x"])[0] == "hit"
+
+    plan.name = "Helhedsplan Alfa Syd"
+    plan.save(update_fields=["name"])
+    status, page = _status(reader, world["agenda_x"])
+    assert status == "miss" and "Alfa Syd" in page
+
+
 def test_an_edited_item_refreshes_its_agenda_case_and_plan_but_not_another_committee(world):
     reader = world["reader"]
     _warm(reader, world["a"], world["b"], world["agenda_x"], world["agenda_y"], world["case_x"])
