@@ -412,15 +412,20 @@ def touch(*scopes: str) -> None:
         raise_after_commit(scopes)
 
 
-def changed(*instances, model=None) -> None:
+def changed(*instances, model=None, fields=None) -> None:
     """Say that ``instances`` were written past the signals (``QuerySet.update()``,
     ``bulk_create``): their scopes are raised after the commit, and the writes to their
-    table do not count as unaccounted. Call it inside the writing transaction."""
+    table do not count as unaccounted. Call it inside the writing transaction. ``fields``
+    names the columns written, when known: unless one of them is shown on other objects'
+    pages (``register(others_show=)``), those pages are left alone."""
     instances = [instance for instance in instances if instance is not None]
     if not instances:
         return
     model = model or type(instances[0])
-    _record(model, scopes_of(model, instances))
+    if fields is not None and not set(fields) & set(_others_of.get(model, (None, ()))[1]):
+        _record(model, _own_scopes(model, instances))
+    else:
+        _record(model, scopes_of(model, instances))
 
 
 def _stored(instance):

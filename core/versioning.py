@@ -93,7 +93,7 @@ def version_bump(obj: Model) -> None:
 
     manager = type(obj)._default_manager
     manager.filter(pk=obj.pk).update(version=F("version") + 1)
-    pagecache.changed(obj)
+    pagecache.changed(obj, fields=["version"])
     obj.version = manager.filter(pk=obj.pk).values_list("version", flat=True).get()
 
 

@@ -171,7 +171,7 @@ def plan_update(
     claimed = Plan.objects.filter(pk=plan.pk, version=expected_version).update(
         version=F("version") + 1
     )
-    pagecache.changed(plan)
+    pagecache.changed(plan, fields=["version"])
     if not claimed:
         current = Plan.objects.get(pk=plan.pk)
         raise PlanConflict(

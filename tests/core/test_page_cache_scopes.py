@@ -133,6 +133,28 @@ def test_a_plans_budget_leaves_the_agenda_that_names_it_cached(world):
     assert status == "miss" and "Alfa Syd" in page
 
 
+def test_a_plan_saved_through_its_edit_form_leaves_the_agenda_that_names_it_cached(world):
+    """The form's service claims the plan's version with an UPDATE (``changed(fields=)``)
+    before it saves: neither reaches the agenda unless the name changes."""
+    from helhedsplaner.plans.services import plan_update
+
+    reader = world["reader"]
+    _warm(reader, world["a"], world["agenda_x"])
+    plan = world["plan_a"]
+    plan.refresh_from_db()
+    plan_update(
+        plan=plan,
+        user=None,
+        expected_version=plan.version,
+        fields={"budget": Decimal(12345678)},
+        m2m={},
+        estates=[],
+    )
+
+    assert _status(reader, world["a"])[0] == "miss"
+    assert _status(reader, world["agenda_x"])[0] == "hit"
+
+
 def test_an_edited_item_refreshes_its_agenda_case_and_plan_but_not_another_committee(world):
     reader = world["reader"]
     _warm(reader, world["a"], world["b"], world["agenda_x"], world["agenda_y"], world["case_x"])
