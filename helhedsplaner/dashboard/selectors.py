@@ -13,9 +13,11 @@ rule come from ``cases.selectors``; the 25 % check and the money sums from
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import Func, Prefetch, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.models import AgendaItem, Attachment
 from cases.selectors import (
@@ -226,6 +228,37 @@ def _attention_list(queryset, order: tuple[str, ...], extra: list, key) -> list:
     return shown
 
 
+def _stored_facts(row: list, today: date) -> SimpleNamespace:
+    """:func:`figures.plan_facts` of a row of the summary's attention lists (as the JSON
+    column gives it back: amounts and dates as text)."""
+    values = dict(zip(STORED_COLUMNS, row, strict=True))
+    # A summary computed just now (not read back) holds the values themselves.
+    for name in ("budget", "lbf_grant", *figures.MONEY):
+        values[name] = Decimal(values[name])
+    if isinstance(values["created_at"], str):
+        values["created_at"] = parse_datetime(values["created_at"])
+    if isinstance(values["last_activity"], str):
+        values["last_activity"] = parse_date(values["last_activity"])
+    return figures.plan_facts({name: values[name] for name in ROW_COLUMNS}, today)
+
+
+# The columns of the summary's attention rows (figures.ATTENTION_COLUMNS), by name.
+STORED_COLUMNS = tuple(name.removeprefix("plan__") for name in figures.ATTENTION_COLUMNS)
+
+
+def _stored_attention(shared: Shared, cutoff: date) -> dict | None:
+    """The three lists from the summary, when it covers every plan (no plan without
+    stored figures): no query. The summary holds the first ATTENTION_SHOWN running plans
+    by activity and of each other list; the stale plans shown are the prefix of the
+    first that is quiet since before ``cutoff``, whatever the day."""
+    rows = shared.summary.get("attention")
+    if rows is None or shared.missing or not shared.with_figures:
+        return None
+    lists = {name: [_stored_facts(row, shared.today) for row in rows[name]] for name in rows}
+    lists["stale"] = [plan for plan in lists["stale"] if plan.active_on < cutoff]
+    return lists
+
+
 def plans_needing_attention(shared: Shared | None = None) -> dict:
     """Running plans (not closed, rejected or withdrawn) that are stale, over budget or
     short of the 25 % local co-financing.
@@ -266,14 +299,19 @@ def plans_needing_attention(shared: Shared | None = None) -> dict:
         ),
     }
     counts = {
-        "stale": stale.count() if shared.with_figures else 0,
+        "stale": 0,
         "over_budget": shared.summary["over_budget_count"] or 0,
         "missing_cofinancing": shared.summary["missing_cofinancing_count"] or 0,
     }
     result = {"stale_after_days": STALE_AFTER_DAYS}
+    stored = _stored_attention(shared, cutoff)
+    if shared.with_figures:  # depends on the day: always counted now
+        counts["stale"] = stale.count()
     for name, (queryset, order, key) in lists.items():
+        if stored is not None:
+            result[name] = stored[name]
         # With no stored figures at all (nothing refreshed yet) there is nothing to read.
-        if shared.with_figures:
+        elif shared.with_figures:
             result[name] = _attention_list(queryset, order, extra[name], key)
         else:
             result[name] = sorted(extra[name], key=key)[:ATTENTION_SHOWN]
