@@ -353,3 +353,43 @@ def test_the_actions_follow_the_meetings_status(agenda):
     content = _get(secretary, agenda["url"])[1]
     assert record not in content and approve not in content
     assert reverse("meetings:meeting_mark_held", args=[meeting.pk]) in content
+
+
+@pytest.mark.parametrize("reader", ["member", "outsider"])
+def test_blocks_read_afresh_show_every_point_attachment_and_vote_in_order(agenda, reader, read):
+    """The blocks read afresh (the points, attachments and votes of all the items read in
+    one query) show each item's own children, in their order, closed attachments left out
+    for readers who may not read them, as with the page cache off."""
+    first, _second, third = agenda["items"]
+    for item, texts in ((first, ("at B.", "at A.")), (third, ("at C.",))):
+        item.recommendation_points.all().delete()
+        for position, text in reversed(list(enumerate(texts, start=1))):
+            item.recommendation_points.create(position=position, text=text)
+    factories.attachment(first, title="Bilag et")
+    factories.attachment(first, title="Fortroligt bilag", is_closed=True)
+    factories.attachment(third, title="Bilag tre")
+    for party in ("Ø-partiet", "A-partiet"):
+        DecisionVote.objects.create(decision=first.decision, party=party, votes_for=2)
+    factories.decision(third, text="Udsat.")
+    DecisionVote.objects.create(decision=third.decision, party="C-partiet", votes_against=4)
+    urls = [agenda["url"], reverse("cases:case_detail", args=[first.case.number])]
+    _get(agenda[reader], urls[0])
+    _retitle(first, "Første punkt, rettet")
+    _retitle(third, "Tredje punkt, rettet")
+
+    cached = [_strip_tokens(_get(agenda[reader], url)[1]) for url in urls]
+
+    assert sorted(read[1]) == sorted([first.pk, third.pk])  # both read in one go
+    for content in cached:  # the agenda, then the case page of the first item alone
+        block = _block(content, first)
+        assert block.index("at B.") < block.index("at A.")
+        assert block.index("Bilag et") < block.index("A-partiet") < block.index("Ø-partiet")
+        assert "Bilag tre" not in block and "C-partiet" not in block
+        assert ("Fortroligt bilag" in block) == (reader == "member")
+    block = _block(cached[0], third)
+    assert "at C." in block and "Bilag tre" in block and "C-partiet" in block
+    assert "at A." not in block and "Bilag et" not in block and "A-partiet" not in block
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        fresh = [_strip_tokens(_get(agenda[reader], url)[1]) for url in urls]
+    assert cached == fresh
+
