@@ -393,3 +393,59 @@ def test_blocks_read_afresh_show_every_point_attachment_and_vote_in_order(agenda
         fresh = [_strip_tokens(_get(agenda[reader], url)[1]) for url in urls]
     assert cached == fresh
 
+
+def _as_read(instance) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
+    }
+
+
+@pytest.mark.parametrize("on_the_agenda", [True, False])
+def test_items_read_for_blocks_are_as_the_orm_reads_them(agenda, on_the_agenda):
+    """The items read for the blocks (one query written out) hold the same values, of the
+    same types, as the ORM's ``select_related`` reads, relations included, and none
+    missing: a decision, a decided-by committee and a meeting, or none."""
+    first, _second, third = agenda["items"]
+    first.decided_by = agenda["committee"]
+    first.save()
+    draft = factories.item(None, title="Kladde")
+    factories.plan("Helhedsplan Vest").agenda_items.add(first)
+    Correction.objects.create(
+        item=third, field="summary", old_value="a", new_value="b", reason="Tastefejl"
+    )
+    ids = [first.pk, third.pk] if on_the_agenda else [first.pk, third.pk, draft.pk]
+    meeting = agenda["meeting"] if on_the_agenda else None
+    read = selectors.agenda_items_for_page(
+        factories.user(roles.ADMINISTRATOR, "adm"), ids, meeting=meeting
+    )
+
+    expected = selectors.AgendaItem.objects.select_related(*selectors.ITEM_PAGE_RELATED).in_bulk(
+        ids
+    )
+    assert sorted(read) == sorted(ids)
+    for pk, item in read.items():
+        orm = expected[pk]
+        assert _as_read(item) == _as_read(orm)
+        if on_the_agenda:
+            assert item.meeting is meeting  # the caller's, as read for the page
+        for name in ("case", "recommending_administration", "decided_by", "meeting")[
+            : 3 if on_the_agenda else 4
+        ]:
+            got, want = getattr(item, name), getattr(orm, name)
+            assert (got is None) == (want is None), name
+            if want is not None:
+                assert _as_read(got) == _as_read(want), name
+                assert {type(value) for value in _as_read(got).values()} == {
+                    type(value) for value in _as_read(want).values()
+                }, name
+        if orm.meeting is not None:
+            assert _as_read(item.meeting.committee) == _as_read(orm.meeting.committee)
+        assert selectors._has_decision(item) == selectors._has_decision(orm)
+        if selectors._has_decision(orm):
+            assert _as_read(item.decision) == _as_read(orm.decision)
+            assert item.decision.item is item
+        assert item.has_plans == (pk == first.pk)
+        assert item.has_corrections == (pk == third.pk)
+        assert [_as_read(plan) for plan in item.plans.all()] == [
+            _as_read(plan) for plan in orm.plans.all()
+        ]
