@@ -11,17 +11,16 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
-    Exists,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
     prefetch_related_objects,
 )
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from committees.models import Administration, Committee, Meeting, MeetingAbsence
+from committees.models import Meeting, MeetingAbsence
 from committees.selectors import administration_id_for_user, committee_ids_for_user
 from core.roles import CASEWORKER, SECRETARY, is_administrator, user_roles
 
@@ -180,124 +179,135 @@ def agenda_items_for_page(user, ids, *, meeting: Meeting | None = None) -> dict[
 
 
 class _Joined:
-    """One model read in :func:`_read_items`: its table's alias, its columns in the order
-    ``Model.from_db`` takes them, and each column's database converters (what the ORM
-    applies to a value as it comes from the database: a datetime made aware on SQLite …)."""
+    """One model read by a :class:`_Reading`: its table's alias, its columns in the order
+    ``Model.from_db`` takes them, each column's database converters (what the ORM applies
+    to a value as it comes from the database: a datetime made aware on SQLite …), and the
+    relation it was reached by from the model before it (``parent``, an index)."""
 
-    def __init__(self, model, alias: str):
-        self.model, self.alias = model, alias
+    def __init__(self, model, alias: str, parent: int | None = None, relation=None):
+        self.model, self.alias, self.parent, self.relation = model, alias, parent, relation
         self.fields = model._meta.concrete_fields
         self.names = [field.attname for field in self.fields]
-
-    def columns(self, quote) -> list[str]:
-        return [f"{self.alias}.{quote(field.column)}" for field in self.fields]
+        self.pk_index = self.fields.index(model._meta.pk)
+        self.converters = [
+            [
+                (converter, field.get_col(alias))
+                for converter in connection.ops.get_db_converters(field.get_col(alias))
+                + field.get_db_converters(connection)
+            ]
+            for field in self.fields
+        ]
 
     def build(self, values, db: str):
-        converters = self._converters()
-        values = [_converted(value, converters[index]) for index, value in enumerate(values)]
+        values = list(values)
+        for index, converters in enumerate(self.converters):
+            for converter, expression in converters:
+                values[index] = converter(values[index], expression, connection)
         return self.model.from_db(db, self.names, values)
 
-    def _converters(self):
-        if not hasattr(self, "_by_column"):
-            self._by_column = [
-                [
-                    (converter, field.get_col(self.alias))
-                    for converter in connection.ops.get_db_converters(field.get_col(self.alias))
-                    + field.get_db_converters(connection)
-                ]
-                for field in self.fields
-            ]
-        return self._by_column
 
+class _Reading:
+    """A model's rows with some of their relations, as ``select_related(*paths)`` reads
+    them, and some flags (SQL expressions on the row, alias ``t0``), in one query written
+    out from the models' fields: the ORM takes longer to build such a query than the
+    database takes to answer it. Forward foreign keys and reverse one-to-one relations;
+    every join a left join. Plain SQL for SQLite and PostgreSQL alike; built once per
+    database vendor (:func:`_reading`), the values bound at each read."""
 
-def _converted(value, converters):
-    for converter, expression in converters:
-        value = converter(value, expression, connection)
-    return value
+    def __init__(self, model, paths, flags):
+        quote = connection.ops.quote_name
+        self.tables = [_Joined(model, "t0")]
+        self.flags = [name for name, _sql in flags]
+        joins, where = [], {(): 0}
+        for path in paths:
+            steps = path.split("__")
+            for depth in range(1, len(steps) + 1):
+                key = tuple(steps[:depth])
+                if key in where:
+                    continue
+                parent = self.tables[where[key[:-1]]]
+                relation = parent.model._meta.get_field(key[-1])
+                alias = f"t{len(self.tables)}"
+                related = relation.related_model
+                if relation.one_to_one and not relation.concrete:  # reverse one-to-one
+                    mine, theirs = parent.model._meta.pk.column, relation.field.column
+                else:
+                    mine, theirs = relation.column, related._meta.pk.column
+                on = f"{alias}.{quote(theirs)} = {parent.alias}.{quote(mine)}"
+                joins.append(f"LEFT JOIN {quote(related._meta.db_table)} {alias} ON {on}")
+                where[key] = len(self.tables)
+                self.tables.append(_Joined(related, alias, where[key[:-1]], relation))
+        columns = [
+            f"{table.alias}.{quote(field.column)}"
+            for table in self.tables
+            for field in table.fields
+        ]
+        self.select = "SELECT {} FROM {} t0 {}".format(  # noqa: S608 (names from the models)
+            ", ".join([*columns, *(sql for _name, sql in flags)]),
+            quote(model._meta.db_table),
+            " ".join(joins),
+        )
 
-
-# The tables of an item and what its block shows of its relations, read in one row:
-# (attribute, model, alias, join). The item's case and its recommending administration
-# always exist; the rest may not (a left join).
-_ITEM_JOINS = (
-    ("case", Case, "c", "JOIN cases_case c ON c.id = i.case_id"),
-    (
-        "recommending_administration",
-        Administration,
-        "ra",
-        "JOIN committees_administration ra ON ra.id = i.recommending_administration_id",
-    ),
-    ("decided_by", Committee, "db", "LEFT JOIN committees_committee db ON db.id = i.decided_by_id"),
-    ("decision", Decision, "d", "LEFT JOIN cases_decision d ON d.item_id = i.id"),
-)
-_MEETING_JOINS = (
-    ("meeting", Meeting, "m", "LEFT JOIN committees_meeting m ON m.id = i.meeting_id"),
-    ("committee", Committee, "mc", "LEFT JOIN committees_committee mc ON mc.id = m.committee_id"),
-)
-_ITEM_FLAGS = (
-    "EXISTS (SELECT 1 FROM cases_correction x WHERE x.item_id = i.id)",
-    "EXISTS (SELECT 1 FROM helhedsplaner_plan_agenda_items x WHERE x.agendaitem_id = i.id)",
-)
+    def read(self, where: str, params) -> list:
+        """The rows ``WHERE <where>`` (on alias ``t0``, ``params`` bound), built."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.select} WHERE {where}", params)
+            rows = cursor.fetchall()
+        db, result = connection.alias, []
+        for row in rows:
+            built, start = [], 0
+            for table in self.tables:
+                end = start + len(table.fields)
+                values = row[start:end]
+                start = end
+                # A left join that found nothing gives NULL for the primary key too.
+                instance = None
+                if table.parent is None or values[table.pk_index] is not None:
+                    instance = table.build(values, db)
+                built.append(instance)
+                parent = built[table.parent] if table.parent is not None else None
+                if parent is not None:
+                    table.relation.set_cached_value(parent, instance)
+                    if instance is not None and table.relation.one_to_one:
+                        table.relation.remote_field.set_cached_value(instance, parent)
+            for name, value in zip(self.flags, row[start:], strict=True):
+                setattr(built[0], name, bool(value))
+            result.append(built[0])
+        return result
 
 
 @functools.cache
-def _item_reading(_vendor: str, *, with_meeting: bool):
-    """The item, its joined relations and the query's SELECT … FROM … of
-    :func:`_read_items` (built once per database vendor: the converters depend on it)."""
-    quote = connection.ops.quote_name
-    item = _Joined(AgendaItem, "i")
-    wanted = _ITEM_JOINS + (_MEETING_JOINS if with_meeting else ())
-    joins = [(name, _Joined(model, alias), join) for name, model, alias, join in wanted]
-    columns = item.columns(quote)
-    for _name, joined, _join in joins:
-        columns += joined.columns(quote)
-    select = "SELECT {} FROM cases_agendaitem i {}".format(  # noqa: S608 (fixed names)
-        ", ".join([*columns, *_ITEM_FLAGS]), " ".join(join for _name, _joined, join in joins)
-    )
-    return item, joins, select
+def _reading(_vendor: str, model, paths: tuple[str, ...], flags: tuple = ()) -> _Reading:
+    return _Reading(model, paths, flags)
+
+
+def _exists(model, column: str) -> str:
+    """A flag of :class:`_Reading`: whether ``model`` has a row whose ``column`` is the id."""
+    return f"EXISTS (SELECT 1 FROM {model._meta.db_table} x WHERE x.{column} = t0.id)"  # noqa: S608
+
+
+_ITEM_FLAGS = (
+    ("has_corrections", _exists(Correction, "item_id")),
+    ("has_plans", _exists(AgendaItem.plans.through, "agendaitem_id")),
+)
 
 
 def _read_items(ids, *, meeting: Meeting | None) -> list[AgendaItem]:
     """The items ``ids`` with their case, recommending administration, decided-by
     committee, decision and (unless ``meeting`` is given: the one they are all on) meeting
     and its committee, as ``select_related`` would leave them, and ``has_corrections`` and
-    ``has_plans``, in one query. Written out (plain SQL for SQLite and PostgreSQL, fixed
-    names, bound ids) because the ORM took longer to build this query than the database
-    took to answer it."""
+    ``has_plans``, in one query (:class:`_Reading`)."""
     ids = [int(pk) for pk in ids]
     if not ids:
         return []
-    item, joins, select = _item_reading(connection.vendor, with_meeting=meeting is None)
-    sql = f"{select} WHERE i.id IN ({', '.join(['%s'] * len(ids))})"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        rows = cursor.fetchall()
-    db = connection.alias
-    items = []
-    for row in rows:
-        start = len(item.fields)
-        built = item.build(row[:start], db)
-        related = {}
-        for name, joined, _join in joins:
-            end = start + len(joined.fields)
-            values = row[start:end]
-            start = end
-            related[name] = None if values[0] is None else joined.build(values, db)
-        built.has_corrections, built.has_plans = bool(row[start]), bool(row[start + 1])
-        for name in ("case", "recommending_administration", "decided_by"):
-            AgendaItem._meta.get_field(name).set_cached_value(built, related[name])
-        AgendaItem._meta.get_field("decision").set_cached_value(built, related["decision"])
-        if related["decision"] is not None:
-            Decision._meta.get_field("item").set_cached_value(related["decision"], built)
-        if meeting is None:
-            if related["meeting"] is not None:
-                Meeting._meta.get_field("committee").set_cached_value(
-                    related["meeting"], related["committee"]
-                )
-            AgendaItem._meta.get_field("meeting").set_cached_value(built, related["meeting"])
-        else:
-            built.meeting = meeting
-        items.append(built)
+    paths = ("case", "recommending_administration", "decided_by", "decision")
+    if meeting is None:
+        paths += ("meeting__committee",)
+    reading = _reading(connection.vendor, AgendaItem, paths, _ITEM_FLAGS)
+    items = reading.read(f"t0.id IN ({', '.join(['%s'] * len(ids))})", ids)
+    if meeting is not None:
+        for item in items:
+            item.meeting = meeting
     return items
 
 
@@ -412,7 +422,19 @@ def case_get_for_page(*, number: str, user) -> tuple[Case, list[AgendaRow]]:
     """The case and the items the user may see, in route order, as slim rows (ids and
     visibility; :func:`agenda_items_for_page` reads the items themselves), in a fixed
     number of queries."""
-    case = case_get_with_inquiry(number=number)
+    reading = _reading(
+        connection.vendor,
+        Case,
+        (
+            "administration",
+            "originating_inquiry__member",
+            "originating_inquiry__meeting__committee",
+        ),
+    )
+    cases = reading.read("t0.number = %s", [number])
+    if not cases:
+        raise Http404("No Case matches the given query.")
+    case = cases[0]
     rows = (
         agenda_items_visible_to(user, case.agenda_items.all())
         .order_by("meeting__starts_at", "pk")
@@ -488,6 +510,13 @@ def agenda_item_editable_by(user, item: AgendaItem) -> bool:
     return item.content_visible and user.has_perm("cases.edit_item", item)
 
 
+_MEETING_FLAGS = (
+    ("has_versions", _exists(AgendaVersion, "meeting_id")),
+    ("has_inquiries", _exists(MemberInquiry, "meeting_id")),
+    ("has_absences", _exists(MeetingAbsence, "meeting_id")),
+)
+
+
 def meeting_get_for_page(*, pk: int, user) -> dict:
     """The meeting with its agenda as the user may see it, in a fixed number of queries.
 
@@ -501,14 +530,14 @@ def meeting_get_for_page(*, pk: int, user) -> dict:
     # Whether there are versions, inquiries and absences at all comes with the meeting:
     # most meetings have no inquiries, many no absences, and a query for nothing costs a
     # round trip.
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("committee").annotate(
-            has_versions=Exists(AgendaVersion.objects.filter(meeting_id=OuterRef("pk"))),
-            has_inquiries=Exists(MemberInquiry.objects.filter(meeting_id=OuterRef("pk"))),
-            has_absences=Exists(MeetingAbsence.objects.filter(meeting_id=OuterRef("pk"))),
-        ),
-        pk=pk,
+    if not -(2**63) <= int(pk) < 2**63:  # no such row (and none a database could bind)
+        raise Http404("No Meeting matches the given query.")
+    meetings = _reading(connection.vendor, Meeting, ("committee",), _MEETING_FLAGS).read(
+        "t0.id = %s", [int(pk)]
     )
+    if not meetings:
+        raise Http404("No Meeting matches the given query.")
+    meeting = meetings[0]
     visible = agenda_items_visible_to(user, meeting.agenda_items.all()).order_by("number")
     versions = []
     if meeting.has_versions:
