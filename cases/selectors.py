@@ -114,7 +114,8 @@ class AgendaRow:
     """What a page needs of an agenda item to list it and to name its fragment
     (``core.fragments``), read as one row; the item itself is read only for the fragments
     that are not cached (:func:`agenda_items_for_page`). ``content_visible`` as
-    :func:`mark_visibility` sets it. ``html`` is the item's rendered fragment."""
+    :func:`mark_visibility` sets it. ``html`` is the item's rendered fragment, ``row_html``
+    its cells in the agenda's order table (a fragment too)."""
 
     pk: int
     number: int | None
@@ -125,6 +126,7 @@ class AgendaRow:
     decision_pk: int | None = None
     outcome: str = ""
     html: str = ""
+    row_html: str = ""
 
     @property
     def has_decision(self) -> bool:

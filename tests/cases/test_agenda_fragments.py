@@ -449,3 +449,41 @@ def test_items_read_for_blocks_are_as_the_orm_reads_them(agenda, on_the_agenda):
         assert [_as_read(plan) for plan in item.plans.all()] == [
             _as_read(plan) for plan in orm.plans.all()
         ]
+
+
+def _order_row(content: str, item) -> str:
+    """The item's row in the agenda's order table."""
+    match = re.search(
+        rf'<tr[^>]*>\s*<td class="num">[^<]*</td>\s*<th scope="row">'
+        rf'<a href="#punkt-{item.pk}".*?</tr>',
+        content,
+        re.S,
+    )
+    assert match, f"no order row for item {item.pk}"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("reader", ["member", "outsider"])
+def test_the_order_tables_rows_show_anew_after_a_write_and_stay_masked(agenda, reader):
+    """Each item's cells in the order table are a fragment under its scope: a new title
+    or decision shows on the next GET, a closed item's title never to an outsider, and the
+    table is the same with the page cache off."""
+    first, second, third = agenda["items"]
+    _get(agenda[reader], agenda["url"])
+    assert _get(agenda[reader], agenda["url"])[0] == "hit"
+
+    _retitle(third, "Tredje punkt, rettet")
+    with transaction.atomic():
+        decision = first.decision
+        decision.outcome = decision.Outcome.POSTPONED
+        decision.save()
+    content = _get(agenda[reader], agenda["url"])[1]
+
+    assert "Tredje punkt, rettet" in _order_row(content, third)
+    assert "Udsat" in _order_row(content, first) or "Postponed" in _order_row(content, first)
+    closed_row = _order_row(content, second)
+    assert ("Hemmeligt punkt" in closed_row) == (reader == "member")
+    assert "closed-row" in closed_row
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        fresh = _get(agenda[reader], agenda["url"])[1]
+    assert _strip_tokens(content) == _strip_tokens(fresh)
