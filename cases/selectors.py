@@ -10,12 +10,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import (
-    Prefetch,
-    Q,
-    QuerySet,
-    prefetch_related_objects,
-)
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -350,16 +345,16 @@ SELECT 2, v.id, d.item_id, 0, v.party, '', FALSE, '', v.votes_for, v.votes_again
 
 def _children_rows(ids) -> list[tuple]:
     ids = [int(pk) for pk in ids]
-    marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
-        cursor.execute(_CHILDREN_SQL.format(ids=marks), ids * 3)
+        cursor.execute(_CHILDREN_SQL.format(ids=_marks(ids)), ids * 3)
         return cursor.fetchall()
 
 
 def _read_children(items) -> None:
     """Read the points, attachments and votes of ``items`` in one query and keep them as
     the prefetched ``recommendation_points``, ``attachments`` and ``decision.votes``
-    (ordered as :func:`_item_prefetches` orders them), as a prefetch would."""
+    (ordered as :func:`_item_prefetches` orders them), as a prefetch would. The rows are
+    built with the fields the blocks show (``agenda_item.html``), no more."""
     if not items:
         return
     points, attachments, votes = {}, {}, {}
@@ -657,17 +652,6 @@ def agenda_items_of_my_administration(*, user) -> QuerySet:
 
 
 # -- the case page and its history ----------------------------------------------------------
-
-
-def case_get_with_inquiry(*, number: str) -> Case:
-    return get_object_or_404(
-        Case.objects.select_related(
-            "administration",
-            "originating_inquiry__member",
-            "originating_inquiry__meeting__committee",
-        ),
-        number=number,
-    )
 
 
 HISTORY_SKIP = {
