@@ -6,9 +6,12 @@ Everybody else sees the number and "Lukket punkt". Items not yet on a
 published agenda (drafts) are visible only to staff.
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -106,7 +109,8 @@ class AgendaRow:
     """What a page needs of an agenda item to list it and to name its fragment
     (``core.fragments``), read as one row; the item itself is read only for the fragments
     that are not cached (:func:`agenda_items_for_page`). ``content_visible`` as
-    :func:`mark_visibility` sets it. ``html`` is the item's rendered fragment."""
+    :func:`mark_visibility` sets it. ``html`` is the item's rendered fragment, ``row_html``
+    its cells in the agenda's order table (a fragment too)."""
 
     pk: int
     number: int | None
@@ -117,6 +121,7 @@ class AgendaRow:
     decision_pk: int | None = None
     outcome: str = ""
     html: str = ""
+    row_html: str = ""
 
     @property
     def has_decision(self) -> bool:
@@ -152,28 +157,13 @@ def agenda_items_for_page(user, ids, *, meeting: Meeting | None = None) -> dict[
     committee) is the one they are all on, if there is one.
 
     Read for the fragments that must be rendered after a write, often one item: each
-    query costs more in Django than in the database, so the item's row says whether it
-    has corrections and plans (rare), and those are read only for the items that do.
+    query costs more in Django than in the database, so the points, attachments and votes
+    of all the items come in one query (:func:`_read_children`), and the item's row says
+    whether it has corrections and plans (rare), read only for the items that do.
     """
-    related = ["case", "decision", "recommending_administration", "decided_by"]
-    if meeting is None:
-        related.append("meeting__committee")
-    items = list(
-        AgendaItem.objects.filter(pk__in=list(ids))
-        .select_related(*related)
-        .annotate(
-            has_corrections=Exists(Correction.objects.filter(item_id=OuterRef("pk"))),
-            has_plans=Exists(AgendaItem.plans.through.objects.filter(agendaitem_id=OuterRef("pk"))),
-        )
-    )
-    if meeting is not None:
-        for item in items:
-            item.meeting = meeting
+    items = _read_items(ids, meeting=meeting)
+    _read_children(items)
     prefetches = dict(zip(_ITEM_PREFETCH_NAMES, _item_prefetches(), strict=True))
-    prefetch_related_objects(items, prefetches["recommendation_points"], prefetches["attachments"])
-    prefetch_related_objects(
-        [item.decision for item in items if _has_decision(item)], _votes_prefetch()
-    )
     for name, wanted in (("corrections", "has_corrections"), ("plans", "has_plans")):
         having = [item for item in items if getattr(item, wanted)]
         prefetch_related_objects(having, prefetches[name])
@@ -185,11 +175,277 @@ def agenda_items_for_page(user, ids, *, meeting: Meeting | None = None) -> dict[
     return {item.pk: item for item in mark_visibility(user, items)}
 
 
+class _Joined:
+    """One model read by a :class:`_Reading`: its table's alias, its columns in the order
+    ``Model.from_db`` takes them, each column's database converters (what the ORM applies
+    to a value as it comes from the database: a datetime made aware on SQLite …), and the
+    relation it was reached by from the model before it (``parent``, an index)."""
+
+    def __init__(self, model, alias: str, parent: int | None = None, relation=None):
+        self.model, self.alias, self.parent, self.relation = model, alias, parent, relation
+        self.fields = model._meta.concrete_fields
+        self.names = [field.attname for field in self.fields]
+        self.pk_index = self.fields.index(model._meta.pk)
+        self.converters = [
+            [
+                (converter, field.get_col(alias))
+                for converter in connection.ops.get_db_converters(field.get_col(alias))
+                + field.get_db_converters(connection)
+            ]
+            for field in self.fields
+        ]
+
+    def build(self, values, db: str):
+        values = list(values)
+        for index, converters in enumerate(self.converters):
+            for converter, expression in converters:
+                values[index] = converter(values[index], expression, connection)
+        return self.model.from_db(db, self.names, values)
+
+
+class _Reading:
+    """A model's rows with some of their relations, as ``select_related(*paths)`` reads
+    them, and some flags (SQL expressions on the row, alias ``t0``), in one query written
+    out from the models' fields: the ORM takes longer to build such a query than the
+    database takes to answer it. Forward foreign keys and reverse one-to-one relations;
+    every join a left join. Plain SQL for SQLite and PostgreSQL alike; built once per
+    database vendor (:func:`_reading`), the values bound at each read."""
+
+    def __init__(self, model, paths, flags):
+        quote = connection.ops.quote_name
+        self.tables = [_Joined(model, "t0")]
+        self.flags = [name for name, _sql in flags]
+        joins, where = [], {(): 0}
+        for path in paths:
+            steps = path.split("__")
+            for depth in range(1, len(steps) + 1):
+                key = tuple(steps[:depth])
+                if key in where:
+                    continue
+                parent = self.tables[where[key[:-1]]]
+                relation = parent.model._meta.get_field(key[-1])
+                alias = f"t{len(self.tables)}"
+                related = relation.related_model
+                if relation.one_to_one and not relation.concrete:  # reverse one-to-one
+                    mine, theirs = parent.model._meta.pk.column, relation.field.column
+                else:
+                    mine, theirs = relation.column, related._meta.pk.column
+                on = f"{alias}.{quote(theirs)} = {parent.alias}.{quote(mine)}"
+                joins.append(f"LEFT JOIN {quote(related._meta.db_table)} {alias} ON {on}")
+                where[key] = len(self.tables)
+                self.tables.append(_Joined(related, alias, where[key[:-1]], relation))
+        columns = [
+            f"{table.alias}.{quote(field.column)}"
+            for table in self.tables
+            for field in table.fields
+        ]
+        self.select = "SELECT {} FROM {} t0 {}".format(  # noqa: S608 (names from the models)
+            ", ".join([*columns, *(sql for _name, sql in flags)]),
+            quote(model._meta.db_table),
+            " ".join(joins),
+        )
+
+    def read(self, where: str, params) -> list:
+        """The rows ``WHERE <where>`` (on alias ``t0``, ``params`` bound), built."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.select} WHERE {where}", params)
+            rows = cursor.fetchall()
+        db, result = connection.alias, []
+        for row in rows:
+            built, start = [], 0
+            for table in self.tables:
+                end = start + len(table.fields)
+                values = row[start:end]
+                start = end
+                # A left join that found nothing gives NULL for the primary key too.
+                instance = None
+                if table.parent is None or values[table.pk_index] is not None:
+                    instance = table.build(values, db)
+                built.append(instance)
+                parent = built[table.parent] if table.parent is not None else None
+                if parent is not None:
+                    table.relation.set_cached_value(parent, instance)
+                    if instance is not None and table.relation.one_to_one:
+                        table.relation.remote_field.set_cached_value(instance, parent)
+            for name, value in zip(self.flags, row[start:], strict=True):
+                setattr(built[0], name, bool(value))
+            result.append(built[0])
+        return result
+
+
+@functools.cache
+def _reading(_vendor: str, model, paths: tuple[str, ...], flags: tuple = ()) -> _Reading:
+    return _Reading(model, paths, flags)
+
+
+def _exists(model, column: str) -> str:
+    """A flag of :class:`_Reading`: whether ``model`` has a row whose ``column`` is the id."""
+    return f"EXISTS (SELECT 1 FROM {model._meta.db_table} x WHERE x.{column} = t0.id)"  # noqa: S608
+
+
+_ITEM_FLAGS = (
+    ("has_corrections", _exists(Correction, "item_id")),
+    ("has_plans", _exists(AgendaItem.plans.through, "agendaitem_id")),
+)
+
+
+def _read_items(ids, *, meeting: Meeting | None) -> list[AgendaItem]:
+    """The items ``ids`` with their case, recommending administration, decided-by
+    committee, decision and meeting with its committee (``meeting``, if given: the one they
+    are all on), as ``select_related`` would leave them, and ``has_corrections`` and
+    ``has_plans`` (:class:`_Reading`)."""
+    ids = [int(pk) for pk in ids]
+    if not ids:
+        return []
+    paths = ("case", "recommending_administration", "decided_by", "decision")
+    reading = _reading(connection.vendor, AgendaItem, paths, _ITEM_FLAGS)
+    items = reading.read(f"t0.id IN ({_marks(ids)})", ids)
+    if meeting is not None:
+        meetings = {meeting.pk: meeting}
+    else:
+        # Their meetings apart: PostgreSQL took longer to plan the join of seven tables
+        # than to answer it and this small second query together.
+        wanted = sorted({item.meeting_id for item in items if item.meeting_id is not None})
+        meetings = {}
+        if wanted:
+            found = _reading(connection.vendor, Meeting, ("committee",)).read(
+                f"t0.id IN ({_marks(wanted)})", wanted
+            )
+            meetings = {row.pk: row for row in found}
+    field = AgendaItem._meta.get_field("meeting")
+    for item in items:
+        field.set_cached_value(item, meetings.get(item.meeting_id))
+    return items
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+# The points, attachments and votes of some agenda items as rows of one shape, in one
+# query: kind (0 point, 1 attachment, 2 vote), id, item (a vote's: its decision's item),
+# position, text (a point's text, an attachment's title, a vote's party), an attachment's
+# case number, closedness and file name, a vote's three counts. Written out (plain SQL,
+# for SQLite and PostgreSQL alike) because the ORM took longer to build the union than
+# the database took to answer it; the table and column names are fixed, the ids bound.
+_POINT, _ATTACHMENT, _VOTE = 0, 1, 2
+_CHILDREN_SQL = """
+SELECT 0, p.id, p.item_id, p.position, p.text, '', FALSE, '', 0, 0, 0
+  FROM cases_recommendationpoint p WHERE p.item_id IN ({ids})
+UNION ALL
+SELECT 1, a.id, a.item_id, a.position, a.title, a.case_number, a.is_closed, a.file, 0, 0, 0
+  FROM cases_attachment a WHERE a.item_id IN ({ids})
+UNION ALL
+SELECT 2, v.id, d.item_id, 0, v.party, '', FALSE, '', v.votes_for, v.votes_against,
+       v.votes_abstained
+  FROM cases_decisionvote v JOIN cases_decision d ON d.id = v.decision_id
+ WHERE d.item_id IN ({ids})
+"""
+
+
+def _children_rows(ids) -> list[tuple]:
+    ids = [int(pk) for pk in ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_CHILDREN_SQL.format(ids=_marks(ids)), ids * 3)
+        return cursor.fetchall()
+
+
+def _read_children(items) -> None:
+    """Read the points, attachments and votes of ``items`` in one query and keep them as
+    the prefetched ``recommendation_points``, ``attachments`` and ``decision.votes``
+    (ordered as :func:`_item_prefetches` orders them), as a prefetch would. The rows are
+    built with the fields the blocks show (``agenda_item.html``), no more."""
+    if not items:
+        return
+    points, attachments, votes = {}, {}, {}
+    for (
+        kind,
+        pk,
+        item_id,
+        position,
+        text,
+        number,
+        closed,
+        file,
+        yes,
+        no,
+        abstained,
+    ) in _children_rows([item.pk for item in items]):
+        if kind == _POINT:
+            points.setdefault(item_id, []).append(
+                RecommendationPoint(id=pk, item_id=item_id, position=position, text=text)
+            )
+        elif kind == _ATTACHMENT:
+            attachments.setdefault(item_id, []).append(
+                Attachment(
+                    id=pk,
+                    item_id=item_id,
+                    position=position,
+                    title=text,
+                    case_number=number,
+                    is_closed=bool(closed),
+                    file=file,
+                )
+            )
+        else:
+            votes.setdefault(item_id, []).append(
+                DecisionVote(
+                    id=pk,
+                    party=text,
+                    votes_for=yes,
+                    votes_against=no,
+                    votes_abstained=abstained,
+                )
+            )
+    for item in items:
+        _keep_prefetched(
+            item,
+            "recommendation_points",
+            sorted(points.get(item.pk, ()), key=lambda point: point.position),
+        )
+        _keep_prefetched(
+            item,
+            "attachments",
+            sorted(attachments.get(item.pk, ()), key=lambda attachment: attachment.position),
+        )
+        if _has_decision(item):
+            decision = item.decision
+            rows = sorted(votes.get(item.pk, ()), key=lambda vote: vote.party)
+            for vote in rows:
+                vote.decision_id = decision.pk
+                vote.decision = decision
+            _keep_prefetched(decision, "votes", rows)
+        for point in points.get(item.pk, ()):
+            point.item = item
+        for attachment in attachments.get(item.pk, ()):
+            attachment.item = item
+
+
+def _keep_prefetched(instance, name: str, rows: list) -> None:
+    """Keep ``rows`` as the prefetched value of ``instance.<name>.all()``."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 def case_get_for_page(*, number: str, user) -> tuple[Case, list[AgendaRow]]:
     """The case and the items the user may see, in route order, as slim rows (ids and
     visibility; :func:`agenda_items_for_page` reads the items themselves), in a fixed
     number of queries."""
-    case = case_get_with_inquiry(number=number)
+    reading = _reading(
+        connection.vendor,
+        Case,
+        (
+            "administration",
+            "originating_inquiry__member",
+            "originating_inquiry__meeting__committee",
+        ),
+    )
+    cases = reading.read("t0.number = %s", [number])
+    if not cases:
+        raise Http404("No Case matches the given query.")
+    case = cases[0]
     rows = (
         agenda_items_visible_to(user, case.agenda_items.all())
         .order_by("meeting__starts_at", "pk")
@@ -243,11 +499,6 @@ def _item_prefetches(user=None):
 _ITEM_PREFETCH_NAMES = ("recommendation_points", "attachments", "votes", "corrections", "plans")
 
 
-def _votes_prefetch() -> Prefetch:
-    """The votes of decisions (``decision__votes`` of :func:`_item_prefetches`)."""
-    return Prefetch("votes", queryset=DecisionVote.objects.order_by("party"))
-
-
 def agenda_item_get_for_page(*, pk: int, user) -> AgendaItem:
     """One item the user may know exists (404 otherwise), with its visibility marked."""
     queryset = (
@@ -270,6 +521,13 @@ def agenda_item_editable_by(user, item: AgendaItem) -> bool:
     return item.content_visible and user.has_perm("cases.edit_item", item)
 
 
+_MEETING_FLAGS = (
+    ("has_versions", _exists(AgendaVersion, "meeting_id")),
+    ("has_inquiries", _exists(MemberInquiry, "meeting_id")),
+    ("has_absences", _exists(MeetingAbsence, "meeting_id")),
+)
+
+
 def meeting_get_for_page(*, pk: int, user) -> dict:
     """The meeting with its agenda as the user may see it, in a fixed number of queries.
 
@@ -283,14 +541,14 @@ def meeting_get_for_page(*, pk: int, user) -> dict:
     # Whether there are versions, inquiries and absences at all comes with the meeting:
     # most meetings have no inquiries, many no absences, and a query for nothing costs a
     # round trip.
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("committee").annotate(
-            has_versions=Exists(AgendaVersion.objects.filter(meeting_id=OuterRef("pk"))),
-            has_inquiries=Exists(MemberInquiry.objects.filter(meeting_id=OuterRef("pk"))),
-            has_absences=Exists(MeetingAbsence.objects.filter(meeting_id=OuterRef("pk"))),
-        ),
-        pk=pk,
+    if not -(2**63) <= int(pk) < 2**63:  # no such row (and none a database could bind)
+        raise Http404("No Meeting matches the given query.")
+    meetings = _reading(connection.vendor, Meeting, ("committee",), _MEETING_FLAGS).read(
+        "t0.id = %s", [int(pk)]
     )
+    if not meetings:
+        raise Http404("No Meeting matches the given query.")
+    meeting = meetings[0]
     visible = agenda_items_visible_to(user, meeting.agenda_items.all()).order_by("number")
     versions = []
     if meeting.has_versions:
@@ -394,17 +652,6 @@ def agenda_items_of_my_administration(*, user) -> QuerySet:
 
 
 # -- the case page and its history ----------------------------------------------------------
-
-
-def case_get_with_inquiry(*, number: str) -> Case:
-    return get_object_or_404(
-        Case.objects.select_related(
-            "administration",
-            "originating_inquiry__member",
-            "originating_inquiry__meeting__committee",
-        ),
-        number=number,
-    )
 
 
 HISTORY_SKIP = {

@@ -702,6 +702,12 @@ def meeting_detail(request, pk: int):
         f"actions-{meeting.committee_id}-{meeting.status}-{int(bool(context['pending_changes']))}"
     )
     parts[actions] = []
+    # Each item's cells in the order table show its row alone (number, title, case,
+    # decision, closedness, what the reader may see of it): a fragment under its scope too,
+    # rendered from the row without reading the item.
+    row_template = get_template("cases/partials/meeting_order_row.html")
+    by_row = {f"row-{row.pk}": row for row in rows}
+    parts.update({name: [item_scope(row.pk)] for name, row in by_row.items()})
 
     def render_parts(names):
         rendered = render_blocks(names)
@@ -709,10 +715,15 @@ def meeting_detail(request, pk: int):
             rendered[actions] = json.dumps(
                 _meeting_actions(user, meeting, context["pending_changes"])
             )
+        rendered.update(
+            {name: row_template.render({"item": by_row[name]}) for name in names if name in by_row}
+        )
         return rendered
 
     fragments = cached_fragments(request, "meeting", parts, render_parts)
     _set_blocks(rows, fragments)
+    for name, row in by_row.items():
+        row.row_html = fragments[name]
     context.update(json.loads(fragments[actions]))
     return render(request, "cases/meeting_detail.html", context)
 

@@ -353,3 +353,137 @@ def test_the_actions_follow_the_meetings_status(agenda):
     content = _get(secretary, agenda["url"])[1]
     assert record not in content and approve not in content
     assert reverse("meetings:meeting_mark_held", args=[meeting.pk]) in content
+
+
+@pytest.mark.parametrize("reader", ["member", "outsider"])
+def test_blocks_read_afresh_show_every_point_attachment_and_vote_in_order(agenda, reader, read):
+    """The blocks read afresh (the points, attachments and votes of all the items read in
+    one query) show each item's own children, in their order, closed attachments left out
+    for readers who may not read them, as with the page cache off."""
+    first, _second, third = agenda["items"]
+    for item, texts in ((first, ("at B.", "at A.")), (third, ("at C.",))):
+        item.recommendation_points.all().delete()
+        for position, text in reversed(list(enumerate(texts, start=1))):
+            item.recommendation_points.create(position=position, text=text)
+    factories.attachment(first, title="Bilag et")
+    factories.attachment(first, title="Fortroligt bilag", is_closed=True)
+    factories.attachment(third, title="Bilag tre")
+    for party in ("Ø-partiet", "A-partiet"):
+        DecisionVote.objects.create(decision=first.decision, party=party, votes_for=2)
+    factories.decision(third, text="Udsat.")
+    DecisionVote.objects.create(decision=third.decision, party="C-partiet", votes_against=4)
+    urls = [agenda["url"], reverse("cases:case_detail", args=[first.case.number])]
+    _get(agenda[reader], urls[0])
+    _retitle(first, "Første punkt, rettet")
+    _retitle(third, "Tredje punkt, rettet")
+
+    cached = [_strip_tokens(_get(agenda[reader], url)[1]) for url in urls]
+
+    assert sorted(read[1]) == sorted([first.pk, third.pk])  # both read in one go
+    for content in cached:  # the agenda, then the case page of the first item alone
+        block = _block(content, first)
+        assert block.index("at B.") < block.index("at A.")
+        assert block.index("Bilag et") < block.index("A-partiet") < block.index("Ø-partiet")
+        assert "Bilag tre" not in block and "C-partiet" not in block
+        assert ("Fortroligt bilag" in block) == (reader == "member")
+    block = _block(cached[0], third)
+    assert "at C." in block and "Bilag tre" in block and "C-partiet" in block
+    assert "at A." not in block and "Bilag et" not in block and "A-partiet" not in block
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        fresh = [_strip_tokens(_get(agenda[reader], url)[1]) for url in urls]
+    assert cached == fresh
+
+
+def _as_read(instance) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
+    }
+
+
+@pytest.mark.parametrize("on_the_agenda", [True, False])
+def test_items_read_for_blocks_are_as_the_orm_reads_them(agenda, on_the_agenda):
+    """The items read for the blocks (one query written out) hold the same values, of the
+    same types, as the ORM's ``select_related`` reads, relations included, and none
+    missing: a decision, a decided-by committee and a meeting, or none."""
+    first, _second, third = agenda["items"]
+    first.decided_by = agenda["committee"]
+    first.save()
+    draft = factories.item(None, title="Kladde")
+    factories.plan("Helhedsplan Vest").agenda_items.add(first)
+    Correction.objects.create(
+        item=third, field="summary", old_value="a", new_value="b", reason="Tastefejl"
+    )
+    ids = [first.pk, third.pk] if on_the_agenda else [first.pk, third.pk, draft.pk]
+    meeting = agenda["meeting"] if on_the_agenda else None
+    read = selectors.agenda_items_for_page(
+        factories.user(roles.ADMINISTRATOR, "adm"), ids, meeting=meeting
+    )
+
+    expected = selectors.AgendaItem.objects.select_related(*selectors.ITEM_PAGE_RELATED).in_bulk(
+        ids
+    )
+    assert sorted(read) == sorted(ids)
+    for pk, item in read.items():
+        orm = expected[pk]
+        assert _as_read(item) == _as_read(orm)
+        if on_the_agenda:
+            assert item.meeting is meeting  # the caller's, as read for the page
+        for name in ("case", "recommending_administration", "decided_by", "meeting")[
+            : 3 if on_the_agenda else 4
+        ]:
+            got, want = getattr(item, name), getattr(orm, name)
+            assert (got is None) == (want is None), name
+            if want is not None:
+                assert _as_read(got) == _as_read(want), name
+                assert {type(value) for value in _as_read(got).values()} == {
+                    type(value) for value in _as_read(want).values()
+                }, name
+        if orm.meeting is not None:
+            assert _as_read(item.meeting.committee) == _as_read(orm.meeting.committee)
+        assert selectors._has_decision(item) == selectors._has_decision(orm)
+        if selectors._has_decision(orm):
+            assert _as_read(item.decision) == _as_read(orm.decision)
+            assert item.decision.item is item
+        assert item.has_plans == (pk == first.pk)
+        assert item.has_corrections == (pk == third.pk)
+        assert [_as_read(plan) for plan in item.plans.all()] == [
+            _as_read(plan) for plan in orm.plans.all()
+        ]
+
+
+def _order_row(content: str, item) -> str:
+    """The item's row in the agenda's order table."""
+    match = re.search(
+        rf'<tr[^>]*>\s*<td class="num">[^<]*</td>\s*<th scope="row">'
+        rf'<a href="#punkt-{item.pk}".*?</tr>',
+        content,
+        re.S,
+    )
+    assert match, f"no order row for item {item.pk}"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("reader", ["member", "outsider"])
+def test_the_order_tables_rows_show_anew_after_a_write_and_stay_masked(agenda, reader):
+    """Each item's cells in the order table are a fragment under its scope: a new title
+    or decision shows on the next GET, a closed item's title never to an outsider, and the
+    table is the same with the page cache off."""
+    first, second, third = agenda["items"]
+    _get(agenda[reader], agenda["url"])
+    assert _get(agenda[reader], agenda["url"])[0] == "hit"
+
+    _retitle(third, "Tredje punkt, rettet")
+    with transaction.atomic():
+        decision = first.decision
+        decision.outcome = decision.Outcome.POSTPONED
+        decision.save()
+    content = _get(agenda[reader], agenda["url"])[1]
+
+    assert "Tredje punkt, rettet" in _order_row(content, third)
+    assert "Udsat" in _order_row(content, first) or "Postponed" in _order_row(content, first)
+    closed_row = _order_row(content, second)
+    assert ("Hemmeligt punkt" in closed_row) == (reader == "member")
+    assert "closed-row" in closed_row
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        fresh = _get(agenda[reader], agenda["url"])[1]
+    assert _strip_tokens(content) == _strip_tokens(fresh)
