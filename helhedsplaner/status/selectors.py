@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.models import Attachment, Decision
+from cases.models import Attachment
 from cases.selectors import (
     agenda_item_visibility,
     agenda_items_visible_to,
@@ -795,118 +795,10 @@ def plan_status_head(*, pk: int) -> Plan:
     return get_object_or_404(Plan.objects.only(*HEAD_COLUMNS), pk=pk)
 
 
-@dataclass
-class _StoryCase:
-    number: str
-
-
-@dataclass
-class _StoryDecision:
-    outcome: str
-    text: str
-
-    def get_outcome_display(self) -> str:
-        """As ``Decision.get_outcome_display`` shows the outcome."""
-        return str(dict(Decision.Outcome.choices).get(self.outcome, self.outcome))
-
-
-@dataclass
-class StoryItem:
-    """An agenda item as the story shows it (read as values: :func:`story_items`), its
-    closed content marked for the reader as ``mark_visibility`` marks it."""
-
-    pk: int
-    number: int | None
-    title: str
-    is_closed: bool
-    content_visible: bool
-    case: _StoryCase
-    meeting_id: int
-    meeting: _GrantingMeeting
-    decision: _StoryDecision | None
-    updated_at: datetime  # the item's or its decision's latest change
-
-    def shown(self) -> tuple:
-        """Everything its entry shows (what names the entry's fragment)."""
-        decision = self.decision
-        return (
-            self.pk,
-            self.number,
-            self.title,
-            self.is_closed,
-            self.content_visible,
-            self.case.number,
-            self.meeting.starts_at.isoformat(),
-            self.meeting.committee.name,
-            (decision.outcome, decision.text) if decision is not None else None,
-        )
-
-
-STORY_ITEM_VALUES = tuple(
-    f"agendaitem__{column}"
-    for column in (
-        "id",
-        "number",
-        "title",
-        "is_closed",
-        "updated_at",
-        "case__number",
-        "meeting_id",
-        "meeting__starts_at",
-        "meeting__committee_id",
-        "meeting__committee__name",
-        "decision__outcome",
-        "decision__text",
-        "decision__updated_at",
-    )
-)
-
-
-def story_items(plan: Plan, user) -> list[StoryItem]:
-    """The plan's agenda items on published agendas, as its story shows them, in one query
-    of values (the status page in parts reads them on every rendering: no model
-    instances). Every reader may know of these items (``plan_last_activity``), so the
-    list does not depend on the reader; the content of a closed item outside the
-    reader's committees is marked hidden (``content_visible``), as ``mark_visibility``
-    does. In ``plan_timeline``'s order: by meeting, then number."""
-    rows = (
-        Plan.agenda_items.through.objects.filter(plan_id=plan.pk, agendaitem__meeting__isnull=False)
-        .exclude(agendaitem__meeting__status=Meeting.Status.DRAFT)
-        .values_list(*STORY_ITEM_VALUES)
-    )
-    items = []
-    for (
-        pk,
-        number,
-        title,
-        is_closed,
-        updated_at,
-        case_number,
-        meeting_id,
-        starts_at,
-        committee_id,
-        committee_name,
-        outcome,
-        text,
-        decided_at,
-    ) in rows:
-        decision = _StoryDecision(outcome, text) if decided_at is not None else None
-        items.append(
-            StoryItem(
-                pk,
-                number,
-                title,
-                is_closed,
-                not is_closed or user_can_see_closed(user, committee_id),
-                _StoryCase(case_number),
-                meeting_id,
-                _GrantingMeeting(starts_at, committee_id, _Named(committee_name)),
-                decision,
-                max(updated_at, decided_at) if decided_at is not None else updated_at,
-            )
-        )
-    items.sort(key=lambda item: (item.meeting.starts_at, item.number or 0, item.pk))
-    return items
+def plan_item_ids(plan: Plan) -> list[int]:
+    """The ids of the agenda items linked to the plan (whatever their agenda)."""
+    through = Plan.agenda_items.through.objects.filter(plan_id=plan.pk)
+    return sorted(through.values_list("agendaitem_id", flat=True))
 
 
 def plan_story(*, pk: int) -> dict:
@@ -931,6 +823,18 @@ def plan_story(*, pk: int) -> dict:
         "updated": max(updated),
         "activity": max(activity) if activity else None,
     }
+
+
+def timeline_items(user, ids) -> list:
+    """The agenda items ``ids`` that the story shows (those on published agendas)."""
+    from cases.models import AgendaItem
+
+    return _timeline_items(user, AgendaItem.objects.filter(pk__in=list(ids)))
+
+
+def item_updated(item) -> datetime:
+    decision = getattr(item, "decision", None)
+    return max(item.updated_at, decision.updated_at) if decision is not None else item.updated_at
 
 
 def commitment_updated_and_activity(commitments) -> tuple[datetime | None, date | None]:

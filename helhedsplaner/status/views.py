@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from cases.cachescopes import item_facts_scope
 from core.fragments import cached_fragments
 from core.pagecache import plan_scope, shared_page
 
@@ -89,33 +90,25 @@ def _digest(shown) -> str:
     return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
 
 
-def _item_part(entry) -> str:
-    """An agenda item's entry of the story, named by everything it shows: kept under no
-    scope of its own (``item:N`` is raised by writes the entry does not show, such as a
-    commitment the item's decision granted), it is rendered again when what it shows
-    changes. The item's row is read afresh on every rendering (``story_items``)."""
-    return "story-item:" + _digest((entry.item.shown(), entry.upcoming))
-
-
 def _kept_page(request, pk: int) -> dict:
     """The status page's context from its fragments (``core.fragments``), reading afresh
     only what they do not keep: the plan's heading, its commitments (the money and the
-    story's grants) and its agenda items as the story shows them.
+    story's grants) and which agenda items it has.
 
     The fragments and what keeps each: the headline's facts, the lifecycle steps and the
     follow-up meetings under ``plan-facts:N`` (not raised by commitments); each agenda
-    item's entry and each grant or payment under nothing but what it shows (its name);
+    item's entry under ``item-facts:N`` (what the item's own rows show: not raised by
+    the commitments its decision granted, which the entry does not show); each grant or
+    payment under nothing but the figures it shows (its name);
     the money section under what it shows and ``plan-facts:N`` (the housing
     organisation's contributions, not read unless it is rendered); the indicators under
     the values of the plan's area and the city total; the goals and groups under
-    ``plan-links:N``. The story fragment carries its latest change and
+    ``plan-links:N``. The story fragment and the items' carry their latest change and
     activity for the headline's "last updated" and the "nothing recorded" check; the
-    items' and the commitments' come from the rows read afresh, so those stay exact."""
+    commitments' come from their rows read afresh, so those stay exact."""
     user = request.user
     plan = selectors.plan_status_head(pk=pk)
-    today = timezone.localdate()
-    items = selectors.story_items(plan, user)
-    item_entries = {_item_part(entry): entry for entry in selectors.item_entries(items, today)}
+    item_ids = selectors.plan_item_ids(plan)
     commitments, history_rows = selectors.plan_commitments(plan, user)
     grants = {
         _grant_part(entry): entry
@@ -140,7 +133,7 @@ def _kept_page(request, pk: int) -> dict:
     goals = f"goals:{plan.pk}"
     parts = {
         story: [plan_facts_scope(plan.pk)],
-        **dict.fromkeys(item_entries, ()),
+        **{f"item:{pk}": [item_facts_scope(pk)] for pk in item_ids},
         **dict.fromkeys(grants, ()),
         money: [plan_facts_scope(plan.pk)],
         indicators: [area_scope(plan.area_id), CITY_INDICATORS],
@@ -162,10 +155,28 @@ def _kept_page(request, pk: int) -> dict:
                     "activity": data["activity"].isoformat() if data["activity"] else None,
                 }
             )
+        wanted = [int(part[5:]) for part in missing if part.startswith("item:")]
+        if wanted:
+            today = timezone.localdate()
+            shown = {item.pk: item for item in selectors.timeline_items(user, wanted)}
+            for item_pk in wanted:
+                item = shown.get(item_pk)
+                if item is None:  # not on a published agenda: not in the story
+                    html[f"item:{item_pk}"] = "null"
+                    continue
+                (entry,) = selectors.item_entries([item], today)
+                html[f"item:{item_pk}"] = json.dumps(
+                    {
+                        "key": _entry_key(entry),
+                        "order": [item.meeting.starts_at.isoformat(), item.number or 0, item.pk],
+                        "html": _entry_html(entry),
+                        "updated": selectors.item_updated(item).isoformat(),
+                        "activity": entry.day.isoformat(),
+                    }
+                )
         for part in missing:
-            entry = item_entries.get(part) or grants.get(part)
-            if entry is not None:
-                html[part] = _entry_html(entry)
+            if part in grants:
+                html[part] = _entry_html(grants[part])
         if money in missing:
             selectors.plan_money(plan, commitments)
             html[money] = _render(
@@ -188,10 +199,12 @@ def _kept_page(request, pk: int) -> dict:
     entries = [(*key, mark_safe(html)) for *key, html in kept["entries"]]  # noqa: S308
     updated = [datetime.fromisoformat(kept["updated"])]
     activity = [date.fromisoformat(kept["activity"])] if kept["activity"] else []
-    for part, entry in item_entries.items():  # in plan_timeline's order: by meeting and number
-        entries.append((*_entry_key(entry), found[part]))
-        updated.append(entry.item.updated_at)
-        activity.append(entry.day)
+    items = [json.loads(found[f"item:{item_pk}"]) for item_pk in item_ids]
+    items = sorted((item for item in items if item is not None), key=lambda i: i["order"])
+    for item in items:  # in plan_timeline's order: by meeting and number
+        entries.append((*item["key"], mark_safe(item["html"])))  # noqa: S308
+        updated.append(datetime.fromisoformat(item["updated"]))
+        activity.append(date.fromisoformat(item["activity"]))
     entries += [(*_entry_key(entry), found[part]) for part, entry in grants.items()]
     commitments_updated, granted_on = selectors.commitment_updated_and_activity(commitments)
     if commitments_updated is not None:
@@ -203,8 +216,8 @@ def _kept_page(request, pk: int) -> dict:
     entries.sort(key=lambda entry: entry[:3])
     return {
         "plan": plan,
-        "timeline": [entry[3] for entry in entries],
-        "timeline_rendered": True,
+        # The entries joined here, as the report's loop of includes joins them.
+        "timeline_html": mark_safe("".join(entry[3] for entry in entries)),  # noqa: S308
         "commitments": commitments,
         "money_section": found[money],
         "last_updated": max(updated),

@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.timezone import localtime
 
+from cases.cachescopes import item_facts_scope
 from cases.models import AgendaItem, Decision
 from core import pagecache, roles
 from helhedsplaner.cofinancing.services import commitment_update
@@ -271,7 +272,7 @@ def test_an_item_renders_its_entry_again_and_not_the_story(story, counted):
 
 def test_a_commitment_granted_by_an_item_does_not_render_the_items_entry_again(story, counted):
     # The item's own page shows the commitments it granted (the write raises item:N); its
-    # entry in the story does not show them and is kept under what it shows.
+    # entry in the story does not show them and is kept under item-facts:N.
     reader = _reader()
     _get(reader, story["url"])
     items_read = list(counted["items"])
@@ -282,6 +283,21 @@ def test_a_commitment_granted_by_an_item_does_not_render_the_items_entry_again(s
     assert status == "miss" and "Bevilling til Vollsmose" in page
     assert f'datetime="{localtime(granted.updated_at).isoformat()}"' in page
     assert counted["items"] == items_read and counted["story"] == 1
+
+
+def test_a_commitment_raises_its_granting_items_pages_but_not_the_items_own_rows(story):
+    granting = story["granting"]
+    scopes = [pagecache.item_scope(granting.pk), item_facts_scope(granting.pk)]
+    before = pagecache.versions(scopes)
+    granted = CoFinancing.objects.get(granted_by_item=granting)
+    commitment_update(commitment=granted, expected_version=granted.version, note="Ny note")
+    after_commitment = pagecache.versions(scopes)
+    assert after_commitment[scopes[0]] > before[scopes[0]]
+    assert after_commitment[scopes[1]] == before[scopes[1]]
+    granting.title = "Bevilling til Vollsmose, rettet"
+    granting.save()
+    after_item = pagecache.versions(scopes)
+    assert all(after_item[scope] > after_commitment[scope] for scope in scopes)
 
 
 def test_an_item_renumbered_past_the_signals_shows_its_new_number_at_once(story, counted):
