@@ -92,28 +92,28 @@ def _digest(shown) -> str:
 
 def _kept_page(request, pk: int) -> dict:
     """The status page's context from its fragments (``core.fragments``), reading afresh
-    only what they do not keep: the plan's heading, its commitments (the money and the
-    story's grants) and which agenda items it has.
+    only what they do not keep: the plan's heading, its commitments' own columns (the
+    money and the story's grants) and which agenda items it has.
 
     The fragments and what keeps each: the headline's facts, the lifecycle steps and the
     follow-up meetings under ``plan-facts:N`` (not raised by commitments); each agenda
     item's entry under ``item-facts:N`` (what the item's own rows show: not raised by
-    the commitments its decision granted, which the entry does not show); each grant or
-    payment under nothing but the figures it shows (its name);
-    the money section under what it shows and ``plan-facts:N`` (the housing
-    organisation's contributions, not read unless it is rendered); the indicators under
-    the values of the plan's area and the city total; the goals and groups under
-    ``plan-links:N``. The story fragment and the items' carry their latest change and
-    activity for the headline's "last updated" and the "nothing recorded" check; the
-    commitments' come from their rows read afresh, so those stay exact."""
+    the commitments its decision granted, which the entry does not show); what the
+    story shows of the items whose decisions granted the commitments under those items'
+    ``item-facts:N``; the money section under what it shows and ``plan-facts:N`` (the
+    housing organisation's contributions, not read unless it is rendered); the
+    indicators under the values of the plan's area and the city total; the goals and
+    groups under ``plan-links:N``. Each grant or payment, named by everything it shows
+    (its commitments and their granting item), is looked up second, under no scope. The
+    story fragment and the items' carry their latest change and activity for the
+    headline's "last updated" and the "nothing recorded" check; the commitments' come
+    from their rows read afresh, so those stay exact."""
     user = request.user
     plan = selectors.plan_status_head(pk=pk)
     item_ids = selectors.plan_item_ids(plan)
-    commitments, history_rows = selectors.plan_commitments(plan, user)
-    grants = {
-        _grant_part(entry): entry
-        for entry in selectors.commitment_entries(commitments, history_rows)
-    }
+    commitments, history_rows = selectors.plan_commitments(plan)
+    granting_ids = sorted({c.granted_by_item_id for c in commitments} - {None})
+    granting = f"granting:{plan.pk}:" + _digest(granting_ids)
     # The money section, named by everything it is drawn from but the housing
     # organisation's contributions, which raise plan-facts:N (kept under it).
     money = "money:" + _digest(
@@ -134,7 +134,7 @@ def _kept_page(request, pk: int) -> dict:
     parts = {
         story: [plan_facts_scope(plan.pk)],
         **{f"item:{pk}": [item_facts_scope(pk)] for pk in item_ids},
-        **dict.fromkeys(grants, ()),
+        granting: [item_facts_scope(pk) for pk in granting_ids],
         money: [plan_facts_scope(plan.pk)],
         indicators: [area_scope(plan.area_id), CITY_INDICATORS],
         goals: [plan_links_scope(plan.pk)],
@@ -174,9 +174,9 @@ def _kept_page(request, pk: int) -> dict:
                         "activity": entry.day.isoformat(),
                     }
                 )
-        for part in missing:
-            if part in grants:
-                html[part] = _entry_html(grants[part])
+        if granting in missing:
+            items = selectors.granting_items(user, granting_ids)
+            html[granting] = json.dumps([item.as_json() for item in items.values()])
         if money in missing:
             selectors.plan_money(plan, commitments)
             html[money] = _render(
@@ -195,6 +195,18 @@ def _kept_page(request, pk: int) -> dict:
         return html
 
     found = cached_fragments(request, "plan-status", parts, render_parts)
+    granted_by = [selectors.GrantingItem.from_json(item) for item in json.loads(found[granting])]
+    selectors.with_granting_items(commitments, {item.pk: item for item in granted_by})
+    grants = {
+        _grant_part(entry): entry
+        for entry in selectors.commitment_entries(commitments, history_rows)
+    }
+    found |= cached_fragments(
+        request,
+        "plan-status",
+        dict.fromkeys(grants, ()),
+        lambda missing: {part: _entry_html(grants[part]) for part in missing},
+    )
     kept = json.loads(found[story])
     entries = [(*key, mark_safe(html)) for *key, html in kept["entries"]]  # noqa: S308
     updated = [datetime.fromisoformat(kept["updated"])]

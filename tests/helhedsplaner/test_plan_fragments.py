@@ -14,12 +14,12 @@ import pytest
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate, localtime
 
 from cases.cachescopes import item_facts_scope
 from cases.models import AgendaItem, Decision
 from core import pagecache, roles
-from helhedsplaner.cofinancing.services import commitment_update
+from helhedsplaner.cofinancing.services import commitment_grant, commitment_update
 from helhedsplaner.models import CoFinancing, IndicatorValue
 from helhedsplaner.plans import selectors as plan_selectors
 from helhedsplaner.plans.services import plan_update
@@ -332,6 +332,40 @@ def test_a_housing_contribution_shows_in_the_money_at_once(story):
     factories.housing_contribution(story["plan"], amount=Decimal(1_234_567))
     status, page = _get(reader, story["url"])
     assert status == "miss" and "1.234.567" in page
+
+
+def test_a_grant_names_its_decision_as_the_page_without_the_cache_does(story):
+    reader = _reader()
+    _get(reader, story["url"])
+    commitment_grant(commitment=story["commitment"], item=story["granting"])
+    status, page = _get(reader, story["url"])
+    assert status == "miss"
+    # Both commitments granted by the item: the one granted now dated today.
+    assert page.count("Bevilget ved beslutning i Udvalg BIU den 3. maj 2021, punkt 1.") == 2
+    assert f'<time datetime="{localdate().isoformat()}">' in page
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+
+
+def test_a_granting_item_closed_later_is_closed_in_its_grant_at_once(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    granting = story["granting"]
+    granting.is_closed = True
+    granting.save()
+    status, page = _get(reader, story["url"])
+    assert status == "miss"
+    assert "Bevilget ved beslutning i Udvalg BIU den 3. maj 2021, punkt 1 (Lukket punkt)." in page
+    assert "Bevilling til Vollsmose" not in page and counted["story"] == 1
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+    # A member of the committee reads it, grant and entry, in a page of their own.
+    member = factories.user(roles.POLITICIAN, "medlem")
+    factories.member(member, granting.meeting.committee)
+    insider = Client()
+    insider.force_login(member)
+    page = _get(insider, story["url"])[1]
+    assert "Bevilling til Vollsmose" in page and "punkt 1 (Lukket punkt)" not in page
 
 
 def test_closed_items_and_drafts_stay_hidden_from_readers_outside_the_committee(story):
