@@ -8,8 +8,8 @@ a closed item outside the reader's committees shows only its number and
 queries whatever the amount of data.
 
 The report and a page rendered in one piece read it all with :func:`plan_status_get`;
-the status page rendered for the page cache reads it in parts (``plan_status_head``,
-``plan_commitments``, ``plan_story``, ``timeline_items`` …), so that it can keep the
+the status page rendered for the page cache reads it in parts (``plan_commitments``,
+``plan_story``, ``granting_items``, ``timeline_items`` …), so that it can keep the
 parts a write did not change as fragments (``helhedsplaner.status.views``).
 """
 
@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Case, Max, Prefetch, Q, Value, When, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -648,14 +648,14 @@ COMMITMENT_VALUES = (
 )
 
 
-def plan_commitments(plan: Plan) -> tuple[list, list]:
+def plan_commitments(plan_pk: int) -> tuple[list, list]:
     """The plan's commitments as the story and the money section show them, and their
     status history; their granting items are left to :func:`granting_items` (the status
     page keeps those under the items' own scopes, so it reads on every rendering only
     the commitments' own columns and the names beside them). The money facts are left
     to :func:`plan_money`."""
     rows = (
-        CoFinancing.objects.filter(plan=plan)
+        CoFinancing.objects.filter(plan_id=plan_pk)
         .order_by("year", "administration__name", "pk")
         .values_list(*COMMITMENT_VALUES)
     )
@@ -684,7 +684,7 @@ def plan_commitments(plan: Plan) -> tuple[list, list]:
             item_id,
         ) in rows
     ]
-    return commitments, status_changes(plan)
+    return commitments, status_changes(plan_pk)
 
 
 GRANTING_ITEM_VALUES = (
@@ -749,7 +749,7 @@ def with_granting_items(commitments, items: dict[int, GrantingItem]) -> list:
 def _with_money_and_history(plan: Plan, commitments) -> tuple[list, list]:
     # The money sums from the commitments just read rather than a subquery per status.
     add_money_facts(plan_with_money_from(plan, commitments))
-    return commitments, status_changes(plan)
+    return commitments, status_changes(plan.pk)
 
 
 def plan_money(plan: Plan, commitments) -> Plan:
@@ -776,14 +776,14 @@ STATUS_CHANGES_SQL = (
 )
 
 
-def status_changes(plan: Plan) -> list[tuple]:
+def status_changes(plan_pk: int) -> list[tuple]:
     """(commitment id, status before, status after, when) for each recorded change of a
     commitment's status, in the order recorded: the saves that kept the status (a new
     note, say) are not read at all. Through a cursor (``raw()`` would build a historical
     model instance per row, and costs a third of a millisecond even for none)."""
     history = CoFinancing.history.model
     with connection.cursor() as cursor:
-        cursor.execute(STATUS_CHANGES_SQL.format(table=history._meta.db_table), [plan.pk])
+        cursor.execute(STATUS_CHANGES_SQL.format(table=history._meta.db_table), [plan_pk])
         rows = cursor.fetchall()
     return [
         (commitment_id, before, status, _aware(when))
@@ -845,37 +845,57 @@ def plan_status_get(*, pk: int, user) -> dict:
 
 # -- the status page in parts (its fragments: helhedsplaner.status.views) -------------------
 
-# What the page reads of the plan whatever it has cached: its heading, the permission
-# checks (lead administration), the money and what names the fragments. (Not its housing
-# contributions: the money section is kept under ``plan-facts:N``, which they raise.)
-HEAD_COLUMNS = (
-    "name",
-    "status",
-    "is_demo",
-    "lead_administration",
-    "area",
-    "budget",
-    "lbf_grant",
-    "period_start",
-    "period_end",
-    "created_at",
+# What the page needs of the plan's row beside its fragments: its heading, the permission
+# checks (lead administration), the money and what names the fragments. Kept with the
+# story under ``plan-facts:N`` (raised by every write to the row), as attnames in the
+# order of the model's fields (``Model.from_db``).
+HEAD_FIELDS = tuple(
+    f.attname
+    for f in Plan._meta.concrete_fields
+    if f.attname
+    in {
+        "id",
+        "name",
+        "status",
+        "is_demo",
+        "lead_administration_id",
+        "area_id",
+        "budget",
+        "lbf_grant",
+        "period_start",
+        "period_end",
+        "created_at",
+    }
 )
 
 
-def plan_status_head(*, pk: int) -> Plan:
-    return get_object_or_404(Plan.objects.only(*HEAD_COLUMNS), pk=pk)
+def plan_head_values(plan: Plan) -> list:
+    """The plan's :data:`HEAD_FIELDS` as JSON values (text for amounts and dates)."""
+    return [_json_value(getattr(plan, name)) for name in HEAD_FIELDS]
 
 
-def plan_item_ids(plan: Plan) -> list[int]:
-    """The ids of the agenda items linked to the plan (whatever their agenda)."""
-    through = Plan.agenda_items.through.objects.filter(plan_id=plan.pk)
-    return sorted(through.values_list("agendaitem_id", flat=True))
+def _json_value(value):
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def plan_from_head(values: list) -> Plan:
+    """The plan as :func:`plan_head_values` kept it: its other fields are deferred (read
+    from the database if anything asks for them)."""
+    fields = [Plan._meta.get_field(name) for name in HEAD_FIELDS]
+    return Plan.from_db(
+        DEFAULT_DB_ALIAS,
+        list(HEAD_FIELDS),
+        [field.to_python(value) for field, value in zip(fields, values, strict=True)],
+    )
 
 
 def plan_story(*, pk: int) -> dict:
     """What the plan's own rows show (the headline's facts, the lifecycle steps, the
-    follow-up groups' meetings), with the latest change and the latest activity among
-    them: everything the status page keeps under ``plan-facts:N``."""
+    follow-up groups' meetings, which agenda items it has), with the latest change and
+    the latest activity among them: everything the status page keeps under
+    ``plan-facts:N``."""
     plan = get_object_or_404(_plan_queryset(links=False), pk=pk)
     plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
     followed = Plan.follow_up_groups.through.objects.filter(plan_id=plan.pk)
@@ -893,6 +913,12 @@ def plan_story(*, pk: int) -> dict:
         "entries": step_entries(plan) + followup_entries(plan, group_meetings, today),
         "updated": max(updated),
         "activity": max(activity) if activity else None,
+        # Which agenda items it has (whatever their agenda): its links raise plan-facts:N.
+        "item_ids": sorted(
+            Plan.agenda_items.through.objects.filter(plan_id=plan.pk).values_list(
+                "agendaitem_id", flat=True
+            )
+        ),
     }
 
 

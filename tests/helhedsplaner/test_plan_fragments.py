@@ -368,6 +368,42 @@ def test_a_granting_item_closed_later_is_closed_in_its_grant_at_once(story, coun
     assert "Bevilling til Vollsmose" in page and "punkt 1 (Lukket punkt)" not in page
 
 
+def test_the_plans_heading_and_money_show_a_new_name_and_budget_at_once(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    plan = story["plan"]
+    plan.refresh_from_db()
+    plan_update(
+        plan=plan,
+        user=None,
+        expected_version=plan.version,
+        fields={"name": "Helhedsplan Vollsmose Syd", "budget": Decimal(12_345_000)},
+        m2m={},
+        estates=[],
+    )
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and counted["story"] == 2
+    assert "<h1>Helhedsplan Vollsmose Syd " in page and "12,3 mio. kr." in page
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+
+
+def test_an_item_linked_from_its_own_side_shows_in_the_story_at_once(story):
+    reader = _reader()
+    _get(reader, story["url"])
+    held = story["granting"].meeting
+    later = factories.item(held, title="Opfølgning på Vollsmose")
+    later.plans.add(story["plan"])
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "Opfølgning på Vollsmose" in page
+
+
+def test_a_plan_that_does_not_exist_is_not_found_with_the_cache_on(story):
+    reader = _reader()
+    missing = reverse("planstatus:plan_status", args=[story["plan"].pk + 1000])
+    assert reader.get(missing).status_code == 404
+
+
 def test_closed_items_and_drafts_stay_hidden_from_readers_outside_the_committee(story):
     politician = _reader()
     page = _get(politician, story["url"])[1]
