@@ -754,13 +754,8 @@ def _with_money_and_history(plan: Plan, commitments) -> tuple[list, list]:
 
 def plan_money(plan: Plan, commitments) -> Plan:
     """The money facts on ``plan`` (``add_money_facts``) from ``commitments`` (all of the
-    plan's, read already) and its housing organisation's contributions (one query: the
-    status page in parts needs them only to render its money section)."""
-    plan.housing_total = (
-        plan_housing_total(Plan.objects.filter(pk=plan.pk))
-        .values_list("housing_total", flat=True)
-        .get()
-    )
+    plan's, read already) and its ``housing_total`` (set already: the status page keeps
+    it with the story)."""
     return add_money_facts(plan_with_money_from(plan, commitments))
 
 

@@ -8,6 +8,7 @@ edit views themselves check again (a direct POST without them gets 403).
 import hashlib
 import json
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
@@ -130,8 +131,8 @@ def _kept_page(request, pk: int) -> dict:
     under ``item-facts:N`` (what the item's own rows show: not raised by the commitments
     its decision granted, which the entry does not show); each grant or payment under
     nothing but what it shows (its name); the money section under what it shows and
-    ``plan-facts:N`` (the housing organisation's contributions, read only to render
-    it); the indicators under the values of the plan's area and the city total; the
+    ``plan-facts:N`` (the housing organisation's contributions, whose sum the story
+    keeps); the indicators under the values of the plan's area and the city total; the
     goals and groups under ``plan-links:N``. The story fragment and the items' carry
     their latest change and activity for the headline's "last updated" and the "nothing
     recorded" check; the commitments' come from their rows read afresh, so those stay
@@ -149,6 +150,7 @@ def _kept_page(request, pk: int) -> dict:
             html[story] = json.dumps(
                 {
                     "head": selectors.plan_head_values(data["plan"]),
+                    "housing_total": str(data["plan"].housing_total),
                     "item_ids": data["item_ids"],
                     "facts": _render("headline_facts", {"plan": data["plan"]}),
                     "estates": _render("headline_estates", {"plan": data["plan"]}),
@@ -175,6 +177,7 @@ def _kept_page(request, pk: int) -> dict:
     )
     kept = json.loads(found[story])
     plan = selectors.plan_from_head(kept["head"])
+    plan.housing_total = Decimal(kept["housing_total"])
     item_ids = kept["item_ids"]
     granted_by = [selectors.GrantingItem.from_json(item) for item in json.loads(found[granting])]
     selectors.with_granting_items(commitments, {item.pk: item for item in granted_by})
@@ -183,7 +186,8 @@ def _kept_page(request, pk: int) -> dict:
         for entry in selectors.commitment_entries(commitments, history_rows)
     }
     # The money section, named by everything it is drawn from but the housing
-    # organisation's contributions, which raise plan-facts:N (kept under it).
+    # organisation's contributions, which raise plan-facts:N (kept under it, and their
+    # sum with the story).
     money = "money:" + _digest(
         (
             plan.pk,
