@@ -125,7 +125,7 @@ class Writes:
     cache's write watcher bumps the generation after the commit. Every write toggles one
     value between its original and a changed one (a plan's budget by 1 kr., a
     commitment's note, an item's title), so the data stay as they were;
-    :meth:`restore` puts back what is still changed.
+    :meth:`restore` puts back what is still changed (the budget only goes up, see :meth:`plan`).
     """
 
     def __init__(self, objects: dict, search: str):
@@ -155,6 +155,7 @@ class Writes:
             row = cursor.fetchone()
         self.search_item_pk = row[0] if row else self.meeting_item_pk
         self.changed: dict[str, bool] = {}
+        self.budget_raised = 0
         self.count = 0
 
     def for_page(self, key: str) -> None:
@@ -167,14 +168,18 @@ class Writes:
         self.count += 1
         return change
 
-    def plan(self) -> None:
+    def plan(self, step: int = 1) -> None:
+        """The plan's budget up by 1 kr. each time, never back to a value it had during
+        the run: a fragment named by what it shows (the money) is then never found cached
+        from an earlier write. :meth:`restore` takes it back down in one write."""
         plan = Plan.objects.get(pk=self.plan_pk)
-        budget = plan.budget + (1 if self._toggle("plan") else -1)
+        self.count += 1
+        self.budget_raised += step
         plan_update(
             plan=plan,
             user=None,
             expected_version=plan.version,
-            fields={"budget": budget},
+            fields={"budget": plan.budget + step},
             m2m={},
             estates=[],
         )
@@ -209,6 +214,8 @@ class Writes:
         for name, changed in list(self.changed.items()):
             if changed:
                 getattr(self, name)()
+        if self.budget_raised:
+            self.plan(-self.budget_raised)
 
 
 def count_queries(client: Client, urls: dict, writes: Writes) -> dict:

@@ -28,12 +28,21 @@ from .models import (
 )
 
 
+def item_facts_scope(pk) -> str:
+    """What an agenda item's own rows show (the item, its points, attachments, decision,
+    votes and corrections, its case and meeting), without what refers to it from other
+    apps (the commitments its decision granted, which its own pages list). Raised with
+    ``item:N`` by :func:`item_scopes`; the plan status page keeps the item's entry
+    under it, so that a commitment does not render that again."""
+    return f"item-facts:{pk}"
+
+
 def item_scopes(item_ids) -> set[str]:
     """The scopes of the pages that show these agenda items (three queries)."""
     ids = {pk for pk in item_ids if pk is not None}
     if not ids:
         return set()
-    scopes = {item_scope(pk) for pk in ids}
+    scopes = {item_scope(pk) for pk in ids} | {item_facts_scope(pk) for pk in ids}
     case_ids = set()
     rows = AgendaItem.objects.filter(pk__in=ids).values_list(
         "meeting_id", "case_id", "case__number", "plans"

@@ -3,9 +3,10 @@
 A plan shows on its own pages (plan page, status page), in the plan list, and by name on
 the agenda items that concern it. Its estates, lifecycle steps, commitments, housing
 contributions and corrections show on its pages; a commitment also on the item whose
-decision granted it. Indicator values show on the status pages of the plans in their
-area (and those of the city total on every plan's status page: ``area:city``); a
-follow-up group's meetings on the pages of the plans it follows. Areas,
+decision granted it (the item's pages: not ``item-facts:N``, the item's own rows, under
+which plans' status pages keep its entry). Indicator values show on the status pages
+of the plans in their area (and those of the city total on every plan's status page:
+``area:city``); a follow-up group's meetings on the pages of the plans it follows. Areas,
 indicators, housing organisations, LBF periods and focus areas, policies and goals and
 the co-financing pools are reference data. ``FollowUpGroupMeeting`` is the committees
 app's model, registered here because only this app knows the plans a group follows.
@@ -13,7 +14,7 @@ app's model, registered here because only this app knows the plans a group follo
 
 import logging
 
-from cases.cachescopes import item_scopes
+from cases.cachescopes import item_facts_scope, item_scopes
 from committees.models import FollowUpGroup, FollowUpGroupMeeting
 from core import pagecache
 from core.pagecache import DATA_PREFIXES, REFERENCE, plan_scope
@@ -49,6 +50,15 @@ def _plan_and_facts(pk) -> set[str]:
     return {plan_scope(pk), plan_facts_scope(pk)}
 
 
+def _item_pages(item_ids) -> set[str]:
+    """The pages of agenda items that show something of this app's (a plan's name, the
+    commitments an item's decision granted): ``item_scopes`` without ``item-facts:N``,
+    which stands for the item's own rows (its entry in a plan's story shows nothing of
+    these)."""
+    item_ids = list(item_ids)
+    return item_scopes(item_ids) - {item_facts_scope(pk) for pk in item_ids}
+
+
 def _of_plans(instances) -> set[str]:
     return {scope for instance in instances for scope in _plan_and_facts(instance.pk)}
 
@@ -61,7 +71,7 @@ def _items_of_plans(instances) -> set[str]:
     """The agenda items that concern these plans: raised when their name changes."""
     ids = [instance.pk for instance in instances]
     linked = Plan.agenda_items.through.objects.filter(plan_id__in=ids)
-    return item_scopes(linked.values_list("agendaitem_id", flat=True))
+    return _item_pages(linked.values_list("agendaitem_id", flat=True))
 
 
 def _of_plan_parts(instances) -> set[str]:
@@ -81,7 +91,7 @@ def _of_commitment_rows(instances) -> set[str]:
 
 
 def _of_commitments(instances) -> set[str]:
-    return _of_commitment_rows(instances) | item_scopes(
+    return _of_commitment_rows(instances) | _item_pages(
         instance.granted_by_item_id for instance in instances
     )
 
@@ -89,7 +99,7 @@ def _of_commitments(instances) -> set[str]:
 def _of_corrections(instances) -> set[str]:
     commitments = {instance.commitment_id for instance in instances}
     plans = CoFinancing.objects.filter(pk__in=commitments).values_list("plan_id", flat=True)
-    return {plan_scope(pk) for pk in plans} | item_scopes(
+    return {plan_scope(pk) for pk in plans} | _item_pages(
         instance.decided_by_item_id for instance in instances
     )
 

@@ -8,8 +8,8 @@ a closed item outside the reader's committees shows only its number and
 queries whatever the amount of data.
 
 The report and a page rendered in one piece read it all with :func:`plan_status_get`;
-the status page rendered for the page cache reads it in parts (``plan_status_head``,
-``plan_commitments``, ``plan_story``, ``timeline_items`` …), so that it can keep the
+the status page rendered for the page cache reads it in parts (``plan_commitments``,
+``plan_story``, ``granting_items``, ``timeline_items`` …), so that it can keep the
 parts a write did not change as fragments (``helhedsplaner.status.views``).
 """
 
@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Case, Max, Prefetch, Q, Value, When, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.models import Attachment
+from cases.models import AgendaItem, Attachment
 from cases.selectors import (
     agenda_item_visibility,
     agenda_items_visible_to,
@@ -579,7 +582,7 @@ class _GrantingMeeting:
 
 
 @dataclass
-class _GrantingItem:
+class GrantingItem:
     """What the story shows of the agenda item whose decision granted a commitment."""
 
     pk: int
@@ -588,6 +591,31 @@ class _GrantingItem:
     meeting_id: int | None
     meeting: _GrantingMeeting | None
     shown: str = "open"  # as cofinancing.selectors.mark_items sets it
+
+    def as_json(self) -> list:
+        meeting = self.meeting
+        return [
+            self.pk,
+            self.number,
+            self.is_closed,
+            self.meeting_id,
+            meeting.starts_at.isoformat() if meeting is not None else None,
+            meeting.committee_id if meeting is not None else None,
+            meeting.committee.name if meeting is not None else None,
+            self.shown,
+        ]
+
+    @classmethod
+    def from_json(cls, values: list) -> "GrantingItem":
+        pk, number, is_closed, meeting_id, starts_at, committee_id, committee_name, shown = values
+        meeting = (
+            _GrantingMeeting(
+                datetime.fromisoformat(starts_at), committee_id, _Named(committee_name)
+            )
+            if meeting_id is not None
+            else None
+        )
+        return cls(pk, number, is_closed, meeting_id, meeting, shown)
 
 
 @dataclass
@@ -604,7 +632,7 @@ class StoryCommitment:
     administration: _Named
     pool: _Named | None
     granted_by_item_id: int | None
-    granted_by_item: _GrantingItem | None
+    granted_by_item: GrantingItem | None
 
 
 COMMITMENT_VALUES = (
@@ -617,43 +645,77 @@ COMMITMENT_VALUES = (
     "administration__name",
     "pool__name",
     "granted_by_item_id",
-    "granted_by_item__number",
-    "granted_by_item__is_closed",
-    "granted_by_item__meeting_id",
-    "granted_by_item__meeting__starts_at",
-    "granted_by_item__meeting__committee_id",
-    "granted_by_item__meeting__committee__name",
 )
 
 
-def plan_commitments(plan: Plan, user) -> tuple[list, list]:
-    """The plan's commitments as the story and the money section show them (their granting
-    items marked for the reader as ``mark_items`` does, in the same query), with the sums
-    on ``plan``, and their status history."""
-    visible = agenda_item_visibility(user, prefix="granted_by_item__")
+def plan_commitments(plan_pk: int) -> tuple[list, list]:
+    """The plan's commitments as the story and the money section show them, and their
+    status history; their granting items are left to :func:`granting_items` (the status
+    page keeps those under the items' own scopes, so it reads on every rendering only
+    the commitments' own columns and the names beside them). The money facts are left
+    to :func:`plan_money`."""
     rows = (
-        CoFinancing.objects.filter(plan=plan)
+        CoFinancing.objects.filter(plan_id=plan_pk)
         .order_by("year", "administration__name", "pk")
+        .values_list(*COMMITMENT_VALUES)
+    )
+    commitments = [
+        StoryCommitment(
+            pk,
+            year,
+            amount,
+            status,
+            updated_at,
+            administration_id,
+            _Named(administration_name),
+            _Named(pool_name) if pool_name is not None else None,
+            item_id,
+            None,
+        )
+        for (
+            pk,
+            year,
+            amount,
+            status,
+            updated_at,
+            administration_id,
+            administration_name,
+            pool_name,
+            item_id,
+        ) in rows
+    ]
+    return commitments, status_changes(plan_pk)
+
+
+GRANTING_ITEM_VALUES = (
+    "pk",
+    "number",
+    "is_closed",
+    "meeting_id",
+    "meeting__starts_at",
+    "meeting__committee_id",
+    "meeting__committee__name",
+)
+
+
+def granting_items(user, ids) -> dict[int, GrantingItem]:
+    """The agenda items ``ids`` (whose decisions granted commitments) as the story shows
+    them, marked for the reader as ``mark_items`` does, in one query; by id."""
+    visible = agenda_item_visibility(user)
+    rows = (
+        AgendaItem.objects.filter(pk__in=list(ids))
         .annotate(
             granting_visible=Value(True)
             if visible is None
             else Case(When(visible, then=Value(True)), default=Value(False))
         )
-        .values_list(*COMMITMENT_VALUES, "granting_visible")
+        .values_list(*GRANTING_ITEM_VALUES, "granting_visible")
     )
     if not is_administrator(user):
         committee_ids_for_user(user)  # read with the roles; cached for user_can_see_closed
-    commitments = []
+    items = {}
     for (
         pk,
-        year,
-        amount,
-        status,
-        updated_at,
-        administration_id,
-        administration_name,
-        pool_name,
-        item_id,
         number,
         is_closed,
         meeting_id,
@@ -662,39 +724,39 @@ def plan_commitments(plan: Plan, user) -> tuple[list, list]:
         committee_name,
         granting_visible,
     ) in rows:
-        item = None
-        if item_id is not None:
-            meeting = (
-                _GrantingMeeting(starts_at, committee_id, _Named(committee_name))
-                if meeting_id is not None
-                else None
-            )
-            item = _GrantingItem(item_id, number, is_closed, meeting_id, meeting)
-            if not granting_visible:
-                item.shown = "hidden"
-            elif is_closed and not user_can_see_closed(user, committee_id):
-                item.shown = "closed"
-        commitments.append(
-            StoryCommitment(
-                pk,
-                year,
-                amount,
-                status,
-                updated_at,
-                administration_id,
-                _Named(administration_name),
-                _Named(pool_name) if pool_name is not None else None,
-                item_id,
-                item,
-            )
+        meeting = (
+            _GrantingMeeting(starts_at, committee_id, _Named(committee_name))
+            if meeting_id is not None
+            else None
         )
-    return _with_money_and_history(plan, commitments)
+        item = GrantingItem(pk, number, is_closed, meeting_id, meeting)
+        if not granting_visible:
+            item.shown = "hidden"
+        elif is_closed and not user_can_see_closed(user, committee_id):
+            item.shown = "closed"
+        items[pk] = item
+    return items
+
+
+def with_granting_items(commitments, items: dict[int, GrantingItem]) -> list:
+    """``commitments`` with their granting items from ``items`` (:func:`granting_items`)."""
+    for commitment in commitments:
+        if commitment.granted_by_item_id is not None:
+            commitment.granted_by_item = items.get(commitment.granted_by_item_id)
+    return commitments
 
 
 def _with_money_and_history(plan: Plan, commitments) -> tuple[list, list]:
     # The money sums from the commitments just read rather than a subquery per status.
     add_money_facts(plan_with_money_from(plan, commitments))
-    return commitments, status_changes(plan)
+    return commitments, status_changes(plan.pk)
+
+
+def plan_money(plan: Plan, commitments) -> Plan:
+    """The money facts on ``plan`` (``add_money_facts``) from ``commitments`` (all of the
+    plan's, read already) and its ``housing_total`` (set already: the status page keeps
+    it with the story)."""
+    return add_money_facts(plan_with_money_from(plan, commitments))
 
 
 # Each history row beside the commitment's previous one (a window), keeping the rows that
@@ -709,13 +771,29 @@ STATUS_CHANGES_SQL = (
 )
 
 
-def status_changes(plan: Plan) -> list[tuple]:
+def status_changes(plan_pk: int) -> list[tuple]:
     """(commitment id, status before, status after, when) for each recorded change of a
     commitment's status, in the order recorded: the saves that kept the status (a new
-    note, say) are not read at all."""
+    note, say) are not read at all. Through a cursor (``raw()`` would build a historical
+    model instance per row, and costs a third of a millisecond even for none)."""
     history = CoFinancing.history.model
-    rows = history.objects.raw(STATUS_CHANGES_SQL.format(table=history._meta.db_table), [plan.pk])
-    return [(row.id, row.before, row.status, row.history_date) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(STATUS_CHANGES_SQL.format(table=history._meta.db_table), [plan_pk])
+        rows = cursor.fetchall()
+    return [
+        (commitment_id, before, status, _aware(when))
+        for _history_id, commitment_id, before, status, when in rows
+    ]
+
+
+def _aware(value) -> datetime:
+    """A datetime read through a cursor as the ORM returns it (SQLite gives it naive, or
+    as text where it cannot tell the column's type)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, connection.timezone)
+    return value
 
 
 def _commitment_models(plan: Plan, user) -> tuple[list, list]:
@@ -762,36 +840,57 @@ def plan_status_get(*, pk: int, user) -> dict:
 
 # -- the status page in parts (its fragments: helhedsplaner.status.views) -------------------
 
-# What the page reads of the plan whatever it has cached: its heading, the permission
-# checks (lead administration), the money and what names the fragments.
-HEAD_COLUMNS = (
-    "name",
-    "status",
-    "is_demo",
-    "lead_administration",
-    "area",
-    "budget",
-    "lbf_grant",
-    "period_start",
-    "period_end",
-    "created_at",
+# What the page needs of the plan's row beside its fragments: its heading, the permission
+# checks (lead administration), the money and what names the fragments. Kept with the
+# story under ``plan-facts:N`` (raised by every write to the row), as attnames in the
+# order of the model's fields (``Model.from_db``).
+HEAD_FIELDS = tuple(
+    f.attname
+    for f in Plan._meta.concrete_fields
+    if f.attname
+    in {
+        "id",
+        "name",
+        "status",
+        "is_demo",
+        "lead_administration_id",
+        "area_id",
+        "budget",
+        "lbf_grant",
+        "period_start",
+        "period_end",
+        "created_at",
+    }
 )
 
 
-def plan_status_head(*, pk: int) -> Plan:
-    return get_object_or_404(plan_housing_total(Plan.objects.only(*HEAD_COLUMNS)), pk=pk)
+def plan_head_values(plan: Plan) -> list:
+    """The plan's :data:`HEAD_FIELDS` as JSON values (text for amounts and dates)."""
+    return [_json_value(getattr(plan, name)) for name in HEAD_FIELDS]
 
 
-def plan_item_ids(plan: Plan) -> list[int]:
-    """The ids of the agenda items linked to the plan (whatever their agenda)."""
-    through = Plan.agenda_items.through.objects.filter(plan_id=plan.pk)
-    return sorted(through.values_list("agendaitem_id", flat=True))
+def _json_value(value):
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def plan_from_head(values: list) -> Plan:
+    """The plan as :func:`plan_head_values` kept it: its other fields are deferred (read
+    from the database if anything asks for them)."""
+    fields = [Plan._meta.get_field(name) for name in HEAD_FIELDS]
+    return Plan.from_db(
+        DEFAULT_DB_ALIAS,
+        list(HEAD_FIELDS),
+        [field.to_python(value) for field, value in zip(fields, values, strict=True)],
+    )
 
 
 def plan_story(*, pk: int) -> dict:
     """What the plan's own rows show (the headline's facts, the lifecycle steps, the
-    follow-up groups' meetings), with the latest change and the latest activity among
-    them: everything the status page keeps under ``plan-facts:N``."""
+    follow-up groups' meetings, which agenda items it has), with the latest change and
+    the latest activity among them: everything the status page keeps under
+    ``plan-facts:N``."""
     plan = get_object_or_404(_plan_queryset(links=False), pk=pk)
     plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
     followed = Plan.follow_up_groups.through.objects.filter(plan_id=plan.pk)
@@ -809,13 +908,17 @@ def plan_story(*, pk: int) -> dict:
         "entries": step_entries(plan) + followup_entries(plan, group_meetings, today),
         "updated": max(updated),
         "activity": max(activity) if activity else None,
+        # Which agenda items it has (whatever their agenda): its links raise plan-facts:N.
+        "item_ids": sorted(
+            Plan.agenda_items.through.objects.filter(plan_id=plan.pk).values_list(
+                "agendaitem_id", flat=True
+            )
+        ),
     }
 
 
 def timeline_items(user, ids) -> list:
     """The agenda items ``ids`` that the story shows (those on published agendas)."""
-    from cases.models import AgendaItem
-
     return _timeline_items(user, AgendaItem.objects.filter(pk__in=list(ids)))
 
 

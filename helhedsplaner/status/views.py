@@ -8,6 +8,7 @@ edit views themselves check again (a direct POST without them gets 403).
 import hashlib
 import json
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
@@ -18,8 +19,9 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from cases.cachescopes import item_facts_scope
 from core.fragments import cached_fragments
-from core.pagecache import item_scope, plan_scope, shared_page
+from core.pagecache import plan_scope, shared_page
 
 from ..cachescopes import CITY_INDICATORS, area_scope, plan_facts_scope, plan_links_scope
 from ..indicators.views import EDIT_INDICATORS
@@ -28,6 +30,9 @@ from . import pdf, selectors
 from .selectors import KIND_ORDER
 
 ADD_COMMITMENT = "helhedsplaner.add_cofinancing"
+# The kind in the keys of the page's fragments (core.fragments): a new one whenever what
+# a fragment holds changes shape, so that a new release never reads an old one's.
+FRAGMENTS = "plan-status-2"
 
 
 def _may(user, plan) -> dict:
@@ -89,58 +94,64 @@ def _digest(shown) -> str:
     return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
 
 
+def _item_entries(user, ids) -> dict:
+    """The story's entries of the agenda items ``ids`` as JSON fragments: each with its
+    place in the story and its latest change and activity ("null": not in the story)."""
+    today = timezone.localdate()
+    shown = {item.pk: item for item in selectors.timeline_items(user, ids)}
+    html = {}
+    for item_pk in ids:
+        item = shown.get(item_pk)
+        if item is None:  # not on a published agenda: not in the story
+            html[f"item:{item_pk}"] = "null"
+            continue
+        (entry,) = selectors.item_entries([item], today)
+        html[f"item:{item_pk}"] = json.dumps(
+            {
+                "key": _entry_key(entry),
+                "order": [item.meeting.starts_at.isoformat(), item.number or 0, item.pk],
+                "html": _entry_html(entry),
+                "updated": selectors.item_updated(item).isoformat(),
+                "activity": entry.day.isoformat(),
+            }
+        )
+    return html
+
+
 def _kept_page(request, pk: int) -> dict:
     """The status page's context from its fragments (``core.fragments``), reading afresh
-    only what they do not keep: the plan's heading, its commitments (the money and the
-    story's grants) and which agenda items it has.
+    only what they do not keep: the plan's commitments' own columns and their status
+    changes (the money and the story's grants).
 
-    The fragments and what keeps each: the headline's facts, the lifecycle steps and the
-    follow-up meetings under ``plan-facts:N`` (not raised by commitments); each agenda
-    item's entry under ``item:N``; each grant or payment under nothing but the figures it
-    shows (its name); the indicators under the values of the plan's area and the city
-    total; the goals and groups under ``plan-links:N``. The story fragment and the
-    items' carry their latest change and activity for the headline's "last updated"
-    and the "nothing recorded" check, so those stay exact."""
+    Two lookups. First what keeps itself under the plan's own scopes and names the
+    rest: the story (the plan's heading and headline facts, the lifecycle steps, the
+    follow-up meetings and which agenda items it has) under ``plan-facts:N``, not raised
+    by commitments; and what the story shows of the items whose decisions granted the
+    commitments, under those items' ``item-facts:N``. Then each agenda item's entry
+    under ``item-facts:N`` (what the item's own rows show: not raised by the commitments
+    its decision granted, which the entry does not show); each grant or payment under
+    nothing but what it shows (its name); the money section under what it shows and
+    ``plan-facts:N`` (the housing organisation's contributions, whose sum the story
+    keeps); the indicators under the values of the plan's area and the city total; the
+    goals and groups under ``plan-links:N``. The story fragment and the items' carry
+    their latest change and activity for the headline's "last updated" and the "nothing
+    recorded" check; the commitments' come from their rows read afresh, so those stay
+    exact. A plan that does not exist is found out when the story is read (404)."""
     user = request.user
-    plan = selectors.plan_status_head(pk=pk)
-    item_ids = selectors.plan_item_ids(plan)
-    commitments, history_rows = selectors.plan_commitments(plan, user)
-    grants = {
-        _grant_part(entry): entry
-        for entry in selectors.commitment_entries(commitments, history_rows)
-    }
-    # The money section, named by everything it is drawn from.
-    money = "money:" + _digest(
-        (
-            plan.pk,
-            plan.name,
-            str(plan.budget),
-            str(plan.lbf_grant),
-            str(plan.housing_total),
-            [
-                (c.administration_id, c.administration.name, c.status, str(c.amount))
-                for c in commitments
-            ],
-        )
-    )
-    story = f"story:{plan.pk}"
-    indicators = f"indicators:{plan.pk}:{plan.area_id}:{plan.period_start}:{plan.period_end}"
-    goals = f"goals:{plan.pk}"
-    parts = {
-        story: [plan_facts_scope(plan.pk)],
-        **{f"item:{pk}": [item_scope(pk)] for pk in item_ids},
-        **dict.fromkeys(grants, ()),
-        money: (),
-        indicators: [area_scope(plan.area_id), CITY_INDICATORS],
-        goals: [plan_links_scope(plan.pk)],
-    }
+    commitments, history_rows = selectors.plan_commitments(pk)
+    granting_ids = sorted({c.granted_by_item_id for c in commitments} - {None})
+    story = f"story:{pk}"
+    granting = f"granting:{pk}:" + _digest(granting_ids)
 
-    def render_parts(missing) -> dict:
+    def render_story(missing) -> dict:
         html = {}
         if story in missing:
-            data = selectors.plan_story(pk=plan.pk)
+            data = selectors.plan_story(pk=pk)
             html[story] = json.dumps(
                 {
+                    "head": selectors.plan_head_values(data["plan"]),
+                    "housing_total": str(data["plan"].housing_total),
+                    "item_ids": data["item_ids"],
                     "facts": _render("headline_facts", {"plan": data["plan"]}),
                     "estates": _render("headline_estates", {"plan": data["plan"]}),
                     "entries": [
@@ -150,29 +161,56 @@ def _kept_page(request, pk: int) -> dict:
                     "activity": data["activity"].isoformat() if data["activity"] else None,
                 }
             )
+        if granting in missing:
+            items = selectors.granting_items(user, granting_ids)
+            html[granting] = json.dumps([item.as_json() for item in items.values()])
+        return html
+
+    found = cached_fragments(
+        request,
+        FRAGMENTS,
+        {
+            story: [plan_facts_scope(pk)],
+            granting: [item_facts_scope(item_pk) for item_pk in granting_ids],
+        },
+        render_story,
+    )
+    kept = json.loads(found[story])
+    plan = selectors.plan_from_head(kept["head"])
+    plan.housing_total = Decimal(kept["housing_total"])
+    item_ids = kept["item_ids"]
+    granted_by = [selectors.GrantingItem.from_json(item) for item in json.loads(found[granting])]
+    selectors.with_granting_items(commitments, {item.pk: item for item in granted_by})
+    grants = {
+        _grant_part(entry): entry
+        for entry in selectors.commitment_entries(commitments, history_rows)
+    }
+    # The money section, named by everything it is drawn from but the housing
+    # organisation's contributions, which raise plan-facts:N (kept under it, and their
+    # sum with the story).
+    money = "money:" + _digest(
+        (
+            plan.pk,
+            plan.name,
+            str(plan.budget),
+            str(plan.lbf_grant),
+            [
+                (c.administration_id, c.administration.name, c.status, str(c.amount))
+                for c in commitments
+            ],
+        )
+    )
+    indicators = f"indicators:{plan.pk}:{plan.area_id}:{plan.period_start}:{plan.period_end}"
+    goals = f"goals:{plan.pk}"
+
+    def render_parts(missing) -> dict:
         wanted = [int(part[5:]) for part in missing if part.startswith("item:")]
-        if wanted:
-            today = timezone.localdate()
-            shown = {item.pk: item for item in selectors.timeline_items(user, wanted)}
-            for item_pk in wanted:
-                item = shown.get(item_pk)
-                if item is None:  # not on a published agenda: not in the story
-                    html[f"item:{item_pk}"] = "null"
-                    continue
-                (entry,) = selectors.item_entries([item], today)
-                html[f"item:{item_pk}"] = json.dumps(
-                    {
-                        "key": _entry_key(entry),
-                        "order": [item.meeting.starts_at.isoformat(), item.number or 0, item.pk],
-                        "html": _entry_html(entry),
-                        "updated": selectors.item_updated(item).isoformat(),
-                        "activity": entry.day.isoformat(),
-                    }
-                )
+        html = _item_entries(user, wanted) if wanted else {}
         for part in missing:
             if part in grants:
                 html[part] = _entry_html(grants[part])
         if money in missing:
+            selectors.plan_money(plan, commitments)
             html[money] = _render(
                 "money", {"plan": plan, "money_chart": selectors.money_chart(plan, commitments)}
             )
@@ -188,8 +226,18 @@ def _kept_page(request, pk: int) -> dict:
             )
         return html
 
-    found = cached_fragments(request, "plan-status", parts, render_parts)
-    kept = json.loads(found[story])
+    found |= cached_fragments(
+        request,
+        FRAGMENTS,
+        {
+            **{f"item:{item_pk}": [item_facts_scope(item_pk)] for item_pk in item_ids},
+            **dict.fromkeys(grants, ()),
+            money: [plan_facts_scope(plan.pk)],
+            indicators: [area_scope(plan.area_id), CITY_INDICATORS],
+            goals: [plan_links_scope(plan.pk)],
+        },
+        render_parts,
+    )
     entries = [(*key, mark_safe(html)) for *key, html in kept["entries"]]  # noqa: S308
     updated = [datetime.fromisoformat(kept["updated"])]
     activity = [date.fromisoformat(kept["activity"])] if kept["activity"] else []
@@ -210,8 +258,8 @@ def _kept_page(request, pk: int) -> dict:
     entries.sort(key=lambda entry: entry[:3])
     return {
         "plan": plan,
-        "timeline": [entry[3] for entry in entries],
-        "timeline_rendered": True,
+        # The entries joined here, as the report's loop of includes joins them.
+        "timeline_html": mark_safe("".join(entry[3] for entry in entries)),  # noqa: S308
         "commitments": commitments,
         "money_section": found[money],
         "last_updated": max(updated),

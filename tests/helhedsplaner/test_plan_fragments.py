@@ -11,16 +11,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate, localtime
 
+from cases.cachescopes import item_facts_scope
+from cases.models import AgendaItem, Decision
 from core import pagecache, roles
-from helhedsplaner.cofinancing.services import commitment_update
-from helhedsplaner.models import IndicatorValue
+from helhedsplaner.cofinancing.services import commitment_grant, commitment_update
+from helhedsplaner.models import CoFinancing, IndicatorValue
 from helhedsplaner.plans import selectors as plan_selectors
 from helhedsplaner.plans.services import plan_update
 from helhedsplaner.status import selectors as status_selectors
+from helhedsplaner.status import views as status_views
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,24 +46,25 @@ def _get(client: Client, url: str) -> tuple[str | None, str]:
 def counted(monkeypatch):
     """Which plan rows and status sections were read to be rendered."""
     seen = {"rows": [], "indicators": 0, "goals": 0, "story": 0, "items": []}
-    rows, charts, links, story, items = (
+    rows, charts, links, story, entry_html = (
         plan_selectors.plan_list_rows,
         status_selectors.plan_indicator_charts,
         status_selectors.plan_links_get,
         status_selectors.plan_story,
-        status_selectors.timeline_items,
+        status_views._entry_html,
     )
 
     def count_story(**kwargs):
         seen["story"] += 1
         return story(**kwargs)
 
-    def count_items(user, ids):
-        seen["items"].extend(sorted(ids))
-        return items(user, ids)
+    def count_entries(entry):
+        if entry.kind == "agenda_item":  # the items' entries rendered
+            seen["items"].append(entry.item.pk)
+        return entry_html(entry)
 
     monkeypatch.setattr(status_selectors, "plan_story", count_story)
-    monkeypatch.setattr(status_selectors, "timeline_items", count_items)
+    monkeypatch.setattr(status_views, "_entry_html", count_entries)
 
     def count_rows(ids):
         seen["rows"].extend(sorted(ids))
@@ -263,6 +268,140 @@ def test_an_item_renders_its_entry_again_and_not_the_story(story, counted):
     status, page = _get(reader, story["url"])
     assert status == "miss" and "Bevilling til Vollsmose, rettet" in page
     assert counted["story"] == 1 and counted["items"][-1:] == [granting.pk]
+
+
+def test_a_commitment_granted_by_an_item_does_not_render_the_items_entry_again(story, counted):
+    # The item's own page shows the commitments it granted (the write raises item:N); its
+    # entry in the story does not show them and is kept under item-facts:N.
+    reader = _reader()
+    _get(reader, story["url"])
+    items_read = list(counted["items"])
+    granted = CoFinancing.objects.get(granted_by_item=story["granting"])
+    commitment_update(commitment=granted, expected_version=granted.version, note="Ny note")
+    granted.refresh_from_db()
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "Bevilling til Vollsmose" in page
+    assert f'datetime="{localtime(granted.updated_at).isoformat()}"' in page
+    assert counted["items"] == items_read and counted["story"] == 1
+
+
+def test_a_commitment_raises_its_granting_items_pages_but_not_the_items_own_rows(story):
+    granting = story["granting"]
+    scopes = [pagecache.item_scope(granting.pk), item_facts_scope(granting.pk)]
+    before = pagecache.versions(scopes)
+    granted = CoFinancing.objects.get(granted_by_item=granting)
+    commitment_update(commitment=granted, expected_version=granted.version, note="Ny note")
+    after_commitment = pagecache.versions(scopes)
+    assert after_commitment[scopes[0]] > before[scopes[0]]
+    assert after_commitment[scopes[1]] == before[scopes[1]]
+    granting.title = "Bevilling til Vollsmose, rettet"
+    granting.save()
+    after_item = pagecache.versions(scopes)
+    assert all(after_item[scope] > after_commitment[scope] for scope in scopes)
+
+
+def test_an_item_renumbered_past_the_signals_shows_its_new_number_at_once(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    granting = story["granting"]
+    with transaction.atomic():  # as cases.services renumbers an agenda
+        AgendaItem.objects.filter(pk=granting.pk).update(number=42)
+        pagecache.changed(granting)
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "BIU, punkt 42: " in page
+    assert counted["items"][-1:] == [granting.pk]
+
+
+def test_a_decision_changed_shows_at_once_and_the_entry_keeps_its_date(story):
+    reader = _reader()
+    _get(reader, story["url"])
+    decision = Decision.objects.get(item=story["granting"])
+    decision.text = "Indstillingen tiltrådt med en ændring"
+    decision.save()
+    decision.refresh_from_db()
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "Indstillingen tiltrådt med en ændring" in page
+    assert f'datetime="{localtime(decision.updated_at).isoformat()}"' in page
+    assert '<time datetime="2021-05-03">' in page
+
+
+def test_a_housing_contribution_shows_in_the_money_at_once(story):
+    reader = _reader()
+    page = _get(reader, story["url"])[1]
+    assert "1.234.567" not in page
+    factories.housing_contribution(story["plan"], amount=Decimal(1_234_567))
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "1.234.567" in page
+
+
+def test_a_grant_names_its_decision_as_the_page_without_the_cache_does(story):
+    reader = _reader()
+    _get(reader, story["url"])
+    commitment_grant(commitment=story["commitment"], item=story["granting"])
+    status, page = _get(reader, story["url"])
+    assert status == "miss"
+    # Both commitments granted by the item: the one granted now dated today.
+    assert page.count("Bevilget ved beslutning i Udvalg BIU den 3. maj 2021, punkt 1.") == 2
+    assert f'<time datetime="{localdate().isoformat()}">' in page
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+
+
+def test_a_granting_item_closed_later_is_closed_in_its_grant_at_once(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    granting = story["granting"]
+    granting.is_closed = True
+    granting.save()
+    status, page = _get(reader, story["url"])
+    assert status == "miss"
+    assert "Bevilget ved beslutning i Udvalg BIU den 3. maj 2021, punkt 1 (Lukket punkt)." in page
+    assert "Bevilling til Vollsmose" not in page and counted["story"] == 1
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+    # A member of the committee reads it, grant and entry, in a page of their own.
+    member = factories.user(roles.POLITICIAN, "medlem")
+    factories.member(member, granting.meeting.committee)
+    insider = Client()
+    insider.force_login(member)
+    page = _get(insider, story["url"])[1]
+    assert "Bevilling til Vollsmose" in page and "punkt 1 (Lukket punkt)" not in page
+
+
+def test_the_plans_heading_and_money_show_a_new_name_and_budget_at_once(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    plan = story["plan"]
+    plan.refresh_from_db()
+    plan_update(
+        plan=plan,
+        user=None,
+        expected_version=plan.version,
+        fields={"name": "Helhedsplan Vollsmose Syd", "budget": Decimal(12_345_000)},
+        m2m={},
+        estates=[],
+    )
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and counted["story"] == 2
+    assert "<h1>Helhedsplan Vollsmose Syd " in page and "12,3 mio. kr." in page
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+
+
+def test_an_item_linked_from_its_own_side_shows_in_the_story_at_once(story):
+    reader = _reader()
+    _get(reader, story["url"])
+    held = story["granting"].meeting
+    later = factories.item(held, title="Opfølgning på Vollsmose")
+    later.plans.add(story["plan"])
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "Opfølgning på Vollsmose" in page
+
+
+def test_a_plan_that_does_not_exist_is_not_found_with_the_cache_on(story):
+    reader = _reader()
+    missing = reverse("planstatus:plan_status", args=[story["plan"].pk + 1000])
+    assert reader.get(missing).status_code == 404
 
 
 def test_closed_items_and_drafts_stay_hidden_from_readers_outside_the_committee(story):
