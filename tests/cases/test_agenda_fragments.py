@@ -21,9 +21,10 @@ from django.urls import reverse
 from cases import selectors, services
 from cases.models import Correction, DecisionVote, MemberInquiry
 from committees.models import Meeting
-from core import pagecache, roles
+from core import roles
 from core.versioning import version_bump
 from tests import factories
+from tests.cachedpage import get_page as _get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,12 +69,6 @@ def agenda():
         "url": reverse("meetings:meeting_detail", args=[meeting.pk]),
         **clients,
     }
-
-
-def _get(client: Client, url: str) -> tuple[str | None, str]:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.get(pagecache.STATUS_HEADER), response.content.decode()
 
 
 def _block(content: str, item) -> str:

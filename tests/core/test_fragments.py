@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 
 from core import pagecache, roles
 from tests import factories
+from tests.cachedpage import get_page
 from tests.core import urls_fragments
 
 pytestmark = [
@@ -36,9 +37,7 @@ def page():
 
 
 def _get(page) -> tuple[str | None, str]:
-    response = page["reader"].get(page["url"])
-    assert response.status_code == 200
-    return response.get(pagecache.STATUS_HEADER), response.content.decode()
+    return get_page(page["reader"], page["url"])
 
 
 def test_a_write_renders_only_the_fragment_it_changed(page):

@@ -23,14 +23,9 @@ from committees.models import Meeting
 from core import pagecache, roles
 from helhedsplaner.indicators.services import indicator_values_import
 from tests import factories
+from tests.cachedpage import get_page as _status
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _status(client: Client, url: str) -> tuple[str, str]:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response[pagecache.STATUS_HEADER], response.content.decode()
 
 
 def _warm(client: Client, *urls: str) -> None:

@@ -26,6 +26,7 @@ from helhedsplaner.plans.services import plan_update
 from helhedsplaner.status import selectors as status_selectors
 from helhedsplaner.status import views as status_views
 from tests import factories
+from tests.cachedpage import get_page as _get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,12 +35,6 @@ def _reader(role=roles.POLITICIAN, name="laeser") -> Client:
     client = Client()
     client.force_login(factories.user(role, name))
     return client
-
-
-def _get(client: Client, url: str) -> tuple[str | None, str]:
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return response.get(pagecache.STATUS_HEADER), response.content.decode()
 
 
 @pytest.fixture

@@ -15,10 +15,11 @@ from django.urls import reverse
 from cases.models import AgendaItem, Attachment, Case, Decision
 from cases.selectors import agenda_item_visibility, closed_readable_by
 from committees.models import Meeting
-from core import pagecache, roles
+from core import roles
 from helhedsplaner.models import Plan
 from helhedsplaner.search import selectors, views
 from tests import factories
+from tests.cachedpage import get_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,9 +76,7 @@ def read(monkeypatch):
 
 
 def _get(client: Client, query: str = "Vollsmose") -> tuple[str | None, str]:
-    response = client.get(URL, {"q": query})
-    assert response.status_code == 200
-    return response.get(pagecache.STATUS_HEADER), response.content.decode()
+    return get_page(client, URL, {"q": query})
 
 
 def _group(page: str, kind: str) -> str:

@@ -21,6 +21,7 @@ from core import pagecache, roles
 from helhedsplaner.dashboard import figures, views
 from helhedsplaner.models import CoFinancing, Plan
 from tests import factories
+from tests.cachedpage import get_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,9 +77,7 @@ def rendered(monkeypatch):
 
 
 def _get(client: Client) -> tuple[str | None, str]:
-    response = client.get(HOME)
-    assert response.status_code == 200
-    return response.get(pagecache.STATUS_HEADER), response.content.decode()
+    return get_page(client, HOME)
 
 
 def _section(page: str, name: str) -> str:
