@@ -39,15 +39,28 @@ from .models import (
 
 
 def plan_facts_scope(pk) -> str:
-    """What a plan's own rows show: the plan, its estates, lifecycle steps, housing
-    contributions, links and its follow-up groups' meetings (the status page's headline
-    facts and the story without its items and commitments). Raised with ``plan:N`` by
-    each of those, never by a commitment or a correction."""
+    """What a plan's own rows show: the plan, its estates, housing contributions (the
+    status page's headline and money section); raised with ``plan:N`` by each of those
+    and by everything that raises ``plan-story:N``, never by a commitment or a
+    correction."""
     return f"plan-facts:{pk}"
+
+
+def plan_story_scope(pk) -> str:
+    """A plan's story without its items and commitments: its lifecycle steps, its
+    follow-up groups' meetings and which agenda items it has (links to items and
+    groups). Raised with ``plan:N`` by each of those and when the plan is made, deleted
+    or renamed (``others``: its row shows in the story by nothing but its name), never by
+    a change of its budget, period or other columns, which the story does not show."""
+    return f"plan-story:{pk}"
 
 
 def _plan_and_facts(pk) -> set[str]:
     return {plan_scope(pk), plan_facts_scope(pk)}
+
+
+def _plan_and_story(pk) -> set[str]:
+    return {plan_scope(pk), plan_facts_scope(pk), plan_story_scope(pk)}
 
 
 def _item_pages(item_ids) -> set[str]:
@@ -63,19 +76,27 @@ def _of_plans(instances) -> set[str]:
     return {scope for instance in instances for scope in _plan_and_facts(instance.pk)}
 
 
-# What the pages of the agenda items that concern a plan show of it (its name, as a link).
+# What the pages of the agenda items that concern a plan, and its story, show of its row
+# (its name).
 PLAN_FIELDS_ON_ITEMS = ("name",)
 
 
 def _items_of_plans(instances) -> set[str]:
-    """The agenda items that concern these plans: raised when their name changes."""
+    """The agenda items that concern these plans, and the plans' stories: raised when
+    their name changes, and when a plan is made or deleted."""
     ids = [instance.pk for instance in instances]
     linked = Plan.agenda_items.through.objects.filter(plan_id__in=ids)
-    return _item_pages(linked.values_list("agendaitem_id", flat=True))
+    return _item_pages(linked.values_list("agendaitem_id", flat=True)) | {
+        plan_story_scope(pk) for pk in ids
+    }
 
 
 def _of_plan_parts(instances) -> set[str]:
     return {scope for instance in instances for scope in _plan_and_facts(instance.plan_id)}
+
+
+def _of_steps(instances) -> set[str]:
+    return {scope for instance in instances for scope in _plan_and_story(instance.plan_id)}
 
 
 # Every estate (the plan list's unfiltered total of tenancies).
@@ -132,7 +153,7 @@ def _of_group_meetings(instances) -> set[str]:
     groups = {instance.group_id for instance in instances}
     plans = Plan.follow_up_groups.through.objects.filter(followupgroup_id__in=groups)
     return {
-        scope for pk in plans.values_list("plan_id", flat=True) for scope in _plan_and_facts(pk)
+        scope for pk in plans.values_list("plan_id", flat=True) for scope in _plan_and_story(pk)
     }
 
 
@@ -174,12 +195,12 @@ def register() -> None:
         others=_items_of_plans,
         others_show=PLAN_FIELDS_ON_ITEMS,
         linked=lambda instances: {
-            scope for i in instances for scope in (*_plan_and_facts(i.pk), plan_links_scope(i.pk))
+            scope for i in instances for scope in (*_plan_and_story(i.pk), plan_links_scope(i.pk))
         },
     )
     pagecache.register(Estate, _of_estates)
-    for model in (PlanStatusChange, HousingContribution):
-        pagecache.register(model, _of_plan_parts)
+    pagecache.register(PlanStatusChange, _of_steps)
+    pagecache.register(HousingContribution, _of_plan_parts)
     pagecache.register(CoFinancing, _of_commitments)
     pagecache.register(CommitmentCorrection, _of_corrections)
     pagecache.register(IndicatorValue, _of_indicator_values)

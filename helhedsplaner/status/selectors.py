@@ -9,7 +9,7 @@ queries whatever the amount of data.
 
 The report and a page rendered in one piece read it all with :func:`plan_status_get`;
 the status page rendered for the page cache reads it in parts (``plan_commitments``,
-``plan_story``, ``granting_items``, ``timeline_items`` …), so that it can keep the
+``plan_head``, ``plan_story``, ``granting_items``, ``timeline_items`` …), so that it can keep the
 parts a write did not change as fragments (``helhedsplaner.status.views``).
 """
 
@@ -295,10 +295,8 @@ def commitment_entries(commitments, history_rows) -> list[TimelineEntry]:
 
 
 def _story_start(plan: Plan) -> date | None:
-    days = [step.date for step in plan.status_changes.all()]
-    if plan.period_start:
-        days.append(plan.period_start)
-    return min(days) if days else None
+    first_step = min((step.date for step in plan.status_changes.all()), default=None)
+    return story_start(first_step, plan.period_start)
 
 
 def step_entries(plan: Plan) -> list[TimelineEntry]:
@@ -842,7 +840,7 @@ def plan_status_get(*, pk: int, user) -> dict:
 
 # What the page needs of the plan's row beside its fragments: its heading, the permission
 # checks (lead administration), the money and what names the fragments. Kept with the
-# story under ``plan-facts:N`` (raised by every write to the row), as attnames in the
+# headline under ``plan-facts:N`` (raised by every write to the row), as attnames in the
 # order of the model's fields (``Model.from_db``).
 HEAD_FIELDS = tuple(
     f.attname
@@ -886,35 +884,64 @@ def plan_from_head(values: list) -> Plan:
     )
 
 
-def plan_story(*, pk: int) -> dict:
-    """What the plan's own rows show (the headline's facts, the lifecycle steps, the
-    follow-up groups' meetings, which agenda items it has), with the latest change and
-    the latest activity among them: everything the status page keeps under
-    ``plan-facts:N``."""
-    plan = get_object_or_404(_plan_queryset(links=False), pk=pk)
+def plan_head(*, pk: int) -> Plan:
+    """The plan's row with what the headline shows of it (its estates and their
+    tenancies, the housing organisation's contributions' sum), for the status page's
+    ``plan-facts:N`` fragment; 404 if there is no such plan."""
+    queryset = plan_housing_total(
+        Plan.objects.select_related(
+            "housing_organisation", "area", "lbf_period", "lead_administration"
+        )
+    ).prefetch_related(Prefetch("estates", queryset=Estate.objects.order_by("name")))
+    plan = get_object_or_404(queryset, pk=pk)
     plan.tenancies_total = sum(estate.tenancies for estate in plan.estates.all())
-    followed = Plan.follow_up_groups.through.objects.filter(plan_id=plan.pk)
+    return plan
+
+
+def plan_story(*, pk: int) -> dict:
+    """The plan's story without its items and commitments: the lifecycle steps, the
+    follow-up groups' meetings (all of them: which of them are from before the story
+    starts depends on the plan's row, :func:`story_start`), which agenda items it has,
+    and the latest change and the latest activity among them. Everything the status page
+    keeps under ``plan-story:N``; nothing of the plan's own row."""
+    steps = list(PlanStatusChange.objects.filter(plan_id=pk).order_by("date", "pk"))
+    followed = Plan.follow_up_groups.through.objects.filter(plan_id=pk)
     group_meetings = _group_meetings(followed.values("followupgroup_id"))
     today = timezone.localdate()
-    updated = [plan.updated_at]
-    updated += [estate.updated_at for estate in plan.estates.all()]
-    updated += [step.updated_at for step in plan.status_changes.all()]
-    updated += [meeting.updated_at for meeting in group_meetings]
-    activity = [step.date for step in plan.status_changes.all()]
-    activity += [meeting.date for meeting in group_meetings]
+    updated = [step.updated_at for step in steps] + [m.updated_at for m in group_meetings]
+    activity = [step.date for step in steps] + [meeting.date for meeting in group_meetings]
     activity = [day for day in activity if day is not None]
     return {
-        "plan": plan,
-        "entries": step_entries(plan) + followup_entries(plan, group_meetings, today),
-        "updated": max(updated),
-        "activity": max(activity) if activity else None,
-        # Which agenda items it has (whatever their agenda): its links raise plan-facts:N.
+        "steps": [
+            TimelineEntry(step.date, "lifecycle", step=step, tiebreak=step.pk) for step in steps
+        ],
+        "followups": [
+            TimelineEntry(
+                meeting.date,
+                "followup",
+                group_meeting=meeting,
+                upcoming=meeting.date > today,
+                tiebreak=meeting.pk,
+            )
+            for meeting in group_meetings
+        ],
+        "first_step": min((step.date for step in steps), default=None),
+        "updated": max(updated, default=None),
+        "activity": max(activity, default=None),
+        # Which agenda items it has (whatever their agenda): its links raise plan-story:N.
         "item_ids": sorted(
-            Plan.agenda_items.through.objects.filter(plan_id=plan.pk).values_list(
+            Plan.agenda_items.through.objects.filter(plan_id=pk).values_list(
                 "agendaitem_id", flat=True
             )
         ),
     }
+
+
+def story_start(first_step: date | None, period_start: date | None) -> date | None:
+    """Where the story starts: its first lifecycle step or the plan period's start,
+    whichever is earlier (:func:`followup_entries` leaves out the meetings before it)."""
+    days = [day for day in (first_step, period_start) if day is not None]
+    return min(days) if days else None
 
 
 def timeline_items(user, ids) -> list:

@@ -23,7 +23,13 @@ from cases.cachescopes import item_facts_scope
 from core.fragments import cached_fragments
 from core.pagecache import plan_scope, shared_page
 
-from ..cachescopes import CITY_INDICATORS, area_scope, plan_facts_scope, plan_links_scope
+from ..cachescopes import (
+    CITY_INDICATORS,
+    area_scope,
+    plan_facts_scope,
+    plan_links_scope,
+    plan_story_scope,
+)
 from ..indicators.views import EDIT_INDICATORS
 from ..plans.views import VIEW_PLAN
 from . import pdf, selectors
@@ -32,7 +38,7 @@ from .selectors import KIND_ORDER
 ADD_COMMITMENT = "helhedsplaner.add_cofinancing"
 # The kind in the keys of the page's fragments (core.fragments): a new one whenever what
 # a fragment holds changes shape, so that a new release never reads an old one's.
-FRAGMENTS = "plan-status-2"
+FRAGMENTS = "plan-status-3"
 
 
 def _may(user, plan) -> dict:
@@ -124,41 +130,60 @@ def _kept_page(request, pk: int) -> dict:
     changes (the money and the story's grants).
 
     Two lookups. First what keeps itself under the plan's own scopes and names the
-    rest: the story (the plan's heading and headline facts, the lifecycle steps, the
-    follow-up meetings and which agenda items it has) under ``plan-facts:N``, not raised
-    by commitments; and what the story shows of the items whose decisions granted the
-    commitments, under those items' ``item-facts:N``. Then each agenda item's entry
-    under ``item-facts:N`` (what the item's own rows show: not raised by the commitments
-    its decision granted, which the entry does not show); each grant or payment under
-    nothing but what it shows (its name); the money section under what it shows and
-    ``plan-facts:N`` (the housing organisation's contributions, whose sum the story
-    keeps); the indicators under the values of the plan's area and the city total; the
-    goals and groups under ``plan-links:N``. The story fragment and the items' carry
-    their latest change and activity for the headline's "last updated" and the "nothing
-    recorded" check; the commitments' come from their rows read afresh, so those stay
-    exact. A plan that does not exist is found out when the story is read (404)."""
+    rest: the headline (the plan's heading values, its facts and estates and the sum of
+    the housing organisation's contributions) under ``plan-facts:N``, raised by every
+    write to the plan's row, its estates and contributions; the story (the lifecycle
+    steps, the follow-up meetings and which agenda items it has) under ``plan-story:N``,
+    which a change of the plan's budget or period does not raise (the meetings from
+    before the story starts, which depends on the period, are left out here); neither
+    is raised by commitments; and what the story shows of the items whose decisions
+    granted the commitments, under those items' ``item-facts:N``. Then each agenda
+    item's entry under ``item-facts:N`` (what the item's own rows show: not raised by
+    the commitments its decision granted, which the entry does not show); each grant or
+    payment under nothing but what it shows (its name); the money section under what it
+    shows and ``plan-facts:N`` (the housing organisation's contributions, whose sum the
+    headline keeps); the indicators under the values of the plan's area and the city
+    total; the goals and groups under ``plan-links:N``. The headline, the story and the
+    items' fragments carry their latest change (and the story and items their latest
+    activity) for the headline's "last updated" and the "nothing recorded" check; the
+    commitments' come from their rows read afresh, so those stay exact. A plan that does
+    not exist is found out when the headline is read (404)."""
     user = request.user
     commitments, history_rows = selectors.plan_commitments(pk)
     granting_ids = sorted({c.granted_by_item_id for c in commitments} - {None})
+    head = f"head:{pk}"
     story = f"story:{pk}"
     granting = f"granting:{pk}:" + _digest(granting_ids)
 
     def render_story(missing) -> dict:
         html = {}
+        if head in missing:  # first: a plan that does not exist is a 404 here
+            plan = selectors.plan_head(pk=pk)
+            estates = plan.estates.all()
+            html[head] = json.dumps(
+                {
+                    "head": selectors.plan_head_values(plan),
+                    "housing_total": str(plan.housing_total),
+                    "facts": _render("headline_facts", {"plan": plan}),
+                    "estates": _render("headline_estates", {"plan": plan}),
+                    "updated": max(
+                        [plan.updated_at, *(estate.updated_at for estate in estates)]
+                    ).isoformat(),
+                }
+            )
         if story in missing:
             data = selectors.plan_story(pk=pk)
             html[story] = json.dumps(
                 {
-                    "head": selectors.plan_head_values(data["plan"]),
-                    "housing_total": str(data["plan"].housing_total),
                     "item_ids": data["item_ids"],
-                    "facts": _render("headline_facts", {"plan": data["plan"]}),
-                    "estates": _render("headline_estates", {"plan": data["plan"]}),
-                    "entries": [
-                        [*_entry_key(entry), _entry_html(entry)] for entry in data["entries"]
+                    "steps": [[*_entry_key(entry), _entry_html(entry)] for entry in data["steps"]],
+                    # With their day: which of them are shown depends on the plan's row.
+                    "followups": [
+                        [*_entry_key(entry), _entry_html(entry)] for entry in data["followups"]
                     ],
-                    "updated": data["updated"].isoformat(),
-                    "activity": data["activity"].isoformat() if data["activity"] else None,
+                    "first_step": data["first_step"] and data["first_step"].isoformat(),
+                    "updated": data["updated"] and data["updated"].isoformat(),
+                    "activity": data["activity"] and data["activity"].isoformat(),
                 }
             )
         if granting in missing:
@@ -170,14 +195,16 @@ def _kept_page(request, pk: int) -> dict:
         request,
         FRAGMENTS,
         {
-            story: [plan_facts_scope(pk)],
+            head: [plan_facts_scope(pk)],
+            story: [plan_story_scope(pk)],
             granting: [item_facts_scope(item_pk) for item_pk in granting_ids],
         },
         render_story,
     )
+    kept_head = json.loads(found[head])
     kept = json.loads(found[story])
-    plan = selectors.plan_from_head(kept["head"])
-    plan.housing_total = Decimal(kept["housing_total"])
+    plan = selectors.plan_from_head(kept_head["head"])
+    plan.housing_total = Decimal(kept_head["housing_total"])
     item_ids = kept["item_ids"]
     granted_by = [selectors.GrantingItem.from_json(item) for item in json.loads(found[granting])]
     selectors.with_granting_items(commitments, {item.pk: item for item in granted_by})
@@ -238,8 +265,18 @@ def _kept_page(request, pk: int) -> dict:
         },
         render_parts,
     )
-    entries = [(*key, mark_safe(html)) for *key, html in kept["entries"]]  # noqa: S308
-    updated = [datetime.fromisoformat(kept["updated"])]
+    start = selectors.story_start(
+        kept["first_step"] and date.fromisoformat(kept["first_step"]), plan.period_start
+    )
+    followups = [
+        entry for entry in kept["followups"] if start is None or entry[0] >= start.isoformat()
+    ]
+    entries = [(*key, mark_safe(html)) for *key, html in kept["steps"] + followups]  # noqa: S308
+    updated = [
+        datetime.fromisoformat(moment)
+        for moment in (kept_head["updated"], kept["updated"])
+        if moment
+    ]
     activity = [date.fromisoformat(kept["activity"])] if kept["activity"] else []
     items = [json.loads(found[f"item:{item_pk}"]) for item_pk in item_ids]
     items = sorted((item for item in items if item is not None), key=lambda i: i["order"])
@@ -264,8 +301,8 @@ def _kept_page(request, pk: int) -> dict:
         "money_section": found[money],
         "last_updated": max(updated),
         **selectors.activity_facts(plan, max(activity) if activity else None),
-        "headline_facts": mark_safe(kept["facts"]),  # noqa: S308
-        "headline_estates": mark_safe(kept["estates"]),  # noqa: S308
+        "headline_facts": mark_safe(kept_head["facts"]),  # noqa: S308
+        "headline_estates": mark_safe(kept_head["estates"]),  # noqa: S308
         "indicators_section": found[indicators],
         "goals_section": found[goals],
     }

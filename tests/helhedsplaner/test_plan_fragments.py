@@ -383,6 +383,43 @@ def test_the_plans_heading_and_money_show_a_new_name_and_budget_at_once(story, c
         assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
 
 
+def test_a_budget_renders_the_headline_and_money_again_and_not_the_story(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    _budget(story["plan"], Decimal(13_579_000))
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "13,6 mio. kr." in page
+    assert "Dialog indledt" in page and "Status for Vollsmose" in page
+    assert counted["story"] == 1  # the steps and meetings were not read again
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+
+
+def test_a_new_period_start_shows_the_meetings_it_brings_into_the_story_at_once(story, counted):
+    # The story starts at its first step or the period's start, whichever is earlier; the
+    # follow-up meetings before it are left out. The story is kept without the plan's row,
+    # so a new period must still move where it starts.
+    group = story["plan"].follow_up_groups.get()
+    factories.follow_up_meeting(group, day=date(2019, 6, 3), notes="Tidligt møde om Vollsmose")
+    reader = _reader()
+    assert "Tidligt møde om Vollsmose" not in _get(reader, story["url"])[1]
+    plan = story["plan"]
+    plan.refresh_from_db()
+    plan_update(
+        plan=plan,
+        user=None,
+        expected_version=plan.version,
+        fields={"period_start": date(2019, 1, 1)},
+        m2m={},
+        estates=[],
+    )
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and "Tidligt møde om Vollsmose" in page
+    assert counted["story"] == 1
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+
+
 def test_an_item_linked_from_its_own_side_shows_in_the_story_at_once(story):
     reader = _reader()
     _get(reader, story["url"])
