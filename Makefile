@@ -36,6 +36,7 @@ test-browser: install
 test-redis: install
 	DJANGO_CACHE_URL=$${DJANGO_CACHE_URL:-redis://127.0.0.1:6379/15} $(VENV)/bin/pytest \
 	  tests/core/test_page_cache.py tests/core/test_page_cache_scopes.py tests/core/test_faults.py \
+	  tests/core/test_redis_cache.py \
 	  tests/concurrency/test_page_cache_commit.py
 
 ## test-concurrency: the thread tests, on PostgreSQL

@@ -18,7 +18,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405  (load_demo, generate_l
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
-REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+REDIS_CACHE = "core.cache.RedisCache"
 _database = DATABASES["default"]["NAME"]  # noqa: F405
 for _options in CACHES.values():  # noqa: F405
     if _options["BACKEND"] == REDIS_CACHE:

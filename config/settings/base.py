@@ -145,7 +145,7 @@ def cache_settings(url: str) -> dict:
     if url:
         return {
             alias: {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "core.cache.RedisCache",
                 "LOCATION": url,
                 "KEY_PREFIX": f"helhedsplaner-{alias}",
                 "TIMEOUT": 3600 if alias == "pages" else 300,
