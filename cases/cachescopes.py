@@ -37,12 +37,39 @@ def item_facts_scope(pk) -> str:
     return f"item-facts:{pk}"
 
 
+def case_facts_scope(number) -> str:
+    """What a case's page shows of the case itself (its heading, facts, description and
+    the inquiry it arose from, with that meeting's date): raised with ``case:<number>``
+    by a change to the case, its inquiry or that meeting, not by its items."""
+    return f"case-facts:{number}"
+
+
+def item_body_scope(pk) -> str:
+    """An agenda item's block without its heading (number, title, case, meeting, type):
+    the body the agenda and the case page keep as a fragment of its own. Raised with
+    ``item:N`` by :func:`item_scopes` (every change to what belongs to the item), except
+    by a save of the item that changes nothing but :data:`HEADING_FIELDS`, which the
+    pages print from the item's row (a new title, a new number)."""
+    return f"item-body:{pk}"
+
+
+# The item's own columns its body does not show (the heading prints them from the row,
+# or nobody does): a save that changes only these leaves item-body:N alone.
+HEADING_FIELDS = ("title", "number", "version", "updated_at", "created_at")
+BODY_FIELDS = tuple(
+    field.attname
+    for field in AgendaItem._meta.concrete_fields
+    if field.attname not in HEADING_FIELDS
+)
+
+
 def item_scopes(item_ids) -> set[str]:
     """The scopes of the pages that show these agenda items (three queries)."""
     ids = {pk for pk in item_ids if pk is not None}
     if not ids:
         return set()
     scopes = {item_scope(pk) for pk in ids} | {item_facts_scope(pk) for pk in ids}
+    scopes |= {item_body_scope(pk) for pk in ids}
     case_ids = set()
     rows = AgendaItem.objects.filter(pk__in=ids).values_list(
         "meeting_id", "case_id", "case__number", "plans"
@@ -80,7 +107,14 @@ def _inquiry_meeting_scopes(case_ids) -> set[str]:
 
 
 def _of_items(instances) -> set[str]:
-    return item_scopes(instance.pk for instance in instances)
+    """Everything :func:`item_scopes` raises but the items' bodies (:func:`_bodies`)."""
+    return item_scopes(instance.pk for instance in instances) - _bodies(instances)
+
+
+def _bodies(instances) -> set[str]:
+    """The items' bodies: raised by a save that changes one of :data:`BODY_FIELDS`, and
+    when an item is made or deleted (``core.pagecache.register(others=)``)."""
+    return {item_body_scope(instance.pk) for instance in instances}
 
 
 def _of_item_parts(instances) -> set[str]:
@@ -96,6 +130,7 @@ def _of_cases(instances) -> set[str]:
     ids = [instance.pk for instance in instances]
     return (
         {case_scope(instance.number) for instance in instances}
+        | {case_facts_scope(instance.number) for instance in instances}
         | item_scopes(AgendaItem.objects.filter(case_id__in=ids).values_list("pk", flat=True))
         | _inquiry_meeting_scopes(ids)
     )
@@ -109,7 +144,7 @@ def _of_meetings(instances) -> set[str]:
     )
     return (
         {meeting_scope(pk) for pk in ids}
-        | {case_scope(number) for number in arisen}
+        | {scope for number in arisen for scope in (case_scope(number), case_facts_scope(number))}
         | item_scopes(AgendaItem.objects.filter(meeting_id__in=ids).values_list("pk", flat=True))
     )
 
@@ -125,7 +160,7 @@ def _of_inquiries(instances) -> set[str]:
 
 
 def register() -> None:
-    pagecache.register(AgendaItem, _of_items)
+    pagecache.register(AgendaItem, _of_items, others=_bodies, others_show=BODY_FIELDS)
     for model in (RecommendationPoint, Attachment, Decision, Correction):
         pagecache.register(model, _of_item_parts)
     pagecache.register(DecisionVote, _of_votes)

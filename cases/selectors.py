@@ -8,6 +8,7 @@ published agenda (drafts) are visible only to staff.
 
 import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
@@ -105,12 +106,24 @@ def mark_visibility(user, items) -> list:
 
 
 @dataclass(slots=True)
+class RowMeeting:
+    """What an item's heading shows of its meeting, from the item's row."""
+
+    pk: int
+    starts_at: object
+    committee: object  # anything with .name
+
+
+@dataclass(slots=True)
 class AgendaRow:
-    """What a page needs of an agenda item to list it and to name its fragment
-    (``core.fragments``), read as one row; the item itself is read only for the fragments
-    that are not cached (:func:`agenda_items_for_page`). ``content_visible`` as
-    :func:`mark_visibility` sets it. ``html`` is the item's rendered fragment, ``row_html``
-    its cells in the agenda's order table (a fragment too)."""
+    """What a page needs of an agenda item to list it, to name its fragment
+    (``core.fragments``) and to print its heading (number, title, case, meeting, type),
+    read as one row; the item itself is read only for the fragments that are not cached
+    (:func:`agenda_items_for_page`). ``content_visible`` as :func:`mark_visibility` sets
+    it. ``html`` is the item's rendered fragment, ``row_html`` its cells in the agenda's
+    order table (a fragment too). The heading templates read it as they read an
+    ``AgendaItem`` (``item.case.number``, ``item.meeting.committee.name``,
+    ``item.get_item_type_display`` …)."""
 
     pk: int
     number: int | None
@@ -120,6 +133,9 @@ class AgendaRow:
     case_number: str = ""
     decision_pk: int | None = None
     outcome: str = ""
+    item_type: str = ""
+    status: str = ""
+    meeting: object = None  # the Meeting or a RowMeeting; None for an item on no agenda
     html: str = ""
     row_html: str = ""
 
@@ -132,21 +148,63 @@ class AgendaRow:
         """The decision's outcome as ``Decision.get_outcome_display`` shows it."""
         return str(dict(Decision.Outcome.choices).get(self.outcome, self.outcome or ""))
 
+    @property
+    def case(self) -> SimpleNamespace:
+        return SimpleNamespace(number=self.case_number)
 
-def agenda_rows(user, rows) -> list[AgendaRow]:
-    """:class:`AgendaRow` of each ``(pk, number, title, is_closed, meeting_id, committee_id,
-    [case number, decision id, outcome])`` row, its visibility marked as
-    :func:`mark_visibility` does."""
+    @property
+    def decision(self) -> SimpleNamespace | None:
+        if self.decision_pk is None:
+            return None
+        return SimpleNamespace(pk=self.decision_pk, get_outcome_display=self.outcome_label)
+
+    def get_item_type_display(self) -> str:
+        return str(dict(AgendaItem.ItemType.choices).get(self.item_type, self.item_type))
+
+    def get_status_display(self) -> str:
+        return str(dict(AgendaItem.Status.choices).get(self.status, self.status))
+
+
+# The columns of an agenda row (:func:`agenda_rows`), as ``values_list`` names them.
+AGENDA_ROW_COLUMNS = (
+    "pk",
+    "number",
+    "title",
+    "is_closed",
+    "meeting_id",
+    "meeting__committee_id",
+    "case__number",
+    "decision__id",
+    "decision__outcome",
+    "item_type",
+    "status",
+)
+# With the meeting's date and committee's name, for a page of items on several meetings.
+AGENDA_ROW_MEETING_COLUMNS = ("meeting__starts_at", "meeting__committee__name")
+
+
+def agenda_rows(user, rows, *, meeting: Meeting | None = None) -> list[AgendaRow]:
+    """:class:`AgendaRow` of each row of :data:`AGENDA_ROW_COLUMNS` (and, without
+    ``meeting``, the one the items are all on, :data:`AGENDA_ROW_MEETING_COLUMNS`), its
+    visibility marked as :func:`mark_visibility` does."""
     result = []
     seen = {}  # committee id -> whether the user may read its closed items
-    for pk, number, title, is_closed, meeting_id, committee_id, *rest in rows:
+    for row in rows:
+        pk, number, title, is_closed, meeting_id, committee_id, *rest = row
         if meeting_id is None or not is_closed:
             visible = True
         else:
             if committee_id not in seen:
                 seen[committee_id] = user_can_see_closed(user, committee_id)
             visible = seen[committee_id]
-        result.append(AgendaRow(pk, number, title, is_closed, visible, *rest))
+        on = None
+        if meeting_id is not None:
+            if meeting is not None:
+                on = meeting
+            else:
+                starts_at, committee_name = rest[5:7]
+                on = RowMeeting(meeting_id, starts_at, SimpleNamespace(name=committee_name))
+        result.append(AgendaRow(pk, number, title, is_closed, visible, *rest[:5], meeting=on))
     return result
 
 
@@ -429,10 +487,9 @@ def _keep_prefetched(instance, name: str, rows: list) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
-def case_get_for_page(*, number: str, user) -> tuple[Case, list[AgendaRow]]:
-    """The case and the items the user may see, in route order, as slim rows (ids and
-    visibility; :func:`agenda_items_for_page` reads the items themselves), in a fixed
-    number of queries."""
+def case_get(*, number: str) -> Case:
+    """The case with what its page's heading shows (its administration, the inquiry it
+    arose from with the member and the meeting); 404 if there is none."""
     reading = _reading(
         connection.vendor,
         Case,
@@ -445,13 +502,18 @@ def case_get_for_page(*, number: str, user) -> tuple[Case, list[AgendaRow]]:
     cases = reading.read("t0.number = %s", [number])
     if not cases:
         raise Http404("No Case matches the given query.")
-    case = cases[0]
+    return cases[0]
+
+
+def case_rows(*, number: str, user) -> list[AgendaRow]:
+    """The items of case ``number`` that the user may see, in route order, as
+    :class:`AgendaRow` (none for a case that does not exist)."""
     rows = (
-        agenda_items_visible_to(user, case.agenda_items.all())
+        agenda_items_visible_to(user, AgendaItem.objects.filter(case__number=number))
         .order_by("meeting__starts_at", "pk")
-        .values_list("pk", "number", "title", "is_closed", "meeting_id", "meeting__committee_id")
+        .values_list(*AGENDA_ROW_COLUMNS, *AGENDA_ROW_MEETING_COLUMNS)
     )
-    return case, agenda_rows(user, rows)
+    return agenda_rows(user, rows)
 
 
 def cases_list(*, user) -> QuerySet:
@@ -572,22 +634,14 @@ def meeting_get_for_page(*, pk: int, user) -> dict:
                 item.meeting_id,
                 meeting.committee_id,
                 item.case.number,
-                *((item.decision.pk, item.decision.outcome) if _has_decision(item) else ()),
+                *((item.decision.pk, item.decision.outcome) if _has_decision(item) else (None, "")),
+                item.item_type,
+                item.status,
             )
             for item in items
         ]
     else:
-        rows = visible.values_list(
-            "pk",
-            "number",
-            "title",
-            "is_closed",
-            "meeting_id",
-            "meeting__committee_id",
-            "case__number",
-            "decision__id",
-            "decision__outcome",
-        )
+        rows = visible.values_list(*AGENDA_ROW_COLUMNS)
     inquiries = []
     if meeting.has_inquiries:
         answering = Prefetch(
@@ -607,7 +661,7 @@ def meeting_get_for_page(*, pk: int, user) -> dict:
         absences = list(meeting.absences.select_related("person").order_by("person__name"))
     return {
         "meeting": meeting,
-        "items": agenda_rows(user, rows),
+        "items": agenda_rows(user, rows, meeting=meeting),
         "loaded": loaded,
         "versions": versions,
         "pending_changes": change_lines(pending),

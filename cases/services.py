@@ -314,7 +314,7 @@ def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
     for index, item in enumerate(moving):
         # A plain UPDATE: the temporary number is no state anyone should see in the history.
         AgendaItem.objects.filter(pk=item.pk).update(number=offset + index)
-    pagecache.changed(*moving)
+    pagecache.changed(*moving, fields=["number"])
     for item in moving:
         item.number = targets[item.pk]
         version_bump(item)

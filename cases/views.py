@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +31,7 @@ from core.roles import is_administrator
 from core.versioning import AttemptedValue, VersionConflict, attempted_values
 
 from . import forms, selectors, services
+from .cachescopes import case_facts_scope, item_body_scope
 from .models import AgendaItem, Attachment, Decision
 from .uploads import ALLOWED
 
@@ -74,8 +75,8 @@ def _meeting_url(meeting) -> str:
 def _item_blocks(request, template_name: str, rows, *, loaded=None, meeting=None):
     """The parts and the renderer of the agenda rows' (``selectors.AgendaRow``) item
     blocks, for ``core.fragments.cached_fragments``: each block a fragment kept under the
-    item's own scope, so that after a write to one item only that item is read in full
-    and rendered again. Parts are named ``item-<pk>``.
+    item's own scope, so that after a write to one item only that item's block is
+    rendered again. Parts are named ``item-<pk>``.
 
     What a block shows changes only with the item's scope: the item and its points,
     attachments, decision, votes, corrections and case, its meeting (date, committee),
@@ -83,22 +84,44 @@ def _item_blocks(request, template_name: str, rows, *, loaded=None, meeting=None
     administrations are reference data (``ref``); the reader's rights (closed items
     masked, closed attachments left out) are in the reader key, and the language and
     the day in the fragment's key. The template is rendered without the request, so it
-    can depend on nothing else. ``loaded`` holds items read in full already; ``meeting``
-    is the one all the rows are on (the agenda's).
+    can depend on nothing else.
+
+    A block is its heading, printed from the row, around its body (``item-body:N``:
+    everything under the heading), itself a fragment: a write that changes nothing but
+    the item's title or number (``cases.cachescopes.HEADING_FIELDS``) renders the block
+    from the row and the kept body, and reads nothing more. Only the bodies not kept
+    are read in full. The third value names the bodies' scopes, whose versions the
+    caller reads with the blocks' (``cached_fragments(ahead=)``). ``loaded`` holds items
+    read in full already; ``meeting`` is the one all the rows are on (the agenda's).
     """
     template = get_template(template_name)
+    body_template = get_template("cases/partials/agenda_item_body.html")
     loaded = loaded or {}
+    by_pk = {row.pk: row for row in rows}
     parts = {f"item-{row.pk}": [item_scope(row.pk)] for row in rows}
 
-    def render_blocks(names) -> dict[str, str]:
-        ids = [int(name.removeprefix("item-")) for name in names if name.startswith("item-")]
+    def render_bodies(ids) -> dict[int, str]:
         items = {pk: loaded[pk] for pk in ids if pk in loaded}
         missing = [pk for pk in ids if pk not in items]
         if missing:
             items.update(selectors.agenda_items_for_page(request.user, missing, meeting=meeting))
-        return {f"item-{pk}": template.render({"item": items[pk]}) for pk in ids}
+        return {pk: body_template.render({"item": items[pk]}) for pk in ids}
 
-    return parts, render_blocks
+    def render_blocks(names) -> dict[str, str]:
+        ids = [int(name.removeprefix("item-")) for name in names if name.startswith("item-")]
+        # A masked item (closed, the reader outside its committee) shows its heading only.
+        shown = [pk for pk in ids if by_pk[pk].content_visible]
+        bodies = cached_fragments(
+            request, "item-body", {pk: [item_body_scope(pk)] for pk in shown}, render_bodies
+        )
+        return {
+            f"item-{pk}": template.render({"item": by_pk[pk], "item_body_html": bodies.get(pk)})
+            for pk in ids
+        }
+
+    # The bodies' versions are read with the blocks' (cached_fragments' ``ahead``).
+    ahead = [item_body_scope(row.pk) for row in rows if row.content_visible]
+    return parts, render_blocks, ahead
 
 
 def _set_blocks(rows, html: dict) -> None:
@@ -126,10 +149,28 @@ def case_list(request):
 
 @shared_page(scopes=lambda _request, number: [case_scope(number)])
 def case_detail(request, number: str):
-    case, items = selectors.case_get_for_page(number=number, user=request.user)
-    parts, render_blocks = _item_blocks(request, "cases/partials/case_item.html", items)
-    _set_blocks(items, cached_fragments(request, "case", parts, render_blocks))
-    return render(request, "cases/case_detail.html", {"case": case, "items": items})
+    """The case's heading (kept under ``case-facts:<number>``, which its items do not
+    raise) and its items' blocks; a case that does not exist is a 404 when its heading
+    is read (a deleted case raises its scope)."""
+    items = selectors.case_rows(number=number, user=request.user)
+    parts, render_blocks, ahead = _item_blocks(request, "cases/partials/case_item.html", items)
+    head = "head"
+    parts[head] = [case_facts_scope(number)]
+
+    def render_parts(names):
+        rendered = {}
+        if head in names:  # first: the 404
+            case = selectors.case_get(number=number)
+            rendered[head] = render_to_string("cases/partials/case_head.html", {"case": case})
+        return rendered | render_blocks([name for name in names if name != head])
+
+    fragments = cached_fragments(request, "case", parts, render_parts, ahead=ahead)
+    _set_blocks(items, fragments)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"number": number, "case_head": fragments[head], "items": items},
+    )
 
 
 def case_history(request, number: str):
@@ -688,7 +729,7 @@ def meeting_detail(request, pk: int):
     context = selectors.meeting_get_for_page(pk=pk, user=user)
     meeting = context["meeting"]
     rows = context["items"]
-    parts, render_blocks = _item_blocks(
+    parts, render_blocks, ahead = _item_blocks(
         request,
         "cases/partials/meeting_item.html",
         rows,
@@ -720,7 +761,7 @@ def meeting_detail(request, pk: int):
         )
         return rendered
 
-    fragments = cached_fragments(request, "meeting", parts, render_parts)
+    fragments = cached_fragments(request, "meeting", parts, render_parts, ahead=ahead)
     _set_blocks(rows, fragments)
     for name, row in by_row.items():
         row.row_html = fragments[name]

@@ -54,18 +54,37 @@ def caching(request) -> bool:
     )
 
 
+def _versions(request, scopes: set[str]) -> dict[str, int]:
+    """The versions of ``scopes``, ``ref`` and ``access``: from those this request read
+    already (an earlier lookup, or :func:`cached_fragments`' ``ahead``) when they are all
+    there, else read now and kept for the next lookup. Versions read earlier are older,
+    never newer, than the data read after them, so they are as safe in a key as versions
+    read now."""
+    wanted = {*scopes, pagecache.REFERENCE, pagecache.ACCESS}
+    known = request.__dict__.get("_fragment_versions", {})
+    if wanted <= known.keys():
+        return known
+    current = pagecache.versions(wanted)
+    request.__dict__["_fragment_versions"] = current
+    return current
+
+
 def cached_fragments(
     request,
     name: str,
     parts: dict[Hashable, Iterable[str]],
     render: Callable[[list], dict[Hashable, str]],
+    *,
+    ahead: Iterable[str] = (),
 ) -> dict[Hashable, SafeString]:
     """``{part: html}`` for every part: from the page cache where its scopes' versions are
     unchanged, from ``render(missing parts)`` otherwise (stored for the next reader).
 
     ``parts`` maps each part (an id) to the scopes it shows; ``name`` tells fragments of
     different kinds apart (it is part of the key). ``render`` must return HTML that is
-    safe to insert as it is (a rendered template).
+    safe to insert as it is (a rendered template). ``ahead`` names scopes whose versions
+    to read in the same query, for fragments that ``render`` itself may look up (the
+    parts of a part): they then cost no query of their own.
     """
     parts = {part: tuple(scopes) for part, scopes in parts.items()}
     if not parts:
@@ -73,7 +92,7 @@ def cached_fragments(
     if not caching(request):
         return {part: mark_safe(html) for part, html in render(list(parts)).items()}  # noqa: S308
     shown = {scope for scopes in parts.values() for scope in scopes}
-    current = pagecache.versions([*shown, pagecache.REFERENCE, pagecache.ACCESS])
+    current = _versions(request, shown | set(ahead))
     page = request.shared_page_key
     keys = {part: _key(page, name, part, current, scopes) for part, scopes in parts.items()}
     store = pagecache.fragment_cache()

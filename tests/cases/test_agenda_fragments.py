@@ -87,22 +87,73 @@ def _retitle(item, title: str) -> None:
         item.save(update_fields=["title", "version", "updated_at"])
 
 
+def _resummarise(item, summary: str) -> None:
+    """A write of the item's body (its summary), as the item form makes it."""
+    with transaction.atomic():
+        item.refresh_from_db()
+        item.summary = summary
+        version_bump(item)
+        item.save()
+
+
 def test_a_write_to_one_item_renders_only_that_items_block(agenda, read):
     first, second, third = agenda["items"]
     assert _get(agenda["member"], agenda["url"])[0] == "miss"
     assert read == [sorted([first.pk, second.pk, third.pk])]
     assert _get(agenda["member"], agenda["url"])[0] == "hit"
 
-    _retitle(third, "Tredje punkt, rettet")
+    _resummarise(third, "Et nyt resumé")
     status, content = _get(agenda["member"], agenda["url"])
 
     assert status == "miss"
     assert read[1:] == [[third.pk]]  # the other blocks came from the cache
-    assert "Tredje punkt, rettet" in _block(content, third)
-    assert content.count("Tredje punkt, rettet") == 2  # the order table and the block
+    assert "Et nyt resumé" in _block(content, third)
     assert "Første punkt" in _block(content, first)
     assert "Udvalget godkendte." in _block(content, first)
     assert _get(agenda["member"], agenda["url"])[0] == "hit"
+
+
+def test_a_new_title_prints_the_block_from_the_row_and_the_kept_body(agenda, read):
+    # A block is its heading (from the item's row) around its body (item-body:N): a write
+    # of the title alone reads no item in full, and the page is what it is without cache.
+    first, second, third = agenda["items"]
+    case_url = reverse("cases:case_detail", args=[third.case.number])
+    _get(agenda["member"], agenda["url"])
+    _get(agenda["member"], case_url)
+    # (the case page's block of the item was printed around the body the agenda kept)
+    assert read == [sorted([first.pk, second.pk, third.pk])]
+
+    _retitle(third, "Tredje punkt, rettet")
+    status, content = _get(agenda["member"], agenda["url"])
+    case_status, case_content = _get(agenda["member"], case_url)
+
+    assert status == case_status == "miss"
+    assert len(read) == 1  # nothing read in full
+    assert "Tredje punkt, rettet" in _block(content, third)
+    assert "Tredje punkt, rettet" in _block(case_content, third)
+    assert content.count("Tredje punkt, rettet") == 2  # the order table and the block
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _strip_tokens(_get(agenda["member"], agenda["url"])[1]) == _strip_tokens(content)
+        assert _strip_tokens(_get(agenda["member"], case_url)[1]) == _strip_tokens(case_content)
+
+
+def test_moving_an_item_renders_its_body_again_with_the_new_meeting(agenda, read):
+    # The meeting is one of the body's fields (its decision is headed by the meeting's
+    # committee and date): a move reads the item again.
+    first = agenda["items"][0]
+    case_url = reverse("cases:case_detail", args=[first.case.number])
+    _get(agenda["member"], case_url)
+    later = factories.meeting(
+        agenda["committee"], day=date(2009, 11, 2), status=Meeting.Status.HELD
+    )
+    with transaction.atomic():
+        first.refresh_from_db()
+        first.meeting = later
+        version_bump(first)
+        first.save()
+    content = _get(agenda["member"], case_url)[1]
+    assert read[1:] == [[first.pk]]
+    assert "2. november 2009" in _block(content, first)
 
 
 def test_the_case_page_renders_only_the_items_a_write_reached(agenda, read):
@@ -369,8 +420,8 @@ def test_blocks_read_afresh_show_every_point_attachment_and_vote_in_order(agenda
     DecisionVote.objects.create(decision=third.decision, party="C-partiet", votes_against=4)
     urls = [agenda["url"], reverse("cases:case_detail", args=[first.case.number])]
     _get(agenda[reader], urls[0])
-    _retitle(first, "Første punkt, rettet")
-    _retitle(third, "Tredje punkt, rettet")
+    _resummarise(first, "Første resumé, rettet")
+    _resummarise(third, "Tredje resumé, rettet")
 
     cached = [_strip_tokens(_get(agenda[reader], url)[1]) for url in urls]
 
@@ -482,3 +533,36 @@ def test_the_order_tables_rows_show_anew_after_a_write_and_stay_masked(agenda, r
     with override_settings(PAGE_CACHE_ENABLED=False):
         fresh = _get(agenda[reader], agenda["url"])[1]
     assert _strip_tokens(content) == _strip_tokens(fresh)
+
+
+def test_the_case_heading_is_kept_apart_from_its_items(agenda, monkeypatch):
+    # The case's heading (case-facts:<number>) is read again when the case changes, not
+    # when one of its items does; a case that is gone is a 404 with the cache on.
+    reads = []
+    original = selectors.case_get
+
+    def spy(**kwargs):
+        reads.append(kwargs["number"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "case_get", spy)
+    first = agenda["items"][0]
+    url = reverse("cases:case_detail", args=[first.case.number])
+    _get(agenda["member"], url)
+    _resummarise(first, "Et andet resumé")
+    status, content = _get(agenda["member"], url)
+    assert status == "miss" and "Et andet resumé" in content and len(reads) == 1
+
+    with transaction.atomic():
+        case = first.case
+        case.description = "Sagen handler om ledighed i området."
+        case.save()
+    status, content = _get(agenda["member"], url)
+    assert status == "miss" and "Sagen handler om ledighed i området." in content
+    assert len(reads) == 2
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _strip_tokens(_get(agenda["member"], url)[1]) == _strip_tokens(content)
+
+    assert (
+        agenda["member"].get(reverse("cases:case_detail", args=["2009-00000"])).status_code == 404
+    )
