@@ -13,6 +13,7 @@ from helhedsplaner.search import views as search_views
 
 urlpatterns = [
     path("", dashboard_views.dashboard, name="home"),
+    path("omraader/", dashboard_views.plans_by_area, name="plans_by_area"),
     path("log-ind/", LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),

@@ -829,6 +829,7 @@ def main_pages(objects: dict, search: str = "Vollsmose beskæftigelse") -> dict[
     """Every main page of the product for the objects of :func:`sample_objects`."""
     return {
         "home": "/",
+        "plans_by_area": "/omraader/",
         "plan_list": "/planer/",
         "plan_detail": f"/planer/{objects['plan']}/",
         "plan_status": f"/planer/{objects['plan']}/status/",

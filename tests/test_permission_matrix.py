@@ -53,6 +53,7 @@ ROLES = (
 # "L" = redirect to the login page; other values are status codes.
 EXPECTED = {
     "home": ("L 200 200 200 200 200 200 200", None),
+    "plans_by_area": ("L 200 200 200 200 200 200 200", None),
     "login": ("200 200 200 200 200 200 200 200", None),
     "logout": ("L 405 405 405 405 405 405 405", None),
     "accessibility": ("200 200 200 200 200 200 200 200", None),

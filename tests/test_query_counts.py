@@ -21,6 +21,7 @@ from demo import loadgen
 # permission first; two where it asks the roles first (meeting and item pages).
 BOUNDS = {
     "home": 23,
+    "plans_by_area": 6,
     "plan_list": 10,
     "plan_detail": 11,
     "plan_status": 13,

@@ -46,7 +46,7 @@ re-budgeted changes the summary when it changes a list.
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -58,7 +58,12 @@ from core import pagecache
 
 from ..cofinancing.selectors import add_money_facts, plans_with_money
 from ..models import Estate, Plan, PlanFigures, PlanFiguresSummary
-from ..status.selectors import FINAL_STATUSES, activity_facts, plans_last_activity
+from ..status.selectors import (
+    FINAL_STATUSES,
+    STALE_AFTER_DAYS,
+    activity_facts,
+    plans_last_activity,
+)
 
 # Plans per transaction: keeps the row locks short and the IN lists small.
 BATCH = 500
@@ -200,8 +205,9 @@ def summarise() -> dict:
 
     ``by_status`` and ``by_area`` count every plan; the money and the counts of plans
     over budget or missing co-financing cover the plans with stored figures
-    (``with_figures`` of them). JSON-ready (amounts as Decimals, encoded by
-    DjangoJSONEncoder).
+    (``with_figures`` of them). In two parts: ``front``, what the front page shows (of a
+    fixed size), and ``by_area``, every area's figures. JSON-ready (amounts as Decimals,
+    encoded by DjangoJSONEncoder).
     """
     by_status = list(
         Plan.objects.order_by("status")
@@ -225,14 +231,57 @@ def summarise() -> dict:
     tenancies = Estate.objects.aggregate(total=Sum("tenancies"))["total"] or 0
     lasts = [row.pop("last") for row in by_status]
     return {
-        "attention": attention_rows(),
-        "plan_count": sum(row["count"] for row in by_status),
-        "last_plan_id": max(lasts, default=None),
-        "by_status": by_status,
+        # What the front page shows, read as one value (a fixed size: the areas with the
+        # most plans, the first plans of each list).
+        "front": {
+            "attention": attention_rows(),
+            "plan_count": sum(row["count"] for row in by_status),
+            "last_plan_id": max(lasts, default=None),
+            "by_status": by_status,
+            **front_areas(by_area),
+            "tenancies": tenancies,
+            "stale": stale_count(),
+            **money,
+        },
+        # Every area (the page of all areas).
         "by_area": by_area,
-        "tenancies": tenancies,
-        **money,
     }
+
+
+# How many areas the front page lists (the rest are summed up in one row).
+FRONT_AREAS = 12
+
+
+def front_areas(by_area: list[dict]) -> dict:
+    """The areas the front page lists, those with the most plans (then the largest
+    budget), and the sums over the others: so that the front page does not grow with the
+    number of areas (a shared installation has hundreds); the page of all areas lists
+    every one."""
+    ranked = sorted(by_area, key=lambda row: (-row["count"], -(row["budget"] or 0), row["area_id"]))
+    shown, rest = ranked[:FRONT_AREAS], ranked[FRONT_AREAS:]
+    return {
+        "top_areas": shown,
+        "other_areas": {
+            "areas": len(rest),
+            "count": sum(row["count"] for row in rest),
+            "budget": sum((row["budget"] or 0 for row in rest), 0),
+            "lbf_grant": sum((row["lbf_grant"] or 0 for row in rest), 0),
+        },
+    }
+
+
+def stale_cutoff(today: date | None = None) -> date:
+    """Running plans with nothing recorded since before this day are stale."""
+    return (today or timezone.localdate()) - timedelta(days=STALE_AFTER_DAYS)
+
+
+def stale_count(today: date | None = None) -> dict:
+    """How many running plans are stale today, with the day it holds for: it changes
+    with the day as well as with the figures, so the front page counts again on a day
+    the summary was not refreshed on."""
+    cutoff = stale_cutoff(today)
+    count = PlanFigures.objects.filter(running=True, active_on__lt=cutoff).count()
+    return {"cutoff": cutoff.isoformat(), "count": count}
 
 
 def attention_lists() -> dict:
@@ -293,9 +342,10 @@ def _refresh_summary() -> bool:
             )
             stored = rows.get(pk=PlanFiguresSummary.ROW)
         data = _as_json(summarise())
-        if stored.data == data and stored.plan_count == data["plan_count"]:
+        front = data["front"]
+        if stored.data == data and stored.plan_count == front["plan_count"]:
             return False
-        stored.plan_count, stored.last_plan_id = data["plan_count"], data["last_plan_id"]
+        stored.plan_count, stored.last_plan_id = front["plan_count"], front["last_plan_id"]
         stored.data, stored.refreshed_at = data, now
         stored.save()
         return True

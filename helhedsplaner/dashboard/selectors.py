@@ -108,10 +108,12 @@ def recent_decisions(*, user) -> list:
 
 @dataclass
 class Shared:
-    """What the four figures below are read from: the summary over all plans and the
-    plans that have no stored figures yet (computed on the fly)."""
+    """What the figures below are read from: the summary over all plans (its ``front``:
+    what the front page shows; ``by_area``: every area's figures, None unless asked for)
+    and the plans that have no stored figures yet (computed on the fly)."""
 
     summary: dict
+    by_area: list | None = None
     missing: list = field(default_factory=list)  # plan_facts of plans without PlanFigures
     today: date = field(default_factory=timezone.localdate)
 
@@ -124,33 +126,48 @@ def _amount(value) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
-def shared_figures() -> Shared:
+# The keys of the front page's part of the summary the longest release had not stored
+# yet (a summary stored before is computed afresh until the next refresh).
+NEWEST_KEYS = ("top_areas", "other_areas", "stale")
+
+
+def shared_figures(*, areas: bool = False) -> Shared:
     """The stored summary when it covers the plans there are now (one query), else the
     summary computed afresh, with the plans that have no stored figures computed on the
     fly rather than refreshed here (a read does not write; their refresh is the writer's
     after-commit hook's, or ``refresh_plan_figures``'s after a bulk load). Whether the
     stored summary covers the plans: its count and last plan id against the plan table's,
-    and every plan counted had figures when it was made (``with_figures``)."""
+    and every plan counted had figures when it was made (``with_figures``).
+
+    Of the stored summary the front page's part is read (``front``: one JSON value of a
+    fixed size, whatever the number of plans and areas), and with ``areas`` every area's
+    figures as well (``by_area``, for the page of all areas)."""
     plans = Plan.objects.order_by()
+    columns = ["data__front", *(["data__by_area"] if areas else [])]
     stored = (
         PlanFiguresSummary.objects.filter(pk=PlanFiguresSummary.ROW)
         .annotate(
             plans_now=Subquery(plans.annotate(n=Func("pk", function="COUNT")).values("n")),
             last_now=Subquery(plans.annotate(n=Func("pk", function="MAX")).values("n")),
         )
-        .values_list("plan_count", "last_plan_id", "plans_now", "last_now", "data")
+        .values_list("plan_count", "last_plan_id", "plans_now", "last_now", *columns)
         .first()
     )
     if stored is not None:
-        plan_count, last_plan_id, plans_now, last_now, data = stored
-        if (plan_count, last_plan_id) == (plans_now, last_now) and data.get(
-            "with_figures"
-        ) == plan_count:
-            return Shared(summary=data)
+        plan_count, last_plan_id, plans_now, last_now, front, *by_area = stored
+        if (
+            front is not None
+            and all(front.get(key) is not None for key in NEWEST_KEYS)
+            and (plan_count, last_plan_id) == (plans_now, last_now)
+            and front.get("with_figures") == plan_count
+        ):
+            return Shared(summary=front, by_area=by_area[0] if areas else None)
     today = timezone.localdate()
     ids = Plan.objects.filter(figures__isnull=True).values_list("pk", flat=True)
+    data = figures.summarise()
     return Shared(
-        summary=figures.summarise(),
+        summary=data["front"],
+        by_area=data["by_area"],
         missing=list(figures.compute(list(ids), today).values()),
         today=today,
     )
@@ -173,11 +190,10 @@ def plans_by_status(shared: Shared | None = None) -> list[dict]:
     ]
 
 
-def plans_by_area(shared: Shared | None = None) -> list[dict]:
-    """Per area with plans, by the area's name: plans, budget, LBF grant (the names are
-    read now, the figures are the summary's)."""
-    shared = shared or shared_figures()
-    rows = {row["area_id"]: row for row in shared.summary["by_area"]}
+def _area_rows(rows: list[dict]) -> list[dict]:
+    """The summary's ``rows`` of areas with the areas' names, read now (reference data),
+    by the areas' names."""
+    rows = {row["area_id"]: row for row in rows}
     areas = Area.objects.filter(pk__in=list(rows)).order_by("name")
     return [
         {
@@ -190,6 +206,32 @@ def plans_by_area(shared: Shared | None = None) -> list[dict]:
         }
         for area_id, name, district in areas.values_list("pk", "name", "district")
     ]
+
+
+def plans_by_area(shared: Shared | None = None) -> list[dict]:
+    """Per area with plans, by the area's name: plans, budget, LBF grant (the names are
+    read now, the figures are the summary's). Every area: the page of all areas."""
+    shared = shared or shared_figures(areas=True)
+    return _area_rows(shared.by_area)
+
+
+def front_areas(shared: Shared | None = None) -> dict:
+    """The areas the front page lists (``figures.front_areas``: those with the most
+    plans), most plans first, and the sums over the other areas (``other``; its
+    ``areas`` is 0 when every area is listed)."""
+    shared = shared or shared_figures()
+    ranked = {row["area_id"]: n for n, row in enumerate(shared.summary["top_areas"])}
+    rows = sorted(_area_rows(shared.summary["top_areas"]), key=lambda row: ranked[row["area_id"]])
+    other = shared.summary["other_areas"]
+    return {
+        "rows": rows,
+        "other": {
+            "areas": other["areas"],
+            "count": other["count"],
+            "budget": _amount(other["budget"]),
+            "lbf_grant": _amount(other["lbf_grant"]),
+        },
+    }
 
 
 def plan_totals(shared: Shared | None = None) -> dict:
@@ -305,8 +347,12 @@ def plans_needing_attention(shared: Shared | None = None) -> dict:
     }
     result = {"stale_after_days": STALE_AFTER_DAYS}
     stored = _stored_attention(shared, cutoff)
-    if shared.with_figures:  # depends on the day: always counted now
-        counts["stale"] = stale.count()
+    if shared.with_figures:  # depends on the day: counted now unless stored for today
+        kept = shared.summary.get("stale") or {}
+        if kept.get("cutoff") == cutoff.isoformat():
+            counts["stale"] = kept["count"]
+        else:
+            counts["stale"] = stale.count()
     for name, (queryset, order, key) in lists.items():
         if stored is not None:
             result[name] = stored[name]
@@ -333,7 +379,7 @@ def work_queues(*, user) -> dict:
 def dashboard_get(*, user) -> dict:
     # The figures over all plans are the same for every reader, read from the plans'
     # stored figures (helhedsplaner.dashboard.figures): a few milliseconds, no cache.
-    shared = shared_figures()
+    shared = shared_figures(areas=True)
     return {
         "by_status": plans_by_status(shared),
         "by_area": plans_by_area(shared),

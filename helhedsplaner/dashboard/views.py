@@ -9,7 +9,9 @@ costs the page around them:
 - ``intro``: for a user without a role, the note that says so (else nothing). It
   depends on the reader's permissions only, which the reader key holds: no scope.
 - ``figures`` (totals, plans needing attention) and ``tables`` (plans by status and by
-  area): the plans' stored figures, ``figures.SCOPE``, raised whenever they change;
+  the areas with the most plans; every area on a page of its own, so that the front
+  page does not grow with them): the plans' stored figures, ``figures.SCOPE``, raised
+  whenever they change;
   names of areas are reference data (``ref``, in every key), the plans' names and
   columns that the lists show are part of the stored summary; "stale" depends on the
   day, which is in every key.
@@ -19,6 +21,9 @@ costs the page around them:
   the time of day: the page's ``vary`` (when the next meeting starts) is in every key.
 """
 
+import hashlib
+
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -55,22 +60,54 @@ def _next_meeting_start(_request) -> str:
     return start.isoformat() if start else "none"
 
 
-def _contexts(user, parts) -> dict[str, dict]:
+def _attention_html(request, attention: dict) -> str:
+    """The lists of plans needing attention, kept by what they show (the plans' ids,
+    names and figures, the counts): a write that changes the totals, not the lists (a
+    plan's budget, mostly), renders the totals again and not the lists."""
+    shown = [
+        (name, attention[f"{name}_count"])
+        + tuple(
+            (plan.pk, plan.name, str(plan.active_on), str(plan.over_by), str(plan.local_missing))
+            for plan in attention[name]
+        )
+        for name in ATTENTION_LISTS
+    ]
+    part = hashlib.sha256(repr((attention["stale_after_days"], shown)).encode()).hexdigest()
+    html = cached_fragments(
+        request,
+        "dashboard-attention",
+        {part: ()},
+        lambda _parts: {
+            part: render_to_string(TEMPLATE.format("attention"), {"attention": attention})
+        },
+    )
+    return html[part]
+
+
+ATTENTION_LISTS = ("stale", "over_budget", "missing_cofinancing")
+
+
+def _contexts(request, parts) -> dict[str, dict]:
     """What each of ``parts`` shows, read only for those parts."""
+    user = request.user
     contexts = {}
     if {"figures", "tables"} & set(parts):
         shared = selectors.shared_figures()
         totals = selectors.plan_totals(shared)
         if "figures" in parts:
+            attention = selectors.plans_needing_attention(shared)
             contexts["figures"] = {
                 "totals": totals,
-                "attention": selectors.plans_needing_attention(shared),
+                "attention": attention,
+                "attention_html": _attention_html(request, attention),
             }
         if "tables" in parts:
+            areas = selectors.front_areas(shared)
             contexts["tables"] = {
                 "totals": totals,
                 "by_status": selectors.plans_by_status(shared),
-                "by_area": selectors.plans_by_area(shared),
+                "by_area": areas["rows"],
+                "other_areas": areas["other"],
             }
     if "queues" in parts:
         contexts["queues"] = {"queues": selectors.work_queues(user=user)}
@@ -81,19 +118,32 @@ def _contexts(user, parts) -> dict[str, dict]:
     return contexts
 
 
-def _render_sections(user, parts) -> dict[str, str]:
+def _render_sections(request, parts) -> dict[str, str]:
     """The HTML of ``parts``; for a user without a role (no read permission) the note
     in place of the intro and nothing else."""
-    if not user.has_perm(VIEW_PLAN):
+    if not request.user.has_perm(VIEW_PLAN):
         return {
             part: render_to_string(TEMPLATE.format("no_role")) if part == "intro" else ""
             for part in parts
         }
-    contexts = _contexts(user, parts)
+    contexts = _contexts(request, parts)
     return {
         part: "" if part == "intro" else render_to_string(TEMPLATE.format(part), contexts[part])
         for part in parts
     }
+
+
+@shared_page(scopes=lambda _request: [figures.SCOPE])
+@require_safe
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plans_by_area(request):
+    """Every area with plans: the front page lists those with the most plans only."""
+    shared = selectors.shared_figures(areas=True)
+    return render(
+        request,
+        "helhedsplaner/dashboard/areas.html",
+        {"by_area": selectors.plans_by_area(shared), "totals": selectors.plan_totals(shared)},
+    )
 
 
 @shared_page(vary=_next_meeting_start)
@@ -101,6 +151,6 @@ def _render_sections(user, parts) -> dict[str, str]:
 def dashboard(request):
     """The front page. Users without a role yet (no read permission) get a short note."""
     sections = cached_fragments(
-        request, "dashboard", SECTIONS, lambda parts: _render_sections(request.user, parts)
+        request, "dashboard", SECTIONS, lambda parts: _render_sections(request, parts)
     )
     return render(request, "helhedsplaner/dashboard/dashboard.html", {"sections": sections})

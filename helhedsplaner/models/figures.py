@@ -76,7 +76,8 @@ class PlanFiguresSummary(models.Model):
     running plans are over budget or short of co-financing: everything on the page
     that is an aggregate over every plan and does not depend on the day. Derived data
     like :class:`PlanFigures` (no history; ``refresh_plan_figures`` rebuilds it), kept
-    as JSON because it is only ever read whole. ``plan_count`` and ``last_plan_id`` say
+    as JSON because it is only ever read in its two parts (what the front page shows,
+    and every area's figures). ``plan_count`` and ``last_plan_id`` say
     which plans it covers, so a reader can tell when plans were added or removed by a
     path that did not refresh it, and compute afresh instead.
     """

@@ -154,6 +154,43 @@ def test_user_without_a_role_gets_a_note_and_no_figures(client_for, plans):
     assert "Helhedsplan Gamma" not in content
 
 
+def test_the_front_page_lists_the_areas_with_most_plans_and_sums_the_rest(
+    client_for, politician, plans
+):
+    from helhedsplaner.dashboard import figures
+
+    # Nordområdet and Sydområdet have two plans each; one more area per plan of 1 mio.
+    for n in range(figures.FRONT_AREAS):
+        area = factories.area(f"Område {n:02d}")
+        factories.plan(f"Helhedsplan {n}", area=area, budget=M, lbf_grant=M / 2)
+    reader = client_for(politician)
+    content = reader.get(HOME).content.decode()
+    shown = figures.FRONT_AREAS
+    # The two with two plans first, then ten of the others; two are summed up.
+    assert (
+        content.index(">Nordområdet<")
+        < content.index(">Sydområdet<")
+        < content.index(">Område 00<")
+    )
+    assert f"De {shown} områder med flest planer." in content
+    assert ">Område 10<" not in content and ">Område 11<" not in content
+    assert '<th scope="row">2 andre områder</th><td class="num">2</td>' in content
+    assert 'href="/omraader/">Alle områder med planer</a>' in content
+
+    page = reader.get(reverse("plans_by_area"))
+    assert page.status_code == 200
+    areas = page.context["by_area"]
+    assert [row["area__name"] for row in areas] == sorted(row["area__name"] for row in areas)
+    assert len(areas) == 2 + figures.FRONT_AREAS
+    assert ">Område 11<" in page.content.decode()
+    assert page.context["totals"]["count"] == 4 + figures.FRONT_AREAS
+
+
+def test_the_page_of_all_areas_needs_a_role(client_for, plans):
+    response = client_for(factories.user(None, "udenrolle")).get(reverse("plans_by_area"))
+    assert response.status_code == 403
+
+
 def _grow(times: int, start: int) -> None:
     committee = factories.committee()
     for n in range(start, start + times):

@@ -115,6 +115,43 @@ def test_a_change_of_money_renders_the_figures_afresh_and_not_the_agenda(world, 
     assert "200.000 kr." in _section(page, "totals")  # co-financing granted
 
 
+def test_a_budget_outside_the_lists_renders_the_totals_and_not_the_lists(world, monkeypatch):
+    # The lists of plans needing attention are kept by what they show: a budget that
+    # changes the totals and no list renders the totals again and not the lists; one
+    # that changes a list (what the plan is missing) renders them.
+    lists = []
+    original = views.render_to_string
+
+    def spy(template, context=None, *args, **kwargs):
+        if template.endswith("/attention.html"):
+            lists.append(context["attention"]["missing_cofinancing_count"])
+        return original(template, context, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_to_string", spy)
+    other = factories.plan("Helhedsplan Syd", status="idea", budget=8 * M, lbf_grant=4 * M)
+    factories.housing_contribution(other, amount=2 * M)
+    figures.refresh([other.pk])
+    _get(world["reader"])
+    assert lists == [1]
+
+    # The idea is on no list (its 25 % is met: 2 of 8, then of 7 mio.): only the totals change.
+    Plan.objects.get(pk=other.pk).save()  # (a save that changes nothing renders nothing)
+    other = Plan.objects.get(pk=other.pk)
+    other.budget = 7 * M
+    other.save()
+    status, page = _get(world["reader"])
+    assert status == "miss" and "<dd>15 mio. kr.</dd>" in _section(page, "totals")
+    assert lists == [1]
+
+    plan = Plan.objects.get(pk=world["plan"].pk)
+    plan.budget = 9 * M
+    plan.save()
+    page = _get(world["reader"])[1]
+    assert lists == [1, 1] and "mangler 2.150.000 kr." in page  # 25 % of 9 mio. less 0,1
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert TOKEN.sub("", _get(world["reader"])[1]) == TOKEN.sub("", page)
+
+
 def test_an_items_new_title_renders_the_agenda_sections_afresh(world, rendered):
     _get(world["reader"])
     item = AgendaItem.objects.get(pk=world["open"].pk)

@@ -358,7 +358,9 @@ def test_plans_made_or_removed_without_a_refresh_are_never_shown_wrong(client_fo
     assert context["totals"]["committed"] == Decimal(1_100_000)
     assert [p.name for p in context["attention"]["over_budget"]] == ["Helhedsplan Ny"]
     assert context["attention"]["over_budget_count"] == 1
-    assert _shown(context) == _shown(_context_without_stored_figures(reader)) == _old_figures()
+    expected = {**_old_figures(), "all_areas": None}
+    assert _shown(context) == _shown(_context_without_stored_figures(reader)) == expected
+    assert _shown(context, reader)["all_areas"] == _old_figures()["all_areas"]
 
     # The next refresh (of any plan) stores the missing plan too.
     figures.refresh([])
@@ -370,7 +372,7 @@ def test_plans_made_or_removed_without_a_refresh_are_never_shown_wrong(client_fo
     Plan.objects.filter(pk=new.pk).delete()
     context = reader.get(HOME).context
     assert (context["totals"]["count"], context["attention"]["over_budget_count"]) == (1, 0)
-    assert _shown(context) == _old_figures()
+    assert _shown(context, reader) == _old_figures()
 
 
 def _context_without_stored_figures(client) -> dict:
@@ -447,9 +449,19 @@ def _old_figures() -> dict:
         if not plan.requirement_met:
             missing.append(plan)
     stale.sort(key=lambda plan: (plan.last_activity, plan.name))
+    # The front page lists the areas with the most plans (then budget), the rest summed.
+    ranked = sorted(by_area, key=lambda row: (-row["count"], -row["budget"], row["area_id"]))
+    front, rest = ranked[: figures.FRONT_AREAS], ranked[figures.FRONT_AREAS :]
     return {
         "by_status": by_status,
-        "by_area": by_area,
+        "by_area": front,
+        "other_areas": {
+            "areas": len(rest),
+            "count": sum(row["count"] for row in rest),
+            "budget": sum((row["budget"] for row in rest), ZERO),
+            "lbf_grant": sum((row["lbf_grant"] for row in rest), ZERO),
+        },
+        "all_areas": by_area,
         "totals": totals,
         "stale": [(p.pk, p.name, p.last_activity, p.days_since) for p in stale[:10]],
         "stale_count": len(stale),
@@ -460,11 +472,15 @@ def _old_figures() -> dict:
     }
 
 
-def _shown(context) -> dict:
+def _shown(context, reader=None) -> dict:
+    """What the front page shows (``context``), with every area from the page of all
+    areas (read by ``reader``)."""
     attention = context["attention"]
     return {
         "by_status": context["by_status"],
         "by_area": context["by_area"],
+        "other_areas": context["other_areas"],
+        "all_areas": reader.get(reverse("plans_by_area")).context["by_area"] if reader else None,
         "totals": context["totals"],
         "stale": [(p.pk, p.name, p.active_on, p.days_since) for p in attention["stale"]],
         "stale_count": attention["stale_count"],
@@ -503,25 +519,30 @@ def _odd_plans() -> None:
 def test_the_dashboard_shows_what_the_computation_over_every_plan_showed(client_for, politician):
     call_command("generate_load_data", "--scale", "0.002", stdout=io.StringIO())
     _odd_plans()
+    for n in range(figures.FRONT_AREAS):  # more areas than the front page lists
+        factories.plan(name=f"Plan i område {n}", area=factories.area(f"Ekstra område {n}"))
     reader = client_for(politician)
     expected = _old_figures()
     assert expected["stale_count"] and expected["over_budget_count"]
     assert expected["missing_cofinancing_count"]
 
+    # More areas than the front page lists: the rest are summed up in one row.
+    assert expected["other_areas"]["areas"] > 0
+
     # Nothing of the edges stored yet: they are computed on the fly.
-    assert _shown(reader.get(HOME).context) == expected
+    assert _shown(reader.get(HOME).context, reader) == expected
     figures.refresh_all()
     assert PlanFigures.objects.count() == Plan.objects.count()
-    assert _shown(reader.get(HOME).context) == expected
+    assert _shown(reader.get(HOME).context, reader) == expected
     # And from nothing stored at all.
-    assert _shown(_context_without_stored_figures(reader)) == expected
+    assert _shown(_context_without_stored_figures(reader)) == {**expected, "all_areas": None}
 
 
 def test_the_demo_data_shows_what_the_computation_over_every_plan_showed(client_for):
     call_command("load_demo", stdout=io.StringIO())  # refreshes at the end
     assert PlanFigures.objects.count() == Plan.objects.count() == 33
     reader = client_for(factories.user(roles.POLITICIAN, "laeser"))
-    assert _shown(reader.get(HOME).context) == _old_figures()
+    assert _shown(reader.get(HOME).context, reader) == _old_figures()
 
 
 # -- a fixed number of queries ------------------------------------------------------------------
@@ -552,7 +573,9 @@ def test_the_dashboard_reads_stored_figures_in_as_many_queries_at_two_sizes(clie
         client.get(HOME)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(HOME)
-        assert len(response.context["by_area"]) == Area.objects.count()
+        shown = min(Area.objects.count(), figures.FRONT_AREAS)
+        assert len(response.context["by_area"]) == shown
+        assert response.context["other_areas"]["areas"] == Area.objects.count() - shown
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 15, counts
 
