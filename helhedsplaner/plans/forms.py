@@ -180,8 +180,18 @@ class PlanForm(forms.ModelForm):
             ),
         }
 
+    # Selects of hundreds of options (a shared installation's housing organisations and
+    # areas), written in Python as Django's template would (FastSelect): through the
+    # template, the options were half of the edit form's server time.
+    FAST_SELECTS = ("housing_organisation", "area", "lbf_period", "lead_administration")
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.FAST_SELECTS:
+            field = self.fields[name]
+            widget = DjangoSelect(attrs=field.widget.attrs)
+            widget.is_required = field.widget.is_required
+            field.widget = widget  # its choices are set with the queryset below
         self.fields["housing_organisation"].queryset = HousingOrganisation.objects.order_by("name")
         self.fields["area"].queryset = Area.objects.filter(is_city_total=False).order_by("name")
         self.fields["lbf_period"].queryset = LbfPeriod.objects.order_by("-start_year")
@@ -405,6 +415,12 @@ class FastSelect(forms.Select):
                 parts.append(gap + "</optgroup>")
         parts.append("\n</select>" if self.as_django else "</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+class DjangoSelect(FastSelect):
+    """:class:`FastSelect` writing what Django's own ``<select>`` template writes."""
+
+    as_django = True
 
 
 class PlanFilterForm(forms.Form):

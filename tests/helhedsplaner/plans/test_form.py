@@ -1,5 +1,6 @@
 """Registering and editing a plan with its estates, through the web form."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -311,3 +312,35 @@ def test_a_changed_estate_counts_as_a_conflict(caseworker):
     assert conflict_form["estates-0-tenancies"] == "150"
     assert mine.post(edit_url(plan), conflict_form).status_code == 302
     assert Estate.objects.get(pk=estate.pk).tenancies == 150
+
+
+@pytest.mark.parametrize("bound", [False, True])
+def test_the_forms_fast_selects_write_what_djangos_select_writes(client_for, caseworker, bound):
+    # The edit form writes its long selects in Python (PlanForm.FAST_SELECTS): the page
+    # must be byte for byte what Django's own <select> template writes, selected option,
+    # required and aria attributes of an invalid form included.
+    from django import forms as django_forms
+
+    from helhedsplaner.plans import forms as plan_forms
+
+    for name in ("Boligselskabet Ø & co", "<AAB>", "FSB"):
+        factories.housing_organisation(name)
+    plan = factories.plan("Helhedsplan Ø", area=factories.area("Område & co"))
+    client = client_for(caseworker)
+    data = {**submit_data(client.get(edit_url(plan)).content.decode()), "housing_organisation": ""}
+
+    def page():
+        response = client.post(edit_url(plan), data) if bound else client.get(edit_url(plan))
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+    fast = page()
+    original = plan_forms.DjangoSelect.render
+    plan_forms.DjangoSelect.render = django_forms.Select.render
+    try:
+        slow = page()
+    finally:
+        plan_forms.DjangoSelect.render = original
+    select = re.search(r'<select name="housing_organisation"[^>]*>', fast).group(0)
+    assert ('aria-invalid="true"' in select) is bound
+    assert "&lt;AAB&gt;</option>" in fast and "selected>" in fast
+    assert fast == slow
