@@ -220,3 +220,37 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(23):
         response = client.get(HOME)
     assert len(response.context["decisions"]) == 8
+
+
+# The lists as the template loop wrote them before they were built in Python.
+_LOOP = (
+    "{% load i18n dk %}{% for plan in plans %}<li><a href=\"{% url 'planstatus:plan_status' "
+    'plan.pk %}">{{ plan.name }}</a> <span class="muted">'
+    "{% if kind == 'stale' %}{% blocktranslate with day=plan.active_on|date:\"j. F Y\" %}"
+    "latest {{ day }}{% endblocktranslate %}"
+    "{% elif kind == 'over_budget' %}{% blocktranslate with amount=plan.over_by|dkk %}"
+    "{{ amount }} over{% endblocktranslate %}"
+    "{% else %}{% blocktranslate with amount=plan.local_missing|dkk %}{{ amount }} missing"
+    "{% endblocktranslate %}{% endif %}"
+    '</span></li>{% empty %}<li>{% translate "None." %}</li>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_attention_lists_built_in_python_are_what_the_template_wrote(plans, language):
+    from django.template import engines
+    from django.utils import translation
+
+    from helhedsplaner.dashboard import selectors
+    from helhedsplaner.templatetags.dashboard_tables import attention_items
+
+    factories.plan("Helhedsplan <Ø & Co>", status="implementation", budget=M, lbf_grant=0)
+    loop = engines["django"].from_string(_LOOP)
+    with translation.override(language):
+        attention = selectors.plans_needing_attention()
+        for kind in ("stale", "over_budget", "missing_cofinancing"):
+            expected = loop.render({"plans": attention[kind], "kind": kind})
+            assert attention_items(attention[kind], kind) == expected
+        missing = attention_items(attention["missing_cofinancing"], "missing_cofinancing")
+        assert "Helhedsplan &lt;Ø &amp; Co&gt;</a>" in missing
+        assert attention_items([], "stale") == loop.render({"plans": [], "kind": "stale"})
