@@ -68,4 +68,4 @@ def test_a_refresh_that_computed_old_figures_cannot_overwrite_a_later_one(on_pos
     assert errors == []
     row = PlanFigures.objects.get(plan=plan)
     assert (row.municipal_committed, row.local_committed) == (M, M)
-    assert PlanFiguresSummary.objects.get().data["committed"] == "1000000.00"
+    assert PlanFiguresSummary.objects.get().data["front"]["committed"] == "1000000.00"
