@@ -55,6 +55,13 @@ def plan_story_scope(pk) -> str:
     return f"plan-story:{pk}"
 
 
+def plan_estates_scope(pk) -> str:
+    """A plan's estates (the status page's headline, with the columns of the plan's row
+    that name it: ``facts:N:<digest>``); raised with ``plan:N`` and ``plan-facts:N`` by
+    every change of them, and by nothing else."""
+    return f"plan-estates:{pk}"
+
+
 def _plan_and_facts(pk) -> set[str]:
     return {plan_scope(pk), plan_facts_scope(pk)}
 
@@ -104,7 +111,11 @@ ESTATES = "estates"
 
 
 def _of_estates(instances) -> set[str]:
-    return _of_plan_parts(instances) | {ESTATES}
+    return (
+        _of_plan_parts(instances)
+        | {plan_estates_scope(instance.plan_id) for instance in instances}
+        | {ESTATES}
+    )
 
 
 def _of_commitment_rows(instances) -> set[str]:

@@ -13,6 +13,7 @@ the status page rendered for the page cache reads it in parts (``plan_commitment
 parts a write did not change as fragments (``helhedsplaner.status.views``).
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -646,17 +647,22 @@ COMMITMENT_VALUES = (
 )
 
 
+@functools.cache
+def _commitment_rows():
+    """The query of :func:`plan_commitments` for every plan, built once (as
+    :func:`_plan_rows`)."""
+    return CoFinancing.objects.order_by("year", "administration__name", "pk").values_list(
+        *COMMITMENT_VALUES
+    )
+
+
 def plan_commitments(plan_pk: int) -> tuple[list, list]:
     """The plan's commitments as the story and the money section show them, and their
     status history; their granting items are left to :func:`granting_items` (the status
     page keeps those under the items' own scopes, so it reads on every rendering only
     the commitments' own columns and the names beside them). The money facts are left
     to :func:`plan_money`."""
-    rows = (
-        CoFinancing.objects.filter(plan_id=plan_pk)
-        .order_by("year", "administration__name", "pk")
-        .values_list(*COMMITMENT_VALUES)
-    )
+    rows = _commitment_rows().filter(plan_id=plan_pk)
     commitments = [
         StoryCommitment(
             pk,
@@ -839,9 +845,9 @@ def plan_status_get(*, pk: int, user) -> dict:
 # -- the status page in parts (its fragments: helhedsplaner.status.views) -------------------
 
 # What the page needs of the plan's row beside its fragments: its heading, the permission
-# checks (lead administration), the money and what names the fragments. Kept with the
-# headline under ``plan-facts:N`` (raised by every write to the row), as attnames in the
-# order of the model's fields (``Model.from_db``).
+# checks (lead administration), the money and what names the fragments. Read afresh on
+# every rendering (one row, :func:`plan_row`), as attnames in the order of the model's
+# fields (``Model.from_db``).
 HEAD_FIELDS = tuple(
     f.attname
     for f in Plan._meta.concrete_fields
@@ -860,34 +866,49 @@ HEAD_FIELDS = tuple(
         "created_at",
     }
 )
+# What the headline's facts show of the row besides HEAD_FIELDS (by the names of these).
+FACTS_FIELDS = ("housing_organisation_id", "lbf_period_id")
+# The headline's facts: the columns its fragment is named by (``facts:N:<digest>``).
+FACTS_KEY_FIELDS = (
+    "status",
+    "period_start",
+    "period_end",
+    "lead_administration_id",
+    "area_id",
+    *FACTS_FIELDS,
+)
 
 
-def plan_head_values(plan: Plan) -> list:
-    """The plan's :data:`HEAD_FIELDS` as JSON values (text for amounts and dates)."""
-    return [_json_value(getattr(plan, name)) for name in HEAD_FIELDS]
-
-
-def _json_value(value):
-    if isinstance(value, date):  # a datetime too
-        return value.isoformat()
-    return str(value) if isinstance(value, Decimal) else value
-
-
-def plan_from_head(values: list) -> Plan:
-    """The plan as :func:`plan_head_values` kept it: its other fields are deferred (read
-    from the database if anything asks for them)."""
-    fields = [Plan._meta.get_field(name) for name in HEAD_FIELDS]
-    return Plan.from_db(
-        DEFAULT_DB_ALIAS,
-        list(HEAD_FIELDS),
-        [field.to_python(value) for field, value in zip(fields, values, strict=True)],
+@functools.cache
+def _plan_rows():
+    """The query of :func:`plan_row` for every plan, built once: building it (its
+    subquery, its values) costs more than the database takes to answer it. Never
+    evaluated itself, only filtered (a copy each time)."""
+    return plan_housing_total(Plan.objects.order_by()).values(
+        *HEAD_FIELDS, *FACTS_FIELDS, "updated_at", "housing_total"
     )
+
+
+def plan_row(*, pk: int) -> dict | None:
+    """What the status page reads of the plan's row on every rendering (one query):
+    HEAD_FIELDS, FACTS_FIELDS, ``updated_at`` and the sum of the housing organisation's
+    contributions (``housing_total``); None when there is no such plan."""
+    rows = list(_plan_rows().filter(pk=pk))
+    return rows[0] if rows else None
+
+
+def plan_from_row(row: dict) -> Plan:
+    """The plan of :func:`plan_row` (HEAD_FIELDS; the other fields deferred), with its
+    ``housing_total``."""
+    plan = Plan.from_db(DEFAULT_DB_ALIAS, list(HEAD_FIELDS), [row[name] for name in HEAD_FIELDS])
+    plan.housing_total = row["housing_total"]
+    return plan
 
 
 def plan_head(*, pk: int) -> Plan:
     """The plan's row with what the headline shows of it (its estates and their
     tenancies, the housing organisation's contributions' sum), for the status page's
-    ``plan-facts:N`` fragment; 404 if there is no such plan."""
+    headline fragment (``facts:N:<digest>``); 404 if there is no such plan."""
     queryset = plan_housing_total(
         Plan.objects.select_related(
             "housing_organisation", "area", "lbf_period", "lead_administration"

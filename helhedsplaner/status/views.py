@@ -8,10 +8,9 @@ edit views themselves check again (a direct POST without them gets 403).
 import hashlib
 import json
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -26,6 +25,7 @@ from core.pagecache import plan_scope, shared_page
 from ..cachescopes import (
     CITY_INDICATORS,
     area_scope,
+    plan_estates_scope,
     plan_facts_scope,
     plan_links_scope,
     plan_story_scope,
@@ -38,7 +38,7 @@ from .selectors import KIND_ORDER
 ADD_COMMITMENT = "helhedsplaner.add_cofinancing"
 # The kind in the keys of the page's fragments (core.fragments): a new one whenever what
 # a fragment holds changes shape, so that a new release never reads an old one's.
-FRAGMENTS = "plan-status-3"
+FRAGMENTS = "plan-status-4"
 
 
 def _may(user, plan) -> dict:
@@ -126,49 +126,51 @@ def _item_entries(user, ids) -> dict:
 
 def _kept_page(request, pk: int) -> dict:
     """The status page's context from its fragments (``core.fragments``), reading afresh
-    only what they do not keep: the plan's commitments' own columns and their status
-    changes (the money and the story's grants).
+    only what they do not keep: the plan's row, its commitments' own columns and their
+    status changes (the money and the story's grants).
 
-    Two lookups. First what keeps itself under the plan's own scopes and names the
-    rest: the headline (the plan's heading values, its facts and estates and the sum of
-    the housing organisation's contributions) under ``plan-facts:N``, raised by every
-    write to the plan's row, its estates and contributions; the story (the lifecycle
-    steps, the follow-up meetings and which agenda items it has) under ``plan-story:N``,
-    which a change of the plan's budget or period does not raise (the meetings from
-    before the story starts, which depends on the period, are left out here); neither
-    is raised by commitments; and what the story shows of the items whose decisions
-    granted the commitments, under those items' ``item-facts:N``. Then each agenda
-    item's entry under ``item-facts:N`` (what the item's own rows show: not raised by
-    the commitments its decision granted, which the entry does not show); each grant or
-    payment under nothing but what it shows (its name); the money section under what it
-    shows and ``plan-facts:N`` (the housing organisation's contributions, whose sum the
-    headline keeps); the indicators under the values of the plan's area and the city
-    total; the goals and groups under ``plan-links:N``. The headline, the story and the
-    items' fragments carry their latest change (and the story and items their latest
-    activity) for the headline's "last updated" and the "nothing recorded" check; the
-    commitments' come from their rows read afresh, so those stay exact. A plan that does
-    not exist is found out when the headline is read (404)."""
+    The plan's own row is read afresh (one row: its heading, money and the columns
+    that name the fragments; 404 when there is no such plan). Then two lookups. First
+    what keeps itself under the plan's own scopes and names the rest: the headline's
+    facts and estates, named by the columns of the row they show (status, period, lead
+    administration, area, housing organisation, LBF period: ``facts:N:<digest>``) and
+    kept under ``plan-estates:N``, which only the plan's estates raise, so a new budget
+    leaves them cached; the story (the lifecycle steps, the follow-up meetings and
+    which agenda items it has) under ``plan-story:N``, which a change of the plan's
+    budget or period does not raise (the meetings from before the story starts, which
+    depends on the period, are left out here); neither is raised by commitments; and
+    what the story shows of the items whose decisions granted the commitments, under
+    those items' ``item-facts:N``. Then each agenda item's entry under
+    ``item-facts:N`` (what the item's own rows show: not raised by the commitments its
+    decision granted, which the entry does not show); each grant or payment under
+    nothing but what it shows (its name); the money section under what it shows and
+    ``plan-facts:N`` (the housing organisation's contributions); the indicators under
+    the values of the plan's area and the city total; the goals and groups under
+    ``plan-links:N``. The headline (its estates), the story and the items' fragments
+    carry their latest change (and the story and items their latest activity) for the
+    headline's "last updated" and the "nothing recorded" check; the plan's and the
+    commitments' come from their rows read afresh, so those stay exact."""
     user = request.user
+    row = selectors.plan_row(pk=pk)
+    if row is None:
+        raise Http404
+    plan = selectors.plan_from_row(row)
     commitments, history_rows = selectors.plan_commitments(pk)
     granting_ids = sorted({c.granted_by_item_id for c in commitments} - {None})
-    head = f"head:{pk}"
+    head = f"facts:{pk}:" + _digest([row[name] for name in selectors.FACTS_KEY_FIELDS])
     story = f"story:{pk}"
     granting = f"granting:{pk}:" + _digest(granting_ids)
 
     def render_story(missing) -> dict:
         html = {}
-        if head in missing:  # first: a plan that does not exist is a 404 here
-            plan = selectors.plan_head(pk=pk)
-            estates = plan.estates.all()
+        if head in missing:
+            headline = selectors.plan_head(pk=pk)
+            estates_updated = max((e.updated_at for e in headline.estates.all()), default=None)
             html[head] = json.dumps(
                 {
-                    "head": selectors.plan_head_values(plan),
-                    "housing_total": str(plan.housing_total),
-                    "facts": _render("headline_facts", {"plan": plan}),
-                    "estates": _render("headline_estates", {"plan": plan}),
-                    "updated": max(
-                        [plan.updated_at, *(estate.updated_at for estate in estates)]
-                    ).isoformat(),
+                    "facts": _render("headline_facts", {"plan": headline}),
+                    "estates": _render("headline_estates", {"plan": headline}),
+                    "updated": estates_updated and estates_updated.isoformat(),
                 }
             )
         if story in missing:
@@ -195,7 +197,7 @@ def _kept_page(request, pk: int) -> dict:
         request,
         FRAGMENTS,
         {
-            head: [plan_facts_scope(pk)],
+            head: [plan_estates_scope(pk)],
             story: [plan_story_scope(pk)],
             granting: [item_facts_scope(item_pk) for item_pk in granting_ids],
         },
@@ -203,8 +205,6 @@ def _kept_page(request, pk: int) -> dict:
     )
     kept_head = json.loads(found[head])
     kept = json.loads(found[story])
-    plan = selectors.plan_from_head(kept_head["head"])
-    plan.housing_total = Decimal(kept_head["housing_total"])
     item_ids = kept["item_ids"]
     granted_by = [selectors.GrantingItem.from_json(item) for item in json.loads(found[granting])]
     selectors.with_granting_items(commitments, {item.pk: item for item in granted_by})
@@ -213,8 +213,7 @@ def _kept_page(request, pk: int) -> dict:
         for entry in selectors.commitment_entries(commitments, history_rows)
     }
     # The money section, named by everything it is drawn from but the housing
-    # organisation's contributions, which raise plan-facts:N (kept under it, and their
-    # sum with the story).
+    # organisation's contributions, which raise plan-facts:N (kept under it).
     money = "money:" + _digest(
         (
             plan.pk,
@@ -272,11 +271,8 @@ def _kept_page(request, pk: int) -> dict:
         entry for entry in kept["followups"] if start is None or entry[0] >= start.isoformat()
     ]
     entries = [(*key, mark_safe(html)) for *key, html in kept["steps"] + followups]  # noqa: S308
-    updated = [
-        datetime.fromisoformat(moment)
-        for moment in (kept_head["updated"], kept["updated"])
-        if moment
-    ]
+    kept_moments = (kept_head["updated"], kept["updated"])
+    updated = [row["updated_at"], *(datetime.fromisoformat(m) for m in kept_moments if m)]
     activity = [date.fromisoformat(kept["activity"])] if kept["activity"] else []
     items = [json.loads(found[f"item:{item_pk}"]) for item_pk in item_ids]
     items = sorted((item for item in items if item is not None), key=lambda i: i["order"])

@@ -40,12 +40,13 @@ def _reader(role=roles.POLITICIAN, name="laeser") -> Client:
 @pytest.fixture
 def counted(monkeypatch):
     """Which plan rows and status sections were read to be rendered."""
-    seen = {"rows": [], "indicators": 0, "goals": 0, "story": 0, "items": []}
-    rows, charts, links, story, entry_html = (
+    seen = {"rows": [], "indicators": 0, "goals": 0, "story": 0, "headline": 0, "items": []}
+    rows, charts, links, story, headline, entry_html = (
         plan_selectors.plan_list_rows,
         status_selectors.plan_indicator_charts,
         status_selectors.plan_links_get,
         status_selectors.plan_story,
+        status_selectors.plan_head,
         status_views._entry_html,
     )
 
@@ -53,12 +54,17 @@ def counted(monkeypatch):
         seen["story"] += 1
         return story(**kwargs)
 
+    def count_headline(**kwargs):
+        seen["headline"] += 1
+        return headline(**kwargs)
+
     def count_entries(entry):
         if entry.kind == "agenda_item":  # the items' entries rendered
             seen["items"].append(entry.item.pk)
         return entry_html(entry)
 
     monkeypatch.setattr(status_selectors, "plan_story", count_story)
+    monkeypatch.setattr(status_selectors, "plan_head", count_headline)
     monkeypatch.setattr(status_views, "_entry_html", count_entries)
 
     def count_rows(ids):
@@ -383,14 +389,58 @@ def test_the_plans_heading_and_money_show_a_new_name_and_budget_at_once(story, c
         assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
 
 
-def test_a_budget_renders_the_headline_and_money_again_and_not_the_story(story, counted):
+def test_a_budget_renders_the_money_again_and_not_the_headline_or_the_story(story, counted):
     reader = _reader()
     _get(reader, story["url"])
     _budget(story["plan"], Decimal(13_579_000))
     status, page = _get(reader, story["url"])
     assert status == "miss" and "13,6 mio. kr." in page
     assert "Dialog indledt" in page and "Status for Vollsmose" in page
-    assert counted["story"] == 1  # the steps and meetings were not read again
+    # The steps and meetings were not read again, nor the headline's facts and estates.
+    assert counted["story"] == counted["headline"] == 1
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+
+
+def test_an_estate_shows_in_the_headline_at_once_and_says_when_it_changed(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    estate = factories.estate(story["plan"], "Afdeling Syd", tenancies=321)
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and counted["headline"] == 2 and counted["story"] == 1
+    assert "Afdeling Syd: 321 lejemål" in page and "1 afdeling, 321 lejemål" in page
+    assert f'datetime="{localtime(estate.updated_at).isoformat()}"' in page
+    estate.tenancies = 400
+    estate.save()
+    assert "1 afdeling, 400 lejemål" in _get(reader, story["url"])[1]
+    estate.delete()
+    page = _get(reader, story["url"])[1]
+    assert "Afdeling Syd" not in page and "0 afdelinger, 0 lejemål" in page
+    assert counted["headline"] == 4
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+
+
+def test_the_headlines_facts_show_a_new_area_and_lead_administration_at_once(story, counted):
+    reader = _reader()
+    _get(reader, story["url"])
+    plan = story["plan"]
+    plan.refresh_from_db()
+    area, administration = (
+        factories.area("Tingbjerg"),
+        factories.administration("NYF", "Ny forvaltning"),
+    )
+    plan_update(
+        plan=plan,
+        user=None,
+        expected_version=plan.version,
+        fields={"area": area, "lead_administration": administration},
+        m2m={},
+        estates=[],
+    )
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and counted["headline"] == 2
+    assert "<dd>Tingbjerg" in page and "<dd>Ny forvaltning</dd>" in page
     with override_settings(PAGE_CACHE_ENABLED=False):
         assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
 
