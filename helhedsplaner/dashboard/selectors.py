@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Func, Prefetch, Subquery
+from django.db.models import Prefetch, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -135,9 +135,16 @@ def shared_figures(*, areas: bool = False) -> Shared:
     """The stored summary when it covers the plans there are now (one query), else the
     summary computed afresh, with the plans that have no stored figures computed on the
     fly rather than refreshed here (a read does not write; their refresh is the writer's
-    after-commit hook's, or ``refresh_plan_figures``'s after a bulk load). Whether the
-    stored summary covers the plans: its count and last plan id against the plan table's,
-    and every plan counted had figures when it was made (``with_figures``).
+    after-commit hook's, or ``refresh_plan_figures``'s after a bulk load).
+
+    Whether the stored summary covers the plans: the newest plan's id against the one it
+    was computed with (an index lookup, whatever the number of plans; plan ids only
+    grow), and every plan it counted had figures when it was made (``with_figures``).
+    A plan removed is always seen by a refresh: through the ORM its delete raises the
+    plan's scopes and so the writer's refresh, and in SQL it cannot be removed while its
+    stored figures refer to it (their foreign key), so whoever removes both by hand runs
+    ``refresh_plan_figures`` (docs/deploy.md). Counting the plans here instead was a
+    pass over the plan table on every rendering of the front page, which grew with it.
 
     Of the stored summary the front page's part is read (``front``: one JSON value of a
     fixed size, whatever the number of plans and areas), and with ``areas`` every area's
@@ -147,18 +154,17 @@ def shared_figures(*, areas: bool = False) -> Shared:
     stored = (
         PlanFiguresSummary.objects.filter(pk=PlanFiguresSummary.ROW)
         .annotate(
-            plans_now=Subquery(plans.annotate(n=Func("pk", function="COUNT")).values("n")),
-            last_now=Subquery(plans.annotate(n=Func("pk", function="MAX")).values("n")),
+            last_now=Subquery(plans.order_by("-pk").values("pk")[:1]),
         )
-        .values_list("plan_count", "last_plan_id", "plans_now", "last_now", *columns)
+        .values_list("plan_count", "last_plan_id", "last_now", *columns)
         .first()
     )
     if stored is not None:
-        plan_count, last_plan_id, plans_now, last_now, front, *by_area = stored
+        plan_count, last_plan_id, last_now, front, *by_area = stored
         if (
             front is not None
             and all(front.get(key) is not None for key in NEWEST_KEYS)
-            and (plan_count, last_plan_id) == (plans_now, last_now)
+            and last_plan_id == last_now
             and front.get("with_figures") == plan_count
         ):
             return Shared(summary=front, by_area=by_area[0] if areas else None)
