@@ -207,6 +207,12 @@ def _raise(scopes: Iterable[str]) -> None:
             raise
 
 
+def raise_now(*scopes: str) -> None:
+    """Raise ``scopes`` now (committed at once in autocommit), without the after-commit
+    hooks: for a counter that derived data keeps in this table (``versions`` reads it)."""
+    _raise(scopes)
+
+
 def bump() -> None:
     """Raise ``access``: every cached page is rendered afresh. For writes made outside
     Django (``invalidate_caches``) and bulk loaders that bypass the signals."""

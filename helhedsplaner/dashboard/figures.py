@@ -51,7 +51,7 @@ from types import SimpleNamespace
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, Subquery, Sum
 from django.utils import timezone
 
 from core import pagecache
@@ -316,8 +316,11 @@ def _as_json(data: dict) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _refresh_summary() -> bool:
-    """Recompute the summary row and write it if it changed (one transaction).
+def _refresh_summary(*, skip_locked: bool = False) -> tuple[bool, int] | None:
+    """Recompute the summary row and write it if it changed (one transaction): whether
+    it changed, and the count of summaries asked for (:data:`ASKED`) read once the row
+    was locked. With ``skip_locked``, None at once (nothing done) when another process
+    holds the row.
 
     The same argument as for the rows (``_refresh_rows``): the summary row is locked
     before anything is computed, so summaries are computed one after the other, and the
@@ -328,9 +331,11 @@ def _refresh_summary() -> bool:
     would start a new page cache generation every time.
     """
     now = timezone.now()
-    rows = PlanFiguresSummary.objects.select_for_update()
+    rows = PlanFiguresSummary.objects.select_for_update(skip_locked=skip_locked)
     with transaction.atomic():
         stored = rows.filter(pk=PlanFiguresSummary.ROW).first()
+        if stored is None and skip_locked and _summary_exists():
+            return None  # somebody else holds it
         if stored is None:
             PlanFiguresSummary.objects.bulk_create(
                 [
@@ -340,21 +345,86 @@ def _refresh_summary() -> bool:
                 ],
                 ignore_conflicts=True,
             )
-            stored = rows.get(pk=PlanFiguresSummary.ROW)
+            stored = rows.filter(pk=PlanFiguresSummary.ROW).first()
+            if stored is None:
+                return None  # made and held by somebody else (skip_locked only)
+        asked = _asked()
         data = _as_json(summarise())
         front = data["front"]
         if stored.data == data and stored.plan_count == front["plan_count"]:
-            return False
+            return False, asked
         stored.plan_count, stored.last_plan_id = front["plan_count"], front["last_plan_id"]
         stored.data, stored.refreshed_at = data, now
         stored.save()
-        return True
+        return True, asked
+
+
+def _summary_exists() -> bool:
+    return PlanFiguresSummary.objects.filter(pk=PlanFiguresSummary.ROW).exists()
+
+
+# How many summaries were asked for: a counter in the page cache's version table (no page
+# is kept under it), raised in a statement of its own before each refresh of the summary.
+ASKED = "figures-summary-asked"
+
+
+def _asked() -> int:
+    return pagecache.versions([ASKED])[ASKED]
+
+
+def refresh_summary() -> bool:
+    """Recompute the summary over all plans, or leave it to the process that is doing
+    so; whether this call wrote it.
+
+    A write's refresh used to wait for the summary row's lock while another write's
+    refresh recomputed it, and then recompute it once more: with writes a few times a
+    second the refreshes queued up behind the lock, holding the web server's workers.
+    Now a refresh first counts itself (:data:`ASKED`, committed at once), then tries the
+    lock without waiting (``SKIP LOCKED``). If another process holds it, this one is
+    done: that process reads the count after its commit, finds it raised and computes
+    once more, from data committed after this write's plans' rows were. The holder
+    loops until the count it read with the lock held is still the count after its
+    commit. Why nothing is lost: a refresh that found the row locked had raised the
+    count before trying, so before the holder released the lock, so before the
+    holder's check; a holder computes only after it has read the count, so from data
+    that includes every write whose count it read. Without ``SKIP LOCKED`` (SQLite,
+    which lets one transaction write at a time) the refresh waits, as before.
+    """
+    if not connection.features.has_select_for_update_skip_locked:
+        outcome = _refresh_summary()
+        return bool(outcome and outcome[0])
+    pagecache.raise_now(ASKED)
+    wrote = False
+    while True:
+        outcome = _refresh_summary(skip_locked=True)
+        if outcome is None:
+            return wrote
+        changed, asked = outcome
+        wrote |= changed
+        if _asked() == asked:
+            return wrote
 
 
 # -- the interface -----------------------------------------------------------------------------
 
 
 def _without_figures() -> list[int]:
+    """The plans that have no stored figures (made by a path that did not refresh).
+
+    None when the stored summary covered every plan there is (one query: the newest
+    plan's id is the one it was computed with, and every plan it counted had figures;
+    plan ids only grow, and a plan's figures go only with the plan), else a pass over
+    the plans: so a write's refresh does not scan every plan each time."""
+    covered = (
+        PlanFiguresSummary.objects.filter(pk=PlanFiguresSummary.ROW)
+        .annotate(newest=Subquery(Plan.objects.order_by("-pk").values("pk")[:1]))
+        .values_list("plan_count", "last_plan_id", "newest", "data__front__with_figures")
+        .first()
+    )
+    if covered is not None:
+        plan_count, last_plan_id, newest, with_figures = covered
+        if last_plan_id == newest and with_figures == plan_count:
+            return []
     return list(
         Plan.objects.filter(figures__isnull=True).order_by("pk").values_list("pk", flat=True)
     )
@@ -368,15 +438,17 @@ def refresh(plan_ids: Iterable[int]) -> int:
     would see uncommitted data and keep the plans locked to its end. Plans that have no
     figures yet (made by a path that did not refresh) are computed too. Ids of plans that
     no longer exist are ignored; ``refresh([])`` recomputes the summary only. Safe to
-    call twice, or from two processes at once (``_refresh_rows``, ``_refresh_summary``).
-    A fixed number of queries: one to find plans without figures, seven per 500 plans
-    and eight for the summary, and one more for each that changed (nothing is written
-    when nothing changed, so the page cache keeps its pages), and one to raise
-    :data:`SCOPE` when anything was written. Returns the number of plan rows written.
+    call twice, or from two processes at once (``_refresh_rows``, :func:`refresh_summary`).
+    A fixed number of queries: one or two to find plans without figures, seven per 500
+    plans and eleven for the summary (none when another process is computing it, and
+    eleven more each time that process finds more asked of it), and one more for each
+    that changed (nothing is written when nothing changed, so the page cache keeps its
+    pages), and one to raise :data:`SCOPE` when anything was written. Returns the number
+    of plan rows written.
     """
     ids = sorted(set(plan_ids) | set(_without_figures()))
     written = sum(_refresh_rows(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH))
-    if _refresh_summary() or written:
+    if refresh_summary() or written:
         pagecache.touch(SCOPE)
     return written
 
@@ -390,7 +462,7 @@ def refresh_all(*, progress: Callable[[str], None] | None = None) -> int:
         written += _refresh_rows(ids[start : start + BATCH])
         done = min(start + BATCH, total)
         say(f"  {100 * done // total:3d} %  {done:,} of {total:,} plans")
-    if _refresh_summary() or written:
+    if refresh_summary() or written:
         pagecache.touch(SCOPE)
     say(f"  {written:,} of {total:,} plans' figures changed; summary over all plans done")
     return written
