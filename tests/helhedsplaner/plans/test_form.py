@@ -316,9 +316,10 @@ def test_a_changed_estate_counts_as_a_conflict(caseworker):
 
 @pytest.mark.parametrize("bound", [False, True])
 def test_the_forms_fast_selects_write_what_djangos_select_writes(client_for, caseworker, bound):
-    # The edit form writes its long selects in Python (PlanForm.FAST_SELECTS): the page
-    # must be byte for byte what Django's own <select> template writes, selected option,
-    # required and aria attributes of an invalid form included.
+    # The edit form writes its long selects in Python (PlanForm.FAST_SELECTS) from
+    # (pk, name) pairs (NameChoices): the page must be byte for byte what Django's own
+    # <select> template writes from model instances, selected option, required and aria
+    # attributes of an invalid form included.
     from django import forms as django_forms
 
     from helhedsplaner.plans import forms as plan_forms
@@ -334,12 +335,13 @@ def test_the_forms_fast_selects_write_what_djangos_select_writes(client_for, cas
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
 
     fast = page()
-    original = plan_forms.DjangoSelect.render
+    original = plan_forms.DjangoSelect.render, plan_forms.NameChoices.__iter__
     plan_forms.DjangoSelect.render = django_forms.Select.render
+    plan_forms.NameChoices.__iter__ = django_forms.models.ModelChoiceIterator.__iter__
     try:
         slow = page()
     finally:
-        plan_forms.DjangoSelect.render = original
+        plan_forms.DjangoSelect.render, plan_forms.NameChoices.__iter__ = original
     select = re.search(r'<select name="housing_organisation"[^>]*>', fast).group(0)
     assert ('aria-invalid="true"' in select) is bound
     assert "&lt;AAB&gt;</option>" in fast and "selected>" in fast
