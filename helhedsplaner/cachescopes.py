@@ -118,8 +118,19 @@ def _of_estates(instances) -> set[str]:
     )
 
 
+def plan_commitments_scope(pk) -> str:
+    """A plan's commitments' own rows and their status history (the status page reads
+    them for its money section and story); raised with ``plan:N`` by every change of
+    a commitment of the plan or a correction of one, and by nothing else."""
+    return f"plan-commitments:{pk}"
+
+
 def _of_commitment_rows(instances) -> set[str]:
-    return {plan_scope(instance.plan_id) for instance in instances}
+    return {
+        scope
+        for instance in instances
+        for scope in (plan_scope(instance.plan_id), plan_commitments_scope(instance.plan_id))
+    }
 
 
 def _of_commitments(instances) -> set[str]:
@@ -131,9 +142,9 @@ def _of_commitments(instances) -> set[str]:
 def _of_corrections(instances) -> set[str]:
     commitments = {instance.commitment_id for instance in instances}
     plans = CoFinancing.objects.filter(pk__in=commitments).values_list("plan_id", flat=True)
-    return {plan_scope(pk) for pk in plans} | _item_pages(
-        instance.decided_by_item_id for instance in instances
-    )
+    return {
+        scope for pk in plans for scope in (plan_scope(pk), plan_commitments_scope(pk))
+    } | _item_pages(instance.decided_by_item_id for instance in instances)
 
 
 def area_scope(pk) -> str:

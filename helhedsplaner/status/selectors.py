@@ -14,6 +14,7 @@ parts a write did not change as fragments (``helhedsplaner.status.views``).
 """
 
 import functools
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -645,6 +646,66 @@ COMMITMENT_VALUES = (
     "pool__name",
     "granted_by_item_id",
 )
+
+
+def commitments_as_json(commitments, history_rows) -> str:
+    """:func:`plan_commitments`' answer as JSON (the status page keeps it under
+    ``plan-commitments:N``); :func:`commitments_from_json` reads it back."""
+    return json.dumps(
+        {
+            "commitments": [
+                [
+                    c.pk,
+                    c.year,
+                    str(c.amount),
+                    c.status,
+                    c.updated_at.isoformat(),
+                    c.administration_id,
+                    c.administration.name,
+                    c.pool.name if c.pool is not None else None,
+                    c.granted_by_item_id,
+                ]
+                for c in commitments
+            ],
+            "status_changes": [
+                [pk, before, status, when.isoformat()] for pk, before, status, when in history_rows
+            ],
+        }
+    )
+
+
+def commitments_from_json(text: str) -> tuple[list, list]:
+    data = json.loads(text)
+    commitments = [
+        StoryCommitment(
+            pk,
+            year,
+            Decimal(amount),
+            status,
+            datetime.fromisoformat(updated_at),
+            administration_id,
+            _Named(administration_name),
+            _Named(pool_name) if pool_name is not None else None,
+            item_id,
+            None,
+        )
+        for (
+            pk,
+            year,
+            amount,
+            status,
+            updated_at,
+            administration_id,
+            administration_name,
+            pool_name,
+            item_id,
+        ) in data["commitments"]
+    ]
+    history_rows = [
+        (pk, before, status, datetime.fromisoformat(when))
+        for pk, before, status, when in data["status_changes"]
+    ]
+    return commitments, history_rows
 
 
 @functools.cache

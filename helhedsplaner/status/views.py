@@ -25,6 +25,7 @@ from core.pagecache import plan_scope, shared_page
 from ..cachescopes import (
     CITY_INDICATORS,
     area_scope,
+    plan_commitments_scope,
     plan_estates_scope,
     plan_facts_scope,
     plan_links_scope,
@@ -38,7 +39,7 @@ from .selectors import KIND_ORDER
 ADD_COMMITMENT = "helhedsplaner.add_cofinancing"
 # The kind in the keys of the page's fragments (core.fragments): a new one whenever what
 # a fragment holds changes shape, so that a new release never reads an old one's.
-FRAGMENTS = "plan-status-4"
+FRAGMENTS = "plan-status-5"
 
 
 def _may(user, plan) -> dict:
@@ -155,11 +156,9 @@ def _kept_page(request, pk: int) -> dict:
     if row is None:
         raise Http404
     plan = selectors.plan_from_row(row)
-    commitments, history_rows = selectors.plan_commitments(pk)
-    granting_ids = sorted({c.granted_by_item_id for c in commitments} - {None})
     head = f"facts:{pk}:" + _digest([row[name] for name in selectors.FACTS_KEY_FIELDS])
     story = f"story:{pk}"
-    granting = f"granting:{pk}:" + _digest(granting_ids)
+    money_rows = f"commitments:{pk}"
 
     def render_story(missing) -> dict:
         html = {}
@@ -188,9 +187,8 @@ def _kept_page(request, pk: int) -> dict:
                     "activity": data["activity"] and data["activity"].isoformat(),
                 }
             )
-        if granting in missing:
-            items = selectors.granting_items(user, granting_ids)
-            html[granting] = json.dumps([item.as_json() for item in items.values()])
+        if money_rows in missing:
+            html[money_rows] = selectors.commitments_as_json(*selectors.plan_commitments(pk))
         return html
 
     found = cached_fragments(
@@ -199,19 +197,16 @@ def _kept_page(request, pk: int) -> dict:
         {
             head: [plan_estates_scope(pk)],
             story: [plan_story_scope(pk)],
-            granting: [item_facts_scope(item_pk) for item_pk in granting_ids],
+            money_rows: [plan_commitments_scope(pk)],
         },
         render_story,
     )
     kept_head = json.loads(found[head])
     kept = json.loads(found[story])
     item_ids = kept["item_ids"]
-    granted_by = [selectors.GrantingItem.from_json(item) for item in json.loads(found[granting])]
-    selectors.with_granting_items(commitments, {item.pk: item for item in granted_by})
-    grants = {
-        _grant_part(entry): entry
-        for entry in selectors.commitment_entries(commitments, history_rows)
-    }
+    commitments, history_rows = selectors.commitments_from_json(found[money_rows])
+    granting_ids = sorted({c.granted_by_item_id for c in commitments} - {None})
+    granting = f"granting:{pk}:" + _digest(granting_ids)
     # The money section, named by everything it is drawn from but the housing
     # organisation's contributions, which raise plan-facts:N (kept under it).
     money = "money:" + _digest(
@@ -232,9 +227,9 @@ def _kept_page(request, pk: int) -> dict:
     def render_parts(missing) -> dict:
         wanted = [int(part[5:]) for part in missing if part.startswith("item:")]
         html = _item_entries(user, wanted) if wanted else {}
-        for part in missing:
-            if part in grants:
-                html[part] = _entry_html(grants[part])
+        if granting in missing:
+            items = selectors.granting_items(user, granting_ids)
+            html[granting] = json.dumps([item.as_json() for item in items.values()])
         if money in missing:
             selectors.plan_money(plan, commitments)
             html[money] = _render(
@@ -257,12 +252,25 @@ def _kept_page(request, pk: int) -> dict:
         FRAGMENTS,
         {
             **{f"item:{item_pk}": [item_facts_scope(item_pk)] for item_pk in item_ids},
-            **dict.fromkeys(grants, ()),
+            granting: [item_facts_scope(item_pk) for item_pk in granting_ids],
             money: [plan_facts_scope(plan.pk)],
             indicators: [area_scope(plan.area_id), CITY_INDICATORS],
             goals: [plan_links_scope(plan.pk)],
         },
         render_parts,
+    )
+    granted_by = [selectors.GrantingItem.from_json(item) for item in json.loads(found[granting])]
+    selectors.with_granting_items(commitments, {item.pk: item for item in granted_by})
+    grants = {
+        _grant_part(entry): entry
+        for entry in selectors.commitment_entries(commitments, history_rows)
+    }
+    # Each grant or payment named by what it shows (no scope: no versions to read).
+    found |= cached_fragments(
+        request,
+        FRAGMENTS,
+        dict.fromkeys(grants, ()),
+        lambda missing: {part: _entry_html(grants[part]) for part in missing},
     )
     start = selectors.story_start(
         kept["first_step"] and date.fromisoformat(kept["first_step"]), plan.period_start

@@ -19,7 +19,12 @@ from django.utils.timezone import localdate, localtime
 from cases.cachescopes import item_facts_scope
 from cases.models import AgendaItem, Decision
 from core import pagecache, roles
-from helhedsplaner.cofinancing.services import commitment_grant, commitment_update
+from helhedsplaner.cofinancing.services import (
+    commitment_grant,
+    commitment_mark_paid,
+    commitment_update,
+    commitment_withdraw,
+)
 from helhedsplaner.models import CoFinancing, IndicatorValue
 from helhedsplaner.plans import selectors as plan_selectors
 from helhedsplaner.plans.services import plan_update
@@ -40,15 +45,28 @@ def _reader(role=roles.POLITICIAN, name="laeser") -> Client:
 @pytest.fixture
 def counted(monkeypatch):
     """Which plan rows and status sections were read to be rendered."""
-    seen = {"rows": [], "indicators": 0, "goals": 0, "story": 0, "headline": 0, "items": []}
-    rows, charts, links, story, headline, entry_html = (
+    seen = {
+        "rows": [],
+        "indicators": 0,
+        "goals": 0,
+        "story": 0,
+        "headline": 0,
+        "commitments": 0,
+        "items": [],
+    }
+    rows, charts, links, story, headline, commitments, entry_html = (
         plan_selectors.plan_list_rows,
         status_selectors.plan_indicator_charts,
         status_selectors.plan_links_get,
         status_selectors.plan_story,
         status_selectors.plan_head,
+        status_selectors.plan_commitments,
         status_views._entry_html,
     )
+
+    def count_commitments(pk):
+        seen["commitments"] += 1
+        return commitments(pk)
 
     def count_story(**kwargs):
         seen["story"] += 1
@@ -65,6 +83,7 @@ def counted(monkeypatch):
 
     monkeypatch.setattr(status_selectors, "plan_story", count_story)
     monkeypatch.setattr(status_selectors, "plan_head", count_headline)
+    monkeypatch.setattr(status_selectors, "plan_commitments", count_commitments)
     monkeypatch.setattr(status_views, "_entry_html", count_entries)
 
     def count_rows(ids):
@@ -326,6 +345,24 @@ def test_a_decision_changed_shows_at_once_and_the_entry_keeps_its_date(story):
     assert '<time datetime="2021-05-03">' in page
 
 
+def test_a_commitment_paid_or_withdrawn_shows_in_the_money_and_story_at_once(story, counted):
+    reader = _reader()
+    before = _get(reader, story["url"])[1]
+    granted = CoFinancing.objects.get(plan=story["plan"], status="granted")
+    commitment_mark_paid(commitment=granted)
+    status, page = _get(reader, story["url"])
+    assert status == "miss" and counted["commitments"] == 2 and page != before
+    assert counted["story"] == counted["headline"] == 1
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+    proposed = story["commitment"]
+    commitment_withdraw(commitment=proposed)
+    page = _get(reader, story["url"])[1]
+    assert counted["commitments"] == 3
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+
+
 def test_a_housing_contribution_shows_in_the_money_at_once(story):
     reader = _reader()
     page = _get(reader, story["url"])[1]
@@ -396,8 +433,9 @@ def test_a_budget_renders_the_money_again_and_not_the_headline_or_the_story(stor
     status, page = _get(reader, story["url"])
     assert status == "miss" and "13,6 mio. kr." in page
     assert "Dialog indledt" in page and "Status for Vollsmose" in page
-    # The steps and meetings were not read again, nor the headline's facts and estates.
-    assert counted["story"] == counted["headline"] == 1
+    # The steps and meetings were not read again, nor the headline's facts and estates,
+    # nor the commitments.
+    assert counted["story"] == counted["headline"] == counted["commitments"] == 1
     with override_settings(PAGE_CACHE_ENABLED=False):
         assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
 
