@@ -10,6 +10,7 @@ rule come from ``cases.selectors``; the 25 % check and the money sums from
 (both applied when the figures are stored).
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -131,6 +132,23 @@ def _amount(value) -> Decimal:
 NEWEST_KEYS = ("top_areas", "other_areas", "stale")
 
 
+@functools.cache
+def _stored_summary(areas: bool):
+    """The query of :func:`shared_figures`, built once (building it cost more than the
+    database takes to answer it); never evaluated itself, only copied."""
+    columns = ["data__front", *(["data__by_area"] if areas else [])]
+    return (
+        PlanFiguresSummary.objects.filter(pk=PlanFiguresSummary.ROW)
+        .annotate(last_now=Subquery(Plan.objects.order_by("-pk").values("pk")[:1]))
+        .values_list("plan_count", "last_plan_id", "last_now", *columns)
+    )
+
+
+@functools.cache
+def _area_names():
+    return Area.objects.order_by("name").values_list("pk", "name", "district")
+
+
 def shared_figures(*, areas: bool = False) -> Shared:
     """The stored summary when it covers the plans there are now (one query), else the
     summary computed afresh, with the plans that have no stored figures computed on the
@@ -149,16 +167,7 @@ def shared_figures(*, areas: bool = False) -> Shared:
     Of the stored summary the front page's part is read (``front``: one JSON value of a
     fixed size, whatever the number of plans and areas), and with ``areas`` every area's
     figures as well (``by_area``, for the page of all areas)."""
-    plans = Plan.objects.order_by()
-    columns = ["data__front", *(["data__by_area"] if areas else [])]
-    stored = (
-        PlanFiguresSummary.objects.filter(pk=PlanFiguresSummary.ROW)
-        .annotate(
-            last_now=Subquery(plans.order_by("-pk").values("pk")[:1]),
-        )
-        .values_list("plan_count", "last_plan_id", "last_now", *columns)
-        .first()
-    )
+    stored = _stored_summary(areas).first()
     if stored is not None:
         plan_count, last_plan_id, last_now, front, *by_area = stored
         if (
@@ -200,7 +209,7 @@ def _area_rows(rows: list[dict]) -> list[dict]:
     """The summary's ``rows`` of areas with the areas' names, read now (reference data),
     by the areas' names."""
     rows = {row["area_id"]: row for row in rows}
-    areas = Area.objects.filter(pk__in=list(rows)).order_by("name")
+    areas = _area_names().filter(pk__in=list(rows))
     return [
         {
             "area_id": area_id,
@@ -210,7 +219,7 @@ def _area_rows(rows: list[dict]) -> list[dict]:
             "budget": _amount(rows[area_id]["budget"]),
             "lbf_grant": _amount(rows[area_id]["lbf_grant"]),
         }
-        for area_id, name, district in areas.values_list("pk", "name", "district")
+        for area_id, name, district in areas
     ]
 
 
