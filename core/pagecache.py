@@ -654,12 +654,31 @@ def reader_part(function):
     return function
 
 
+# reader_key's memo, per process: a lookup in the shared cache cost a round trip on every
+# request, and the key is a function of what it is keyed by (a change of any of it
+# raises ``access``). Emptied when it grows past READER_MEMO entries.
+_reader_memo: dict[tuple, str] = {}
+READER_MEMO = 10_000
+
+
+def forget_readers() -> None:
+    """Empty the process's memo of reader keys (for tests, whose rolled-back database
+    hands out the same user ids and ``access`` versions again)."""
+    _reader_memo.clear()
+
+
 def reader_key(user, access_version: int) -> str:
     """What decides what ``user`` may see on a shared page, as a short hash (memoised per
-    ``access`` version and day, since memberships start and end on dates)."""
+    ``access`` version and day, since memberships start and end on dates; in the
+    process, then in the page cache)."""
     from core.roles import user_roles
 
-    memo_key = f"reader:{user.pk}:{access_version}:{timezone.localdate().isoformat()}"
+    day = timezone.localdate().isoformat()
+    local = (user.pk, access_version, day)
+    key = _reader_memo.get(local)
+    if key is not None:
+        return key
+    memo_key = f"reader:{user.pk}:{access_version}:{day}"
     key = _pages().get(memo_key)
     if key is None:
         parts = (
@@ -671,6 +690,9 @@ def reader_key(user, access_version: int) -> str:
         )
         key = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
         _pages().set(memo_key, key)
+    if len(_reader_memo) >= READER_MEMO:
+        _reader_memo.clear()
+    _reader_memo[local] = key
     return key
 
 
@@ -778,19 +800,23 @@ def shared_page(view=None, *, scopes=None, vary=None):
                 return _serve(request, stored, "hit")
         request.render_shared_page = True
         request.shared_page_key = {"prefix": prefix}
+        stored = False
         try:
             response = view(request, *args, **kwargs)
+            if kept is None and (read := roles.grants(request.user)) is not None:
+                _pages().set(grants_key, read)
+            if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+                return response
+            if response.status_code == 200 and not response.cookies:
+                _pages().set(key, (response["Content-Type"], response.content))
+                stored = True
         finally:
             request.render_shared_page = False
             request.shared_page_key = None
-            if renderer:
+            # A waiting reader looks for the page before the marker: once the page is
+            # stored the marker may simply expire (one round trip less per rendering).
+            if renderer and not stored:
                 _pages().delete(rendering)
-        if kept is None and (read := roles.grants(request.user)) is not None:
-            _pages().set(grants_key, read)
-        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
-            return response
-        if response.status_code == 200 and not response.cookies:
-            _pages().set(key, (response["Content-Type"], response.content))
         response.content = _personalise(request, response.content)
         response[STATUS_HEADER] = "miss"
         return response

@@ -21,11 +21,15 @@ def _empty_cache():
     """Each test starts with empty caches (the database is rolled back, the caches are not)."""
     from django.core.cache import caches
 
+    from core import pagecache
+
     for alias in caches:
         caches[alias].clear()
+    pagecache.forget_readers()
     yield
     for alias in caches:
         caches[alias].clear()
+    pagecache.forget_readers()
 
 
 @pytest.fixture
