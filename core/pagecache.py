@@ -659,12 +659,23 @@ def reader_part(function):
 # raises ``access``). Emptied when it grows past READER_MEMO entries.
 _reader_memo: dict[tuple, str] = {}
 READER_MEMO = 10_000
+# Memos a process keeps of values that are functions of scope versions (local_memo()).
+_local_memos: list[dict] = [_reader_memo]
 
 
-def forget_readers() -> None:
-    """Empty the process's memo of reader keys (for tests, whose rolled-back database
-    hands out the same user ids and ``access`` versions again)."""
-    _reader_memo.clear()
+def local_memo() -> dict:
+    """A dict for the process to keep values that are functions of versions read from
+    the database (keyed by them): emptied with :func:`forget_local_memos`."""
+    memo: dict = {}
+    _local_memos.append(memo)
+    return memo
+
+
+def forget_local_memos() -> None:
+    """Empty the process's memos (reader keys, :func:`local_memo`), for tests, whose
+    rolled-back database hands out the same ids and versions again."""
+    for memo in _local_memos:
+        memo.clear()
 
 
 def reader_key(user, access_version: int) -> str:
@@ -741,7 +752,7 @@ def _serve(request, stored, status: str) -> HttpResponse:
     return response
 
 
-def shared_page(view=None, *, scopes=None, vary=None):
+def shared_page(view=None, *, scopes=None, vary=None, ahead=()):
     """Serve ``view``'s page from the page cache to readers of the same kind (see above).
 
     ``scopes(request, *args, **kwargs)`` names what the page shows (default: ``all``):
@@ -751,17 +762,24 @@ def shared_page(view=None, *, scopes=None, vary=None):
     the language, the day and the reader key; put it outermost, above the permission
     decorators (the reader key includes the permissions they check). A page that also
     depends on the time of day passes ``vary``: a function of the request whose value
-    changes whenever the page would.
+    changes whenever the page would; it may read the versions just read
+    (``request.shared_page_versions``). ``ahead`` names scopes to read in the same
+    query for the page's fragments (``core.fragments``) and ``vary``: they are not part
+    of the page's key.
     """
     if view is None:
-        return lambda view: shared_page(view, scopes=scopes, vary=vary)
+        return lambda view: shared_page(view, scopes=scopes, vary=vary, ahead=ahead)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _may_use_cache(request):
             return view(request, *args, **kwargs)
         shown = [*(scopes(request, *args, **kwargs) if scopes else [ALL]), REFERENCE, ACCESS]
-        current = versions(shown)
+        read = versions({*shown, *ahead})
+        current = {scope: read[scope] for scope in sorted(set(shown))}
+        # Older than anything read after them: as safe in the fragments' keys.
+        request.__dict__["_fragment_versions"] = read
+        request.shared_page_versions = read
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         # What a page and its fragments (core.fragments) share: who reads, in which
         # language, on which day, at which time of day (``vary``).

@@ -25,11 +25,11 @@ def _empty_cache():
 
     for alias in caches:
         caches[alias].clear()
-    pagecache.forget_readers()
+    pagecache.forget_local_memos()
     yield
     for alias in caches:
         caches[alias].clear()
-    pagecache.forget_readers()
+    pagecache.forget_local_memos()
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from committees.models import Meeting
+from core import pagecache
 from core.fragments import cached_fragments
 from core.pagecache import AGENDA, shared_page
 
@@ -48,15 +49,29 @@ SECTIONS = {
 }
 
 
-def _next_meeting_start(_request) -> str:
+# agenda version -> the next meeting's start as last read (None: no meeting to come).
+_next_meetings = pagecache.local_memo()
+
+
+def _next_meeting_start(request) -> str:
     """The dashboard splits meetings into coming and past at this moment, so its page
-    holds only until the next meeting starts."""
+    holds only until the next meeting starts. Kept in the process for the ``agenda``
+    version read with the page's (a change of any meeting raises it) until that
+    meeting has started: the front page asks the database for it once per change."""
+    version = request.shared_page_versions[AGENDA]
+    now = timezone.now()
+    if version in _next_meetings:
+        start = _next_meetings[version]
+        if start is None or start >= now:
+            return start.isoformat() if start else "none"
     start = (
-        Meeting.objects.filter(starts_at__gte=timezone.now())
+        Meeting.objects.filter(starts_at__gte=now)
         .order_by("starts_at")
         .values_list("starts_at", flat=True)
         .first()
     )
+    _next_meetings.clear()
+    _next_meetings[version] = start
     return start.isoformat() if start else "none"
 
 
@@ -146,7 +161,7 @@ def plans_by_area(request):
     )
 
 
-@shared_page(vary=_next_meeting_start)
+@shared_page(vary=_next_meeting_start, ahead=[AGENDA, figures.SCOPE])
 @require_safe
 def dashboard(request):
     """The front page. Users without a role yet (no read permission) get a short note."""
