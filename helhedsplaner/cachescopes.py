@@ -119,18 +119,32 @@ def _of_estates(instances) -> set[str]:
 
 
 def plan_commitments_scope(pk) -> str:
-    """A plan's commitments' own rows and their status history (the status page reads
-    them for its money section and story); raised with ``plan:N`` by every change of
-    a commitment of the plan or a correction of one, and by nothing else."""
+    """What the status page shows of a plan's commitments (COMMITMENT_FIELDS_SHOWN and
+    their status history, for its money section and story); raised with ``plan:N`` by
+    a new or deleted commitment of the plan, a save that changes one of those fields,
+    and a correction, and by nothing else: a new note leaves it (the page reads the
+    commitments' latest change with the plan's row)."""
     return f"plan-commitments:{pk}"
 
 
+# The columns of a commitment that the status page's commitments fragment holds.
+COMMITMENT_FIELDS_SHOWN = (
+    "plan_id",
+    "year",
+    "amount",
+    "status",
+    "administration_id",
+    "pool_id",
+    "granted_by_item_id",
+)
+
+
+def _commitments_shown(instances) -> set[str]:
+    return {plan_commitments_scope(instance.plan_id) for instance in instances}
+
+
 def _of_commitment_rows(instances) -> set[str]:
-    return {
-        scope
-        for instance in instances
-        for scope in (plan_scope(instance.plan_id), plan_commitments_scope(instance.plan_id))
-    }
+    return {plan_scope(instance.plan_id) for instance in instances}
 
 
 def _of_commitments(instances) -> set[str]:
@@ -223,7 +237,12 @@ def register() -> None:
     pagecache.register(Estate, _of_estates)
     pagecache.register(PlanStatusChange, _of_steps)
     pagecache.register(HousingContribution, _of_plan_parts)
-    pagecache.register(CoFinancing, _of_commitments)
+    pagecache.register(
+        CoFinancing,
+        _of_commitments,
+        others=_commitments_shown,
+        others_show=COMMITMENT_FIELDS_SHOWN,
+    )
     pagecache.register(CommitmentCorrection, _of_corrections)
     pagecache.register(IndicatorValue, _of_indicator_values)
     pagecache.register(FollowUpGroupMeeting, _of_group_meetings)

@@ -22,7 +22,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Case, Max, Prefetch, Q, Value, When, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -945,15 +955,25 @@ def _plan_rows():
     """The query of :func:`plan_row` for every plan, built once: building it (its
     subquery, its values) costs more than the database takes to answer it. Never
     evaluated itself, only filtered (a copy each time)."""
-    return plan_housing_total(Plan.objects.order_by()).values(
-        *HEAD_FIELDS, *FACTS_FIELDS, "updated_at", "housing_total"
+    latest = (
+        CoFinancing.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(latest=Max("updated_at"))
+        .values("latest")
+    )
+    return (
+        plan_housing_total(Plan.objects.order_by())
+        .annotate(commitments_updated=Subquery(latest))
+        .values(*HEAD_FIELDS, *FACTS_FIELDS, "updated_at", "housing_total", "commitments_updated")
     )
 
 
 def plan_row(*, pk: int) -> dict | None:
     """What the status page reads of the plan's row on every rendering (one query):
-    HEAD_FIELDS, FACTS_FIELDS, ``updated_at`` and the sum of the housing organisation's
-    contributions (``housing_total``); None when there is no such plan."""
+    HEAD_FIELDS, FACTS_FIELDS, ``updated_at``, the sum of the housing organisation's
+    contributions (``housing_total``) and the latest change of its commitments
+    (``commitments_updated``, None without any); None when there is no such plan."""
     rows = list(_plan_rows().filter(pk=pk))
     return rows[0] if rows else None
 

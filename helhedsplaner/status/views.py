@@ -39,7 +39,7 @@ from .selectors import KIND_ORDER
 ADD_COMMITMENT = "helhedsplaner.add_cofinancing"
 # The kind in the keys of the page's fragments (core.fragments): a new one whenever what
 # a fragment holds changes shape, so that a new release never reads an old one's.
-FRAGMENTS = "plan-status-5"
+FRAGMENTS = "plan-status-6"
 
 
 def _may(user, plan) -> dict:
@@ -289,9 +289,11 @@ def _kept_page(request, pk: int) -> dict:
         updated.append(datetime.fromisoformat(item["updated"]))
         activity.append(date.fromisoformat(item["activity"]))
     entries += [(*_entry_key(entry), found[part]) for part, entry in grants.items()]
-    commitments_updated, granted_on = selectors.commitment_updated_and_activity(commitments)
-    if commitments_updated is not None:
-        updated.append(commitments_updated)
+    # The commitments' latest change from the plan's row (a new note raises no scope
+    # of the commitments' fragment), the day of their latest grant from the fragment.
+    _kept_updated, granted_on = selectors.commitment_updated_and_activity(commitments)
+    if row["commitments_updated"] is not None:
+        updated.append(row["commitments_updated"])
     if granted_on is not None:
         activity.append(granted_on)
     # plan_timeline's order: by day, kind and tiebreak (a stable sort: within a kind, the

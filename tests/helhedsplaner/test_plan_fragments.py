@@ -259,14 +259,24 @@ def test_a_commitment_does_not_render_the_indicators_or_the_goals_again(story, c
     assert sorted(set(counted["items"])) == sorted(counted["items"])  # each item read once
 
 
-def test_the_headline_says_when_a_commitment_was_last_changed(story):
+def test_the_headline_says_when_a_commitment_was_last_changed(story, counted):
     reader = _reader()
     _get(reader, story["url"])
     commitment = story["commitment"]
     commitment_update(commitment=commitment, expected_version=commitment.version, note="Ny note")
     commitment.refresh_from_db()
-    page = _get(reader, story["url"])[1]
+    status, page = _get(reader, story["url"])
+    assert status == "miss"
     assert f'datetime="{localtime(commitment.updated_at).isoformat()}"' in page
+    # A note is not shown: the commitments were not read again, only their latest change.
+    assert counted["commitments"] == 1
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        assert _without_tokens(_get(reader, story["url"])[1]) == _without_tokens(page)
+    # A new amount is shown: read again.
+    commitment_update(
+        commitment=commitment, expected_version=commitment.version, amount=Decimal(120_000)
+    )
+    assert "120.000" in _get(reader, story["url"])[1] and counted["commitments"] == 2
 
 
 def test_a_lifecycle_step_renders_the_story_again_and_not_the_items(story, counted):
