@@ -775,11 +775,11 @@ def shared_page(view=None, *, scopes=None, vary=None, ahead=()):
         if not _may_use_cache(request):
             return view(request, *args, **kwargs)
         shown = [*(scopes(request, *args, **kwargs) if scopes else [ALL]), REFERENCE, ACCESS]
-        read = versions({*shown, *ahead})
-        current = {scope: read[scope] for scope in sorted(set(shown))}
+        known = versions({*shown, *ahead})
+        current = {scope: known[scope] for scope in sorted(set(shown))}
         # Older than anything read after them: as safe in the fragments' keys.
-        request.__dict__["_fragment_versions"] = read
-        request.shared_page_versions = read
+        request.__dict__["_fragment_versions"] = known
+        request.shared_page_versions = known
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         # What a page and its fragments (core.fragments) share: who reads, in which
         # language, on which day, at which time of day (``vary``).
@@ -818,7 +818,7 @@ def shared_page(view=None, *, scopes=None, vary=None, ahead=()):
                 return _serve(request, stored, "hit")
         request.render_shared_page = True
         request.shared_page_key = {"prefix": prefix}
-        stored = False
+        page_stored = False
         try:
             response = view(request, *args, **kwargs)
             if kept is None and (read := roles.grants(request.user)) is not None:
@@ -827,13 +827,13 @@ def shared_page(view=None, *, scopes=None, vary=None, ahead=()):
                 return response
             if response.status_code == 200 and not response.cookies:
                 _pages().set(key, (response["Content-Type"], response.content))
-                stored = True
+                page_stored = True
         finally:
             request.render_shared_page = False
             request.shared_page_key = None
             # A waiting reader looks for the page before the marker: once the page is
             # stored the marker may simply expire (one round trip less per rendering).
-            if renderer and not stored:
+            if renderer and not page_stored:
                 _pages().delete(rendering)
         response.content = _personalise(request, response.content)
         response[STATUS_HEADER] = "miss"

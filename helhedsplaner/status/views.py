@@ -127,30 +127,30 @@ def _item_entries(user, ids) -> dict:
 
 def _kept_page(request, pk: int) -> dict:
     """The status page's context from its fragments (``core.fragments``), reading afresh
-    only what they do not keep: the plan's row, its commitments' own columns and their
-    status changes (the money and the story's grants).
+    only the plan's row (one row: its heading, money, the columns that name the
+    fragments and the latest change of its commitments; 404 when there is no such plan).
 
-    The plan's own row is read afresh (one row: its heading, money and the columns
-    that name the fragments; 404 when there is no such plan). Then two lookups. First
-    what keeps itself under the plan's own scopes and names the rest: the headline's
-    facts and estates, named by the columns of the row they show (status, period, lead
-    administration, area, housing organisation, LBF period: ``facts:N:<digest>``) and
-    kept under ``plan-estates:N``, which only the plan's estates raise, so a new budget
-    leaves them cached; the story (the lifecycle steps, the follow-up meetings and
-    which agenda items it has) under ``plan-story:N``, which a change of the plan's
-    budget or period does not raise (the meetings from before the story starts, which
-    depends on the period, are left out here); neither is raised by commitments; and
-    what the story shows of the items whose decisions granted the commitments, under
-    those items' ``item-facts:N``. Then each agenda item's entry under
-    ``item-facts:N`` (what the item's own rows show: not raised by the commitments its
-    decision granted, which the entry does not show); each grant or payment under
-    nothing but what it shows (its name); the money section under what it shows and
+    Then three lookups. First what keeps itself under the plan's own scopes and names
+    the rest: the headline's facts and estates, named by the columns of the row they
+    show (status, period, lead administration, area, housing organisation, LBF period:
+    ``facts:N:<digest>``) and kept under ``plan-estates:N``, which only the plan's
+    estates raise, so a new budget leaves them cached; the story (the lifecycle steps,
+    the follow-up meetings and which agenda items it has) under ``plan-story:N``, which
+    a change of the plan's budget or period does not raise (the meetings from before
+    the story starts, which depends on the period, are left out here); the
+    commitments' shown columns and status history under ``plan-commitments:N``, which
+    neither the plan's row nor a commitment's new note raises. Second, each agenda
+    item's entry under ``item-facts:N`` (what the item's own rows show: not raised by
+    the commitments its decision granted, which the entry does not show); what the
+    story shows of the items whose decisions granted the commitments, under those
+    items' ``item-facts:N``; the money section under what it shows and
     ``plan-facts:N`` (the housing organisation's contributions); the indicators under
     the values of the plan's area and the city total; the goals and groups under
-    ``plan-links:N``. The headline (its estates), the story and the items' fragments
+    ``plan-links:N``. Third, each grant or payment under nothing but what it shows (no
+    versions to read). The headline (its estates), the story and the items' fragments
     carry their latest change (and the story and items their latest activity) for the
     headline's "last updated" and the "nothing recorded" check; the plan's and the
-    commitments' come from their rows read afresh, so those stay exact."""
+    commitments' latest change come from the plan's row, so those stay exact."""
     user = request.user
     row = selectors.plan_row(pk=pk)
     if row is None:

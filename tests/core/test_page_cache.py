@@ -287,15 +287,16 @@ def test_invalidate_caches_renders_pages_afresh_after_writes_outside_django(plan
 def test_the_front_page_moves_a_meeting_from_coming_to_past_when_it_starts():
     """The front page depends on the time of day, not just the data: a meeting that has
     started is no longer "upcoming", with no write in between."""
-    from datetime import datetime, time
+    from datetime import timedelta
     from unittest import mock
 
     from django.utils import timezone
 
-    today = timezone.localdate()
-    at = lambda hour: timezone.make_aware(datetime.combine(today, time(hour)))  # noqa: E731
+    # Within a few hours of now: the reader's session would expire after eight idle ones.
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    later = start + timedelta(hours=2)
     committee = factories.committee("BIU")
-    meeting = factories.meeting(committee, day=today, hour=9)
+    meeting = factories.meeting(committee, day=start.date(), hour=start.hour)
     item = factories.item(meeting, title="Status for helhedsplanen")
     factories.plan(name="Helhedsplan Morgenmøde").agenda_items.add(item)
     reader = _reader("anna", roles.POLITICIAN)
@@ -303,18 +304,23 @@ def test_the_front_page_moves_a_meeting_from_coming_to_past_when_it_starts():
     def upcoming_section(page: str) -> str:
         return page.split('id="upcoming"')[1].split("</section>")[0]
 
-    with mock.patch("django.utils.timezone.now", return_value=at(8)):
+    def at(moment):
+        return mock.patch("django.utils.timezone.now", return_value=moment)
+
+    with at(start - timedelta(minutes=30)):
         assert "Status for helhedsplanen" in upcoming_section(_get(reader, "/")[0])
         assert "Status for helhedsplanen" in upcoming_section(_get(reader, "/")[0])
-    with mock.patch("django.utils.timezone.now", return_value=at(10)):
+    with at(start + timedelta(minutes=30)):
         assert "Status for helhedsplanen" not in upcoming_section(_get(reader, "/")[0])
-    # A meeting added later in the day: the front page knows at once that it is to come,
-    # and moves it to the past when it has started.
-    later = factories.meeting(committee, day=today, hour=14)
+    # A meeting added later: the front page knows at once that it is to come, and moves
+    # it to the past when it has started.
     factories.plan(name="Helhedsplan Eftermiddag").agenda_items.add(
-        factories.item(later, title="Eftermiddagens punkt")
+        factories.item(
+            factories.meeting(committee, day=later.date(), hour=later.hour),
+            title="Eftermiddagens punkt",
+        )
     )
-    with mock.patch("django.utils.timezone.now", return_value=at(11)):
+    with at(start + timedelta(minutes=30)):
         assert "Eftermiddagens punkt" in upcoming_section(_get(reader, "/")[0])
-    with mock.patch("django.utils.timezone.now", return_value=at(15)):
+    with at(later + timedelta(minutes=30)):
         assert "Eftermiddagens punkt" not in upcoming_section(_get(reader, "/")[0])
