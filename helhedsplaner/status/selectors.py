@@ -644,6 +644,23 @@ class StoryCommitment:
     granted_by_item_id: int | None
     granted_by_item: GrantingItem | None
 
+    @classmethod
+    def from_values(cls, values) -> "StoryCommitment":
+        """From its COMMITMENT_VALUES (the granting item left to be set)."""
+        pk, year, amount, status, updated_at, administration_id, administration, pool, item = values
+        return cls(
+            pk,
+            year,
+            amount,
+            status,
+            updated_at,
+            administration_id,
+            _Named(administration),
+            _Named(pool) if pool is not None else None,
+            item,
+            None,
+        )
+
 
 COMMITMENT_VALUES = (
     "pk",
@@ -686,31 +703,10 @@ def commitments_as_json(commitments, history_rows) -> str:
 
 def commitments_from_json(text: str) -> tuple[list, list]:
     data = json.loads(text)
-    commitments = [
-        StoryCommitment(
-            pk,
-            year,
-            Decimal(amount),
-            status,
-            datetime.fromisoformat(updated_at),
-            administration_id,
-            _Named(administration_name),
-            _Named(pool_name) if pool_name is not None else None,
-            item_id,
-            None,
-        )
-        for (
-            pk,
-            year,
-            amount,
-            status,
-            updated_at,
-            administration_id,
-            administration_name,
-            pool_name,
-            item_id,
-        ) in data["commitments"]
-    ]
+    commitments = []
+    for pk, year, amount, status, updated_at, *rest in data["commitments"]:
+        values = (pk, year, Decimal(amount), status, datetime.fromisoformat(updated_at), *rest)
+        commitments.append(StoryCommitment.from_values(values))
     history_rows = [
         (pk, before, status, datetime.fromisoformat(when))
         for pk, before, status, when in data["status_changes"]
@@ -733,31 +729,8 @@ def plan_commitments(plan_pk: int) -> tuple[list, list]:
     page keeps those under the items' own scopes, so it reads on every rendering only
     the commitments' own columns and the names beside them). The money facts are left
     to :func:`plan_money`."""
-    rows = _commitment_rows().filter(plan_id=plan_pk)
     commitments = [
-        StoryCommitment(
-            pk,
-            year,
-            amount,
-            status,
-            updated_at,
-            administration_id,
-            _Named(administration_name),
-            _Named(pool_name) if pool_name is not None else None,
-            item_id,
-            None,
-        )
-        for (
-            pk,
-            year,
-            amount,
-            status,
-            updated_at,
-            administration_id,
-            administration_name,
-            pool_name,
-            item_id,
-        ) in rows
+        StoryCommitment.from_values(values) for values in _commitment_rows().filter(plan_id=plan_pk)
     ]
     return commitments, status_changes(plan_pk)
 
