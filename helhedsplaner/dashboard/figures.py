@@ -44,6 +44,7 @@ attention show (their first plans with their names: ``attention``), so a plan re
 re-budgeted changes the summary when it changes a list.
 """
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
@@ -120,15 +121,21 @@ def plan_facts(values: dict, today: date | None = None) -> SimpleNamespace:
     return plan
 
 
+@functools.cache
+def _money_rows():
+    """The plans' own columns and money, for every plan: built once (its four
+    subqueries cost more to build than to run for the one plan a save refreshes).
+    Never evaluated itself, only filtered."""
+    return plans_with_money(Plan.objects.order_by()).values(*PLAN_COLUMNS, *MONEY)
+
+
 def compute(plan_ids: Iterable[int], today: date | None = None) -> dict[int, SimpleNamespace]:
     """Plan id -> :func:`plan_facts` from the data as it is now, nothing written (five
     queries whatever the number of plans). Plans that do not exist are left out."""
     ids = list(plan_ids)
     if not ids:
         return {}
-    rows = plans_with_money(Plan.objects.filter(pk__in=ids).order_by()).values(
-        *PLAN_COLUMNS, *MONEY
-    )
+    rows = _money_rows().filter(pk__in=ids)
     last = plans_last_activity(plan_ids=ids)
     return {
         row["pk"]: plan_facts({**row, "last_activity": last.get(row["pk"])}, today) for row in rows
@@ -199,9 +206,10 @@ def _refresh_rows(ids: list[int]) -> int:
 # -- the figures over all plans ---------------------------------------------------------------
 
 
-def summarise() -> dict:
+def summarise(today: date | None = None) -> dict:
     """The aggregates of the front page over all plans, from the plans and their stored
-    figures as they are now (four queries, each one pass over a table).
+    figures as they are now (six queries: one pass over the plans, grouped by status and
+    area; one over the stored figures; one over the estates; the three lists).
 
     ``by_status`` and ``by_area`` count every plan; the money and the counts of plans
     over budget or missing co-financing cover the plans with stored figures
@@ -209,25 +217,17 @@ def summarise() -> dict:
     fixed size), and ``by_area``, every area's figures. JSON-ready (amounts as Decimals,
     encoded by DjangoJSONEncoder).
     """
-    by_status = list(
-        Plan.objects.order_by("status")
-        .values("status")
-        .annotate(
-            count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant"), last=Max("pk")
-        )
-    )
-    by_area = list(
-        Plan.objects.order_by("area_id")
-        .values("area_id")
-        .annotate(count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant"))
-    )
+    by_status, by_area = _plans_grouped()
+    cutoff = stale_cutoff(today)
     money = PlanFigures.objects.aggregate(
         with_figures=Count("pk"),
         committed=Sum("municipal_committed"),
         paid=Sum("municipal_paid"),
         over_budget_count=Count("pk", filter=Q(running=True, over_budget=True)),
         missing_cofinancing_count=Count("pk", filter=Q(running=True, missing_cofinancing=True)),
+        stale_count=Count("pk", filter=Q(running=True, active_on__lt=cutoff)),
     )
+    stale = {"cutoff": cutoff.isoformat(), "count": money.pop("stale_count")}
     tenancies = Estate.objects.aggregate(total=Sum("tenancies"))["total"] or 0
     lasts = [row.pop("last") for row in by_status]
     return {
@@ -240,12 +240,60 @@ def summarise() -> dict:
             "by_status": by_status,
             **front_areas(by_area),
             "tenancies": tenancies,
-            "stale": stale_count(),
+            "stale": stale,
             **money,
         },
         # Every area (the page of all areas).
         "by_area": by_area,
     }
+
+
+def _plans_grouped() -> tuple[list[dict], list[dict]]:
+    """Count, budget and LBF grant of the plans by status (with the newest plan's id) and
+    by area, in status and area order, from one pass over the plans grouped by both (at
+    most statuses x areas rows; what two passes, one per grouping, gave)."""
+    statuses: dict[str, dict] = {}
+    areas: dict[int, dict] = {}
+    for status, area_id, count, budget, lbf_grant, last in _plan_groups().all():
+        row = statuses.setdefault(
+            status, {"status": status, "count": 0, "budget": None, "lbf_grant": None, "last": None}
+        )
+        _add(row, count, budget, lbf_grant)
+        row["last"] = last if row["last"] is None else max(row["last"], last)
+        _add(
+            areas.setdefault(
+                area_id, {"area_id": area_id, "count": 0, "budget": None, "lbf_grant": None}
+            ),
+            count,
+            budget,
+            lbf_grant,
+        )
+    return (
+        [statuses[key] for key in sorted(statuses)],
+        [areas[key] for key in sorted(areas, key=lambda pk: (pk is None, pk))],
+    )
+
+
+def _add(row: dict, count: int, budget, lbf_grant) -> None:
+    """Add a group's sums to ``row``: a sum stays None (as SQL's SUM over no value) until
+    a group has one."""
+    row["count"] += count
+    for name, value in (("budget", budget), ("lbf_grant", lbf_grant)):
+        if value is not None:
+            row[name] = value if row[name] is None else row[name] + value
+
+
+@functools.cache
+def _plan_groups():
+    """The plans grouped by status and area (built once, only copied)."""
+    return (
+        Plan.objects.order_by()
+        .values("status", "area_id")
+        .annotate(
+            count=Count("pk"), budget=Sum("budget"), lbf_grant=Sum("lbf_grant"), last=Max("pk")
+        )
+        .values_list("status", "area_id", "count", "budget", "lbf_grant", "last")
+    )
 
 
 # How many areas the front page lists (the rest are summed up in one row).
@@ -301,14 +349,21 @@ def attention_lists() -> dict:
 ATTENTION_COLUMNS = (*(f"plan__{name}" for name in PLAN_COLUMNS), *FIELDS)
 
 
+@functools.cache
+def _attention_queries() -> dict:
+    """The queries of :func:`attention_rows`, built once (only copied)."""
+    return {
+        name: queryset.values_list(*ATTENTION_COLUMNS)[:ATTENTION_SHOWN]
+        for name, queryset in attention_lists().items()
+    }
+
+
 def attention_rows() -> dict:
     """The first ATTENTION_SHOWN plans of each list with what the page shows of them
     (three queries): part of the summary, so that the summary (and with it :data:`SCOPE`)
     changes whenever a list would show something else."""
-    return {
-        name: [list(row) for row in queryset.values_list(*ATTENTION_COLUMNS)[:ATTENTION_SHOWN]]
-        for name, queryset in attention_lists().items()
-    }
+    queries = _attention_queries()
+    return {name: [list(row) for row in query.all()] for name, query in queries.items()}
 
 
 def _as_json(data: dict) -> dict:
@@ -440,8 +495,8 @@ def refresh(plan_ids: Iterable[int]) -> int:
     no longer exist are ignored; ``refresh([])`` recomputes the summary only. Safe to
     call twice, or from two processes at once (``_refresh_rows``, :func:`refresh_summary`).
     A fixed number of queries: one or two to find plans without figures, seven per 500
-    plans and eleven for the summary (none when another process is computing it, and
-    eleven more each time that process finds more asked of it), and one more for each
+    plans and nine for the summary (none when another process is computing it, and
+    nine more each time that process finds more asked of it), and one more for each
     that changed (nothing is written when nothing changed, so the page cache keeps its
     pages), and one to raise :data:`SCOPE` when anything was written. Returns the number
     of plan rows written.

@@ -158,7 +158,15 @@ def plan_create(*, user, fields: dict, m2m: dict, estates: list[EstateRow]) -> P
     return plan
 
 
-@transaction.atomic
+def _plan_conflict(*, pk: int, expected_version: int, user) -> "PlanConflict":
+    current = Plan.objects.get(pk=pk)
+    return PlanConflict(
+        plan=current,
+        current_version=current.version,
+        changes=selectors.plan_changes_since(plan=current, version=expected_version, user=user),
+    )
+
+
 def plan_update(
     *, plan: Plan, user, expected_version: int, fields: dict, m2m: dict, estates: list[EstateRow]
 ) -> Plan:
@@ -167,29 +175,34 @@ def plan_update(
     The version is claimed with a conditional UPDATE, so of two concurrent saves
     of the same version exactly one wins; the other gets :class:`PlanConflict`
     with the changes made in the meantime, and nothing of it is saved.
+
+    The plan is read and validated before the transaction that claims the version and
+    saves: validated inside it, each of its check constraints cost a savepoint of its
+    own (three round trips where one does). It is the same plan: every write to a plan
+    raises its version (core/versioning.py), so when the claim of the version read here
+    succeeds, nobody has written the plan since it was read.
     """
-    claimed = Plan.objects.filter(pk=plan.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    pagecache.changed(plan, fields=["version"])
-    if not claimed:
-        current = Plan.objects.get(pk=plan.pk)
-        raise PlanConflict(
-            plan=current,
-            current_version=current.version,
-            changes=selectors.plan_changes_since(plan=current, version=expected_version, user=user),
-        )
     plan = Plan.objects.select_related("lbf_period").get(pk=plan.pk)
+    if plan.version != expected_version:
+        raise _plan_conflict(pk=plan.pk, expected_version=expected_version, user=user)
     for name in PLAN_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])
     if "focus_areas" in m2m:
         plan_focus_areas_check(lbf_period=plan.lbf_period, focus_areas=m2m["focus_areas"])
     plan.full_clean()
-    plan._history_user = user
-    plan.save(update_fields=[*[n for n in PLAN_FIELDS if n in fields], "updated_at"])
-    _plan_m2m_set(plan=plan, m2m=m2m)
-    _plan_estates_apply(plan=plan, estates=estates, user=user)
+    with transaction.atomic():
+        claimed = Plan.objects.filter(pk=plan.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        pagecache.changed(plan, fields=["version"])
+        if not claimed:
+            raise _plan_conflict(pk=plan.pk, expected_version=expected_version, user=user)
+        plan.version = expected_version + 1
+        plan._history_user = user
+        plan.save(update_fields=[*[n for n in PLAN_FIELDS if n in fields], "updated_at"])
+        _plan_m2m_set(plan=plan, m2m=m2m)
+        _plan_estates_apply(plan=plan, estates=estates, user=user)
     return plan
 
 

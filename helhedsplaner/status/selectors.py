@@ -122,6 +122,32 @@ def _local_date(value) -> date | None:
     return value
 
 
+@functools.cache
+def _activity_queries() -> tuple:
+    """The four queries of :func:`plans_last_activity` over every plan, built once (as
+    :func:`_plan_rows`): building them cost more than running them for one plan, which
+    every save does. Never evaluated themselves, only copied (``all``, ``filter``)."""
+    items = Plan.agenda_items.through.objects.filter(agendaitem__meeting__isnull=False).exclude(
+        agendaitem__meeting__status=Meeting.Status.DRAFT
+    )
+    granted = CoFinancing.objects.filter(
+        status__in=COMMITTED, granted_by_item__meeting__isnull=False
+    )
+    latest = (
+        (PlanStatusChange.objects, "date"),
+        (items, "agendaitem__meeting__starts_at"),
+        (granted, "granted_by_item__meeting__starts_at"),
+        (Plan.follow_up_groups.through.objects, "followupgroup__meetings__date"),
+    )
+    return tuple(
+        queryset.order_by()
+        .values("plan_id")
+        .annotate(last=Max(column))
+        .values_list("plan_id", "last")
+        for queryset, column in latest
+    )
+
+
 def plans_last_activity(*, plan_ids=None) -> dict[int, date]:
     """Plan id -> the date of the latest thing that happened to it (four queries).
 
@@ -130,49 +156,12 @@ def plans_last_activity(*, plan_ids=None) -> dict[int, date]:
     decisions granted its commitments, and the meetings of its follow-up groups.
     """
     latest: dict[int, date] = {}
-
-    def merge(rows):
+    for query in _activity_queries():
+        rows = query.all() if plan_ids is None else query.filter(plan_id__in=plan_ids)
         for plan_id, value in rows:
             day = _local_date(value)
             if day is not None and (plan_id not in latest or day > latest[plan_id]):
                 latest[plan_id] = day
-
-    def only(queryset, field_name="plan_id"):
-        if plan_ids is None:
-            return queryset
-        return queryset.filter(**{f"{field_name}__in": plan_ids})
-
-    merge(
-        only(PlanStatusChange.objects.order_by())
-        .values("plan_id")
-        .annotate(last=Max("date"))
-        .values_list("plan_id", "last")
-    )
-    items = Plan.agenda_items.through.objects.filter(agendaitem__meeting__isnull=False).exclude(
-        agendaitem__meeting__status=Meeting.Status.DRAFT
-    )
-    merge(
-        only(items.order_by())
-        .values("plan_id")
-        .annotate(last=Max("agendaitem__meeting__starts_at"))
-        .values_list("plan_id", "last")
-    )
-    merge(
-        only(
-            CoFinancing.objects.filter(
-                status__in=COMMITTED, granted_by_item__meeting__isnull=False
-            ).order_by()
-        )
-        .values("plan_id")
-        .annotate(last=Max("granted_by_item__meeting__starts_at"))
-        .values_list("plan_id", "last")
-    )
-    merge(
-        only(Plan.follow_up_groups.through.objects.order_by())
-        .values("plan_id")
-        .annotate(last=Max("followupgroup__meetings__date"))
-        .values_list("plan_id", "last")
-    )
     return latest
 
 
