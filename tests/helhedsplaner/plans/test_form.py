@@ -346,3 +346,46 @@ def test_the_forms_fast_selects_write_what_djangos_select_writes(client_for, cas
     assert ('aria-invalid="true"' in select) is bound
     assert "&lt;AAB&gt;</option>" in fast and "selected>" in fast
     assert fast == slow
+
+
+def _save_queries(client, plan) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = submit_data(client.get(edit_url(plan)).content.decode())
+    data["budget"] = "10.000.001"
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(edit_url(plan), data)
+    assert response.status_code == 302
+    return [query["sql"] for query in context.captured_queries]
+
+
+def test_saving_a_plan_reads_its_estates_once_whatever_their_number(client_for, caseworker):
+    # The estate rows' hidden ids are taken from the estates the formset read
+    # (KnownRowField), not read once more per row; and the plan's own rules are checked
+    # once per save (by the service), not by the form and then the service.
+    client = client_for(caseworker)
+    one, many = factories.plan("Helhedsplan Én"), factories.plan("Helhedsplan Mange")
+    factories.estate(one, "Afdeling 1")
+    for number in range(12):
+        factories.estate(many, f"Afdeling {number}")
+    few, lots = _save_queries(client, one), _save_queries(client, many)
+    assert Plan.objects.get(pk=many.pk).budget == Decimal("10000001")
+    assert len([sql for sql in lots if '"helhedsplaner_estate"' in sql and "SELECT" in sql]) == len(
+        [sql for sql in few if '"helhedsplaner_estate"' in sql and "SELECT" in sql]
+    )
+    checks = [sql for sql in few if '"_check"' in sql]
+    assert len(checks) == len(Plan._meta.constraints)  # each constraint checked once
+
+
+def test_a_plan_form_with_field_errors_still_shows_the_plans_own_rules(client_for, caseworker):
+    # Beside an error of a field, the model's rules are checked by the form as well, so
+    # the caseworker sees every error at once.
+    response = client_for(caseworker).post(
+        CREATE,
+        plan_post(budget="1.000.000", grant="800.000", name=""),
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Dette felt er påkrævet." in content
+    assert "LBF kan højst dække 75 % af budgettet" in content
