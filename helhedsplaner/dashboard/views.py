@@ -77,14 +77,11 @@ def _next_meeting_start(request) -> str:
 
 def _attention_html(request, attention: dict) -> str:
     """The lists of plans needing attention, kept by what they show (the plans' ids,
-    names and figures, the counts): a write that changes the totals, not the lists (a
-    plan's budget, mostly), renders the totals again and not the lists."""
+    names and the figure each list shows, the counts): a write that changes the totals,
+    not the lists (a plan's budget, mostly), renders the totals again and not the lists."""
     shown = [
         (name, attention[f"{name}_count"])
-        + tuple(
-            (plan.pk, plan.name, str(plan.active_on), str(plan.over_by), str(plan.local_missing))
-            for plan in attention[name]
-        )
+        + tuple((plan.pk, plan.name, str(getattr(plan, SHOWN[name]))) for plan in attention[name])
         for name in ATTENTION_LISTS
     ]
     part = hashlib.sha256(repr((attention["stale_after_days"], shown)).encode()).hexdigest()
@@ -100,6 +97,10 @@ def _attention_html(request, attention: dict) -> str:
 
 
 ATTENTION_LISTS = ("stale", "over_budget", "missing_cofinancing")
+# What each list shows of a plan besides its name (dashboard_tables._NOTES): only that
+# names the list, so that a plan quiet for long whose budget changes (its amount over
+# budget, shown by another list) leaves the lists as they were.
+SHOWN = {"stale": "active_on", "over_budget": "over_by", "missing_cofinancing": "local_missing"}
 
 
 def _contexts(request, parts) -> dict[str, dict]:

@@ -285,3 +285,38 @@ def test_agenda_is_raised_by_what_agendas_show_and_not_by_a_granted_commitment(w
     assert pagecache.AGENDA in scopes(world["plan"])  # named on its items
     assert pagecache.AGENDA not in scopes(factories.plan("Helhedsplan Uden Punkter"))
     assert pagecache.AGENDA in scopes(factories.meeting(world["committee"]))  # no items yet
+
+
+def test_a_budget_of_a_plan_only_on_the_stale_list_leaves_the_lists(world, monkeypatch):
+    # Each list is named by what it shows of its plans: the stale list shows the day of
+    # the latest activity, not the amount over budget, so a budget of a plan that is on
+    # the stale list only renders the totals again and not the lists.
+    renders = []
+    original = views.render_to_string
+
+    def spy(template, context=None, *args, **kwargs):
+        if template.endswith("/attention.html"):
+            renders.append(template)
+        return original(template, context, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_to_string", spy)
+    quiet = factories.plan("Helhedsplan Stille", status="implementation", budget=8 * M)
+    quiet.lbf_grant = 4 * M
+    quiet.save()
+    factories.housing_contribution(quiet, amount=2 * M)  # its 25 % (2 of 8 mio.) is met
+    factories.status_change(quiet, "implementation", day=timezone.localdate() - timedelta(days=900))
+    figures.refresh([quiet.pk])
+
+    def stale_list(page):
+        return page.split('id="attention-stale"')[1].split('id="attention-budget"')[0]
+
+    page = _get(world["reader"])[1]
+    assert "Helhedsplan Stille" in stale_list(page)
+    before = len(renders)
+
+    quiet = Plan.objects.get(pk=quiet.pk)
+    quiet.budget = 7 * M  # still met (1,75 of 2 mio.), not over budget (6 of 7 mio.)
+    quiet.save()
+    status, page = _get(world["reader"])
+    assert status == "miss" and "Helhedsplan Stille" in stale_list(page)
+    assert len(renders) == before
