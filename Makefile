@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: install, migrate, load the demo data (idempotent) and serve on http://127.0.0.1:8000
+## run: install, migrate, load the demo data (idempotent), serve on http://127.0.0.1:8000 and run a background worker
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "Serving on http://$(HOST)/  (stop with Ctrl+C)"
+	@echo "Serving on http://$(HOST)/ with a background worker (stop both with Ctrl+C)"
+	@$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
 ## test: the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)

@@ -260,11 +260,15 @@ def agenda_item_pdf(*, item: AgendaItem, edition: Edition) -> bytes:
     return html_to_pdf(render_to_string("cases/pdf/item.html", context))
 
 
-def meeting_minutes_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
+def meeting_minutes_html(*, meeting: Meeting, edition: Edition) -> str:
     items = _agenda_items(meeting, edition)
     absent = [absence.person for absence in _absences(meeting)]
     context = _context(meeting, edition, minutes_title(meeting), items=items, absent=absent)
-    return html_to_pdf(render_to_string("cases/pdf/minutes.html", context))
+    return render_to_string("cases/pdf/minutes.html", context)
+
+
+def meeting_minutes_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
+    return html_to_pdf(meeting_minutes_html(meeting=meeting, edition=edition))
 
 
 def _absences(meeting: Meeting) -> list:
@@ -272,19 +276,30 @@ def _absences(meeting: Meeting) -> list:
     return list(manager.select_related("person")) if manager is not None else []
 
 
-def meeting_package_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
-    """The agenda followed by every PDF attachment the edition may show, in one file.
-
-    The outline (bookmarks) has one entry per item, with its attachments under it.
-    Attachments that are not PDFs are listed on a closing page with a note.
-    """
-    from pypdf import PdfReader, PdfWriter
-
+def package_parts(*, meeting: Meeting, edition: Edition) -> tuple[str, list[AgendaItem]]:
+    """What the package is made of: the agenda's HTML and its items (each with the
+    attachments the edition shows, ``visible_attachments``)."""
     items = _agenda_items(meeting, edition)
     html = render_to_string(
         "cases/pdf/agenda.html",
         _context(meeting, edition, agenda_title(meeting), items=items, members=_members(meeting)),
     )
+    return html, items
+
+
+def meeting_package_pdf(*, meeting: Meeting, edition: Edition, parts=None, progress=None) -> bytes:
+    """The agenda followed by every PDF attachment the edition may show, in one file.
+
+    The outline (bookmarks) has one entry per item, with its attachments under it.
+    Attachments that are not PDFs are listed on a closing page with a note. ``parts``:
+    :func:`package_parts`, if read already; ``progress(done, total)`` is called as the
+    agenda and then each attachment are added.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    html, items = parts or package_parts(meeting=meeting, edition=edition)
+    total = 1 + sum(len(item.visible_attachments) for item in items)
+    done = 0
     document = _document(html)
     item_pages = _item_pages(document, items)
     writer = PdfWriter()
@@ -292,6 +307,9 @@ def meeting_package_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
         PdfReader(io.BytesIO(document.write_pdf(pdf_variant=PDF_VARIANT))), import_outline=False
     )
     writer.add_outline_item(title=_("Agenda"), page_number=0)
+    done += 1
+    if progress:
+        progress(done, total)
 
     not_included = []
     for item in items:
@@ -308,6 +326,9 @@ def meeting_package_pdf(*, meeting: Meeting, edition: Edition) -> bytes:
                 # Left out, with a page in its place that says which one and why.
                 note = _damaged_note_pdf(meeting, edition, item, attachment)
                 reader = PdfReader(io.BytesIO(note))
+            done += 1
+            if progress:
+                progress(done, total)
             if reader is None:
                 not_included.append((item, attachment))
                 continue

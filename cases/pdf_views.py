@@ -5,13 +5,15 @@ response whose file name keeps æ/ø/å (RFC 5987, ``filename*=UTF-8''…``).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods
 
 from committees.models import Meeting
 
-from . import pdf
+from . import pdf, rendering
+from .models import RenderedFile
 from .selectors import agenda_items_visible_to
 
 EDITION_PARAMETER = {"medlem": pdf.Edition.MEMBERS, "offentlig": pdf.Edition.PUBLIC}
@@ -50,20 +52,59 @@ def _suffix(edition: pdf.Edition) -> str:
     return "" if edition == pdf.Edition.MEMBERS else f" ({pdf.public_label()})"
 
 
+# How often the page of a PDF being made reloads itself.
+REFRESH_SECONDS = 3
+
+
+def _stored(request, meeting: Meeting, kind: str, edition: pdf.Edition, filename: str):
+    """The stored PDF if it shows what the meeting shows now; else the page that says it
+    is being made (and reloads itself), or why it failed. POST: make it again (the
+    secretariat, after a failure)."""
+    may_retry = request.user.has_perm("committees.manage_meeting", meeting)
+    again = request.method == "POST"
+    if again and not may_retry:
+        raise PermissionDenied  # the meeting's own secretariat (and administrators) only
+    row = rendering.current(meeting, kind, edition, again=again)
+    if again:
+        return redirect(request.get_full_path())
+    if row.is_ready and row.source == row.rendering:
+        response = FileResponse(row.file.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, filename)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    failed = row.status == RenderedFile.Status.FAILED
+    return render(
+        request,
+        "cases/pdf_pending.html",
+        {
+            "meeting": meeting,
+            "title": filename.removesuffix(".pdf"),
+            "rendered": row,
+            "failed": failed,
+            "may_retry": may_retry,
+            "refresh_seconds": REFRESH_SECONDS,
+        },
+        status=202,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_agenda(request, pk: int):
     meeting = _meeting_for(request.user, pk)
     edition = _edition(request, meeting)
-    content = pdf.meeting_agenda_pdf(meeting=meeting, edition=edition)
-    return _response(content, f"{pdf.agenda_title(meeting)}{_suffix(edition)}.pdf")
+    filename = f"{pdf.agenda_title(meeting)}{_suffix(edition)}.pdf"
+    return _stored(request, meeting, RenderedFile.Kind.AGENDA, edition, filename)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_package(request, pk: int):
     meeting = _meeting_for(request.user, pk)
     edition = _edition(request, meeting)
-    content = pdf.meeting_package_pdf(meeting=meeting, edition=edition)
-    return _response(content, f"{pdf.package_title(meeting)}{_suffix(edition)}.pdf")
+    filename = f"{pdf.package_title(meeting)}{_suffix(edition)}.pdf"
+    return _stored(request, meeting, RenderedFile.Kind.PACKAGE, edition, filename)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_minutes(request, pk: int):
     meeting = _meeting_for(request.user, pk)
     if meeting.status not in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
@@ -71,8 +112,8 @@ def meeting_minutes(request, pk: int):
     if not meeting.is_locked and not request.user.has_perm("cases.change_decision"):
         raise Http404  # draft minutes are for the secretariat
     edition = _edition(request, meeting)
-    content = pdf.meeting_minutes_pdf(meeting=meeting, edition=edition)
-    return _response(content, f"{pdf.minutes_title(meeting)}{_suffix(edition)}.pdf")
+    filename = f"{pdf.minutes_title(meeting)}{_suffix(edition)}.pdf"
+    return _stored(request, meeting, RenderedFile.Kind.MINUTES, edition, filename)
 
 
 def agenda_item(request, pk: int):

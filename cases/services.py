@@ -460,6 +460,9 @@ def meeting_publish(*, meeting: Meeting, user=None, published_at=None) -> Agenda
         meeting.status = Meeting.Status.PUBLISHED
     version_bump(meeting)
     meeting.save(update_fields=["status", "updated_at"])
+    from . import rendering  # cases.rendering imports the models of this module's app
+
+    rendering.ask_at_publish(meeting)
     return version
 
 

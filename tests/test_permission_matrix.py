@@ -104,8 +104,9 @@ EXPECTED = {
     "committees:committee_list": ("L 200 200 200 200 200 200 200", None),
     "committees:committee_detail": ("L 200 200 200 200 200 200 200", None),
     # pdf
-    "pdf:meeting_agenda": ("L 200 200 200 200 200 200 200", None),
-    "pdf:meeting_package": ("L 200 200 200 200 200 200 200", None),
+    # POST: have a PDF made again (after a failure): the meeting's secretariat only.
+    "pdf:meeting_agenda": ("L 200 200 200 200 200 200 200", "L 403 403 302 403 403 403 302"),
+    "pdf:meeting_package": ("L 200 200 200 200 200 200 200", "L 403 403 302 403 403 403 302"),
     "pdf:meeting_minutes": ("L 404 404 404 404 404 404 404", None),
     "pdf:agenda_item": ("L 200 200 200 200 200 200 200", None),
     "pdf:agenda_item#closed": ("L 200 200 200 200 200 200 200", None),

@@ -5,6 +5,7 @@ from .case import Case, CaseNumberSequence, case_number_validator
 from .correction import Correction
 from .decision import Decision, DecisionVote
 from .inquiry import MemberInquiry
+from .rendered_file import RenderedFile
 
 __all__ = [
     "AgendaItem",
@@ -17,5 +18,6 @@ __all__ = [
     "DecisionVote",
     "MemberInquiry",
     "RecommendationPoint",
+    "RenderedFile",
     "case_number_validator",
 ]

@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "axes",
     # Loads each app's rules.py: the policy layer (see docs/architecture.md).
     "rules.apps.AutodiscoverRulesConfig",
+    # Background jobs (the meetings' PDFs): Django's Tasks API through its backport, kept
+    # in the database (its own tables) and run by ``manage.py db_worker``.
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "committees",
     "cases",
@@ -212,6 +216,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Background jobs: Django's Tasks API (django-tasks, the backport of Django 6.0's
+# django.tasks) on the database backend, so the embedded SQLite default and PostgreSQL
+# both work without another service. Run ``manage.py db_worker`` beside the web server
+# (``make run`` does); any number of workers on any number of machines.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Publishing an agenda renders its PDFs in the background (cases.rendering).
+PDF_RENDER_AT_PUBLISH = True
 
 # Upload limits (attachments): 25 MB per file.
 ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
