@@ -42,7 +42,10 @@ def _edition(request, meeting: Meeting) -> pdf.Edition:
 
 
 def _response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
+    return _as_download(HttpResponse(content, content_type="application/pdf"), filename)
+
+
+def _as_download(response, filename: str):
     response["Content-Disposition"] = content_disposition_header(False, filename)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -69,9 +72,7 @@ def _stored(request, meeting: Meeting, kind: str, edition: pdf.Edition, filename
         return redirect(request.get_full_path())
     if row.is_ready and row.source == row.rendering:
         response = FileResponse(row.file.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, filename)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return _as_download(response, filename)
     failed = row.status == RenderedFile.Status.FAILED
     return render(
         request,
