@@ -216,3 +216,61 @@ def test_the_source_is_what_the_pdf_is_made_of(meeting):
     attachment.save()
     after = rendering.parts_of(meeting, RenderedFile.Kind.PACKAGE, edition)
     assert rendering.source_of(RenderedFile.Kind.PACKAGE, after) != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_job_leaves_nothing_half_made_and_the_job_is_asked_again(
+    client, secretary, on_postgres, settings
+):
+    # A package of many attachments takes the worker seconds; it is killed (SIGKILL) while
+    # rendering. No file is served and the row does not claim to be ready; once the job
+    # has been quiet for STALE_AFTER, the next download asks for it again and a new
+    # worker makes it.
+    import signal
+    import time
+    from datetime import timedelta
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    committee = factories.committee("TMU", name="Teknik- og Miljøudvalget")
+    meeting = factories.meeting(committee)
+    page = "<p>" + "Tekst på bilaget. " * 400 + "</p>"
+    attachment_pdf = pdf.html_to_pdf(f"<html lang='da'><title>B</title>{page * 6}</html>")
+    for number in range(1, 13):
+        item = factories.item(meeting, number=number, title=f"Punkt {number}")
+        factories.attachment(item, title=f"Bilag {number}", content=attachment_pdf)
+    factories.member(secretary, committee, role=Membership.Role.SECRETARY)
+    client.force_login(secretary)
+    package = reverse("pdf:meeting_package", args=[meeting.pk])
+    assert client.get(package).status_code == 202
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_TEST_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DJANGO_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    command = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "-v0"]
+    worker = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while RenderedFile.objects.get(meeting=meeting).status != RenderedFile.Status.RENDERING:
+            assert time.monotonic() < deadline and worker.poll() is None, "never started"
+            time.sleep(0.05)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    row = RenderedFile.objects.get(meeting=meeting)
+    assert row.status == RenderedFile.Status.RENDERING and not row.file and not row.is_ready
+    assert client.get(package).status_code == 202  # not served, and not asked for twice
+    assert RenderedFile.objects.get(pk=row.pk).requested_at == row.requested_at
+
+    RenderedFile.objects.filter(pk=row.pk).update(
+        requested_at=row.requested_at - rendering.STALE_AFTER - timedelta(seconds=1)
+    )
+    assert client.get(package).status_code == 202  # asked for again
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    response = client.get(package)
+    assert response.status_code == 200
+    assert "Bilag 12" in "\n".join(text_of(pdf_bytes(response)))
