@@ -16,6 +16,8 @@ NOT_TRACKED = {
     # Derived data, recomputed from tracked rows (helhedsplaner.dashboard.figures).
     "helhedsplaner.planfigures",
     "helhedsplaner.planfiguressummary",
+    # A meeting's PDFs rendered in the background, made from tracked rows (cases.rendering).
+    "cases.renderedfile",
 }
 
 
