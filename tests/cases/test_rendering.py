@@ -173,19 +173,8 @@ def test_a_real_worker_renders_what_a_download_asked_for(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client.force_login(secretary)
     assert client.get(_agenda(meeting)).status_code == 202
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DJANGO_TEST_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DJANGO_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
     worker = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+        WORKER, cwd=ROOT, env=_worker_env(settings), capture_output=True, text=True, timeout=300
     )
     assert worker.returncode == 0, worker.stderr
     row = RenderedFile.objects.get(meeting=meeting)
@@ -195,12 +184,22 @@ def test_a_real_worker_renders_what_a_download_asked_for(
     assert "Helhedsplan for Tingbjerg" in "\n".join(text_of(pdf_bytes(response)))
 
 
-def _database_url() -> str:
+# A worker process of its own, on the test's database and media, with the database backend.
+WORKER = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "-v0"]
+
+
+def _worker_env(settings) -> dict:
     options = connection.settings_dict
-    return (
+    database = (
         f"postgres://{options['USER']}@{options['HOST'] or '127.0.0.1'}:{options['PORT'] or 5432}"
         f"/{options['NAME']}"
     )
+    return {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DJANGO_TEST_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DJANGO_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
 
 
 def test_the_source_is_what_the_pdf_is_made_of(meeting):
@@ -242,14 +241,8 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_made_and_the_job_is_asked_a
     client.force_login(secretary)
     package = reverse("pdf:meeting_package", args=[meeting.pk])
     assert client.get(package).status_code == 202
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DJANGO_TEST_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DJANGO_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    command = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "-v0"]
-    worker = subprocess.Popen(command, cwd=ROOT, env=env)
+    env = _worker_env(settings)
+    worker = subprocess.Popen(WORKER, cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 120
         while RenderedFile.objects.get(meeting=meeting).status != RenderedFile.Status.RENDERING:
@@ -269,7 +262,7 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_made_and_the_job_is_asked_a
         requested_at=row.requested_at - rendering.STALE_AFTER - timedelta(seconds=1)
     )
     assert client.get(package).status_code == 202  # asked for again
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(WORKER, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     response = client.get(package)
     assert response.status_code == 200
