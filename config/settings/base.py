@@ -7,7 +7,16 @@ Documented variables (see README.md and docs/deploy.md):
 - ``DJANGO_SECRET_KEY``: required in production.
 - ``DJANGO_DEBUG``: ``1``/``true`` to turn debug on.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
-- ``DJANGO_MEDIA_ROOT``: where uploaded attachments are stored.
+- ``DJANGO_MEDIA_ROOT``: where uploaded attachments and rendered PDFs are stored on disk
+  (unless ``DJANGO_S3_BUCKET`` is set).
+- ``DJANGO_S3_BUCKET``: keep them in this bucket of an S3 or S3-compatible object store
+  instead (django-storages, ``config.storages``); unset: the local disk.
+- ``DJANGO_S3_ENDPOINT_URL``: the store's address for an S3-compatible one (MinIO, Ceph,
+  a municipal object store), e.g. ``https://objects.example.dk``; unset: Amazon S3.
+- ``DJANGO_S3_REGION``: the bucket's region, e.g. ``eu-north-1``.
+- ``DJANGO_S3_ACCESS_KEY_ID`` / ``DJANGO_S3_SECRET_ACCESS_KEY``: the store's credentials;
+  unset: boto3's own chain (``AWS_*`` variables, a profile, an instance role).
+- ``DJANGO_S3_PREFIX``: a folder in the bucket the files are kept under (default none).
 - ``DJANGO_STATIC_ROOT``: where ``collectstatic`` puts static files.
 - ``DJANGO_PAGE_CACHE``: ``0`` turns the page cache off (``core.pagecache``).
 - ``DJANGO_PAGE_CACHE_ENTRIES``: rendered pages kept per process (default 500).
@@ -28,6 +37,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from config.storages import default_storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -212,8 +223,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     # Attachments may be closed (confidential): they are never served directly
-    # from MEDIA_URL, only through a view that checks who may see them.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # from MEDIA_URL (or a bucket's URL), only through a view that checks who may see
+    # them. MEDIA_ROOT, or a bucket with DJANGO_S3_BUCKET (config.storages).
+    "default": default_storage_settings(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
