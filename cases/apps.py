@@ -8,6 +8,10 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Which cached pages a change to this app's rows reaches (core.pagecache).
-        from . import cachescopes
+        from core import pagecache
+
+        from . import cachescopes, rendering
 
         cachescopes.register()
+        # Status reports asked for before are made again after a change to their plan.
+        pagecache.after_commit(rendering.reports_after_commit)

@@ -7,6 +7,7 @@ response whose file name keeps æ/ø/å (RFC 5987, ``filename*=UTF-8''…``).
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
@@ -59,33 +60,45 @@ def _suffix(edition: pdf.Edition) -> str:
 REFRESH_SECONDS = 3
 
 
-def _stored(request, meeting: Meeting, kind: str, edition: pdf.Edition, filename: str):
-    """The stored PDF if it shows what the meeting shows now; else the page that says it
-    is being made (and reloads itself), or why it failed. POST: make it again (the
-    secretariat, after a failure)."""
-    may_retry = request.user.has_perm("committees.manage_meeting", meeting)
+def stored_pdf(request, row_of, filename: str, *, may_retry: bool, back: tuple[str, str]):
+    """The stored PDF if it shows what the data shows now (``row_of(again)``: the row from
+    ``cases.rendering``); else the page that says it is being made (and reloads itself),
+    or why it failed. POST: make it again (``may_retry``: after a failure). ``back``: the
+    page the PDF belongs to, as (url, name), for the page's breadcrumb."""
     again = request.method == "POST"
     if again and not may_retry:
-        raise PermissionDenied  # the meeting's own secretariat (and administrators) only
-    row = rendering.current(meeting, kind, edition, again=again)
+        raise PermissionDenied
+    row = row_of(again)
     if again:
         return redirect(request.get_full_path())
-    if row.is_ready and row.source == row.rendering:
+    if row.is_ready:
         response = FileResponse(row.file.open("rb"), content_type="application/pdf")
         return _as_download(response, filename)
-    failed = row.status == RenderedFile.Status.FAILED
     return render(
         request,
         "cases/pdf_pending.html",
         {
-            "meeting": meeting,
+            "back_url": back[0],
+            "back_name": back[1],
             "title": filename.removesuffix(".pdf"),
             "rendered": row,
-            "failed": failed,
+            "failed": row.status == RenderedFile.Status.FAILED,
             "may_retry": may_retry,
             "refresh_seconds": REFRESH_SECONDS,
         },
         status=202,
+    )
+
+
+def _stored(request, meeting: Meeting, kind: str, edition: pdf.Edition, filename: str):
+    """A meeting's stored PDF (:func:`stored_pdf`); the meeting's own secretariat (and
+    administrators) may have it made again."""
+    return stored_pdf(
+        request,
+        lambda again: rendering.current(meeting, kind, edition, again=again),
+        filename,
+        may_retry=request.user.has_perm("committees.manage_meeting", meeting),
+        back=(reverse("meetings:meeting_detail", args=[meeting.pk]), str(meeting)),
     )
 
 

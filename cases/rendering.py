@@ -1,7 +1,9 @@
-"""A meeting's PDFs rendered in the background and served from storage.
+"""PDFs rendered in the background and served from storage: a meeting's agenda, package
+and minutes, and a plan's status report.
 
-Rendering an agenda takes seconds (WeasyPrint), a package with its attachments longer;
-in the request it held a web worker for all of it, on every download. Now:
+Rendering an agenda takes seconds (WeasyPrint), a package with its attachments longer,
+a status report about three; in the request it held a web worker for all of it, on
+every download. Now:
 
 - **Publishing** an agenda (and each new version) asks for both editions of the agenda
   and the package (:func:`ask_at_publish`, committed with the publication); the worker
@@ -13,6 +15,16 @@ in the request it held a web worker for all of it, on every download. Now:
   download, so any change that would change the PDF, whatever made it, makes the
   stored file unusable until it is rendered again. No list of what a PDF depends on
   to keep up to date.
+- **A status report** shows what its reader may see: it is kept once per kind of
+  reader (``audience``: the page cache's reader key, without its memo) and made as the
+  last reader who asked for it. After a commit that changes what the plan's status page
+  shows (its page-cache scopes, ``core.pagecache``), the reports already asked for are
+  made again in the background (:func:`reports_after_commit`), a few seconds later so a
+  burst of saves costs one rendering.
+- **The digest is kept** under the versions of the page-cache scopes of the page that
+  shows the same data (the meeting's agenda page, the plan's status page) and the day:
+  a download of an unchanged document costs a few lookups, not an HTML rendering. The
+  worker always computes it afresh.
 - **Not ready**: the download answers with a page that says so and how far the job
   is, and reloads itself (``<meta http-equiv="refresh">``, no JavaScript). A failed job
   says why; the secretariat can ask again.
@@ -32,15 +44,17 @@ its old file (or none); :func:`current` asks again once the job has been quiet f
 
 import hashlib
 import logging
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from committees.models import Meeting
+from core import pagecache
 
 from . import pdf
 from .models import RenderedFile
@@ -58,6 +72,20 @@ Status = RenderedFile.Status
 STALE_AFTER = timedelta(minutes=10)
 # What publishing asks for: both editions of the agenda and of the package.
 AT_PUBLISH = [(kind, edition) for kind in (Kind.AGENDA, Kind.PACKAGE) for edition in pdf.Edition]
+# How long after a change to a plan its status reports are made again (the saves within
+# it are in the one rendering).
+REPORTS_AFTER = timedelta(seconds=5)
+# The status page's own scope of indicators of the whole city (helhedsplaner.cachescopes).
+CITY_INDICATORS = "area:city"
+
+
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def audience_of(user) -> str:
+    """What decides what ``user`` may read in a status report, as a short hash."""
+    return pagecache.reader_parts_key(user)
 
 
 # -- what a PDF is made of --------------------------------------------------------------------
@@ -74,13 +102,91 @@ def _attachment_identity(items) -> str:
     )
 
 
+@dataclass
+class Document:
+    """One PDF as it is asked for: a meeting's document in an edition, or a plan's status
+    report as ``reader`` may read it."""
+
+    kind: str
+    meeting: Meeting | None = None
+    edition: pdf.Edition | None = None
+    plan_id: int | None = None
+    reader: object = None
+    _audience: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def of_meeting(cls, meeting: Meeting, kind: str, edition: pdf.Edition) -> "Document":
+        return cls(kind=kind, meeting=meeting, edition=edition)
+
+    @classmethod
+    def report(cls, plan_id: int, reader) -> "Document":
+        return cls(kind=Kind.REPORT, plan_id=plan_id, reader=reader)
+
+    @classmethod
+    def of_row(cls, row: RenderedFile) -> "Document":
+        if row.kind == Kind.REPORT:
+            return cls(kind=row.kind, plan_id=row.plan_id, reader=row.asked_by)
+        return cls(kind=row.kind, meeting=row.meeting, edition=pdf.Edition(row.edition))
+
+    @property
+    def audience(self) -> str:
+        if self._audience is None:
+            self._audience = audience_of(self.reader)
+        return self._audience
+
+    def lookup(self) -> dict:
+        """The fields that name this document's row (in the active language)."""
+        if self.kind == Kind.REPORT:
+            return {
+                "plan_id": self.plan_id,
+                "kind": self.kind,
+                "audience": self.audience,
+                "language": _language(),
+            }
+        return {
+            "meeting": self.meeting,
+            "kind": self.kind,
+            "edition": self.edition.value,
+            "language": _language(),
+        }
+
+    def scopes(self) -> list[str]:
+        """The page-cache scopes of the page that shows what this document shows."""
+        if self.kind == Kind.REPORT:
+            return [pagecache.plan_scope(self.plan_id), CITY_INDICATORS]
+        return [pagecache.meeting_scope(self.meeting.pk)]
+
+    def parts(self):
+        """What the PDF is rendered from: the HTML, and for the package its items."""
+        if self.kind == Kind.PACKAGE:
+            return pdf.package_parts(meeting=self.meeting, edition=self.edition)
+        if self.kind == Kind.MINUTES:
+            return pdf.meeting_minutes_html(meeting=self.meeting, edition=self.edition), None
+        if self.kind == Kind.REPORT:
+            # helhedsplaner.status imports this app's PDF module.
+            from helhedsplaner.status.pdf import plan_status_report_html
+
+            return plan_status_report_html(pk=self.plan_id, user=self.reader)[1], None
+        return pdf.meeting_agenda_html(meeting=self.meeting, edition=self.edition), None
+
+    def render(self, parts, progress) -> bytes:
+        if self.kind == Kind.PACKAGE:
+            return pdf.meeting_package_pdf(
+                meeting=self.meeting, edition=self.edition, parts=parts, progress=progress
+            )
+        return pdf.html_to_pdf(parts[0])
+
+    def file_name(self, source: str) -> str:
+        if self.kind == Kind.REPORT:
+            owner, variant = f"plan-{self.plan_id}", self.audience[:12]
+        else:
+            owner, variant = str(self.meeting.pk), self.edition.value
+        return f"rendered/{owner}/{self.kind}-{variant}-{_language()}-{source[:16]}.pdf"
+
+
 def parts_of(meeting: Meeting, kind: str, edition: pdf.Edition):
-    """What the PDF is rendered from: the HTML, and for the package its items."""
-    if kind == Kind.PACKAGE:
-        return pdf.package_parts(meeting=meeting, edition=edition)
-    if kind == Kind.MINUTES:
-        return pdf.meeting_minutes_html(meeting=meeting, edition=edition), None
-    return pdf.meeting_agenda_html(meeting=meeting, edition=edition), None
+    """What a meeting's PDF is rendered from: the HTML, and for the package its items."""
+    return Document.of_meeting(meeting, kind, edition).parts()
 
 
 def source_of(kind: str, parts) -> str:
@@ -91,26 +197,41 @@ def source_of(kind: str, parts) -> str:
     return digest.hexdigest()
 
 
-def _render(meeting: Meeting, kind: str, edition: pdf.Edition, parts, progress) -> bytes:
-    if kind == Kind.PACKAGE:
-        return pdf.meeting_package_pdf(
-            meeting=meeting, edition=edition, parts=parts, progress=progress
+def _kept_source(document: Document, *, fresh: bool = False) -> str:
+    """The document's digest, kept under the versions of its page's scopes (and the day,
+    the language and, for a report, the reader's key) while the page cache is on and
+    nothing uncommitted may be in what it reads; else (and when ``fresh``) computed.
+    The jobs ask ``fresh``: they may run after a commit before its versions are raised."""
+    if fresh or not pagecache.enabled() or connection.in_atomic_block:
+        return source_of(document.kind, document.parts())
+    known = pagecache.versions([*document.scopes(), pagecache.REFERENCE, pagecache.ACCESS])
+    variant = document.audience if document.kind == Kind.REPORT else document.edition.value
+    key = ":".join(
+        (
+            "pdf-source",
+            timezone.localdate().isoformat(),
+            _language(),
+            document.kind,
+            variant,
+            *(f"{scope}={version}" for scope, version in sorted(known.items())),
         )
-    return pdf.html_to_pdf(parts[0])
+    )
+    cache = pagecache.fragment_cache()
+    source = cache.get(key)
+    if source is None:
+        source = source_of(document.kind, document.parts())
+        cache.set(key, source)
+    return source
 
 
 # -- asking for a rendering -------------------------------------------------------------------
 
 
-def _ask(meeting: Meeting, kind: str, edition: pdf.Edition, source: str, *, again=False):
+def _ask(document: Document, source: str, *, again=False):
     """Ask for ``source`` to be rendered unless it is stored or under way; the row."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         row, _created = RenderedFile.objects.select_for_update().get_or_create(
-            meeting=meeting,
-            kind=kind,
-            edition=edition.value,
-            language=language,
+            **document.lookup(),
             defaults={"source": "", "status": Status.QUEUED},
         )
         now = timezone.now()
@@ -123,6 +244,8 @@ def _ask(meeting: Meeting, kind: str, edition: pdf.Edition, source: str, *, agai
             return row
         row.rendering, row.status, row.progress, row.error = source, Status.QUEUED, 0, ""
         row.requested_at = now
+        if document.kind == Kind.REPORT:
+            row.asked_by = document.reader
         row.save()
     # Enqueued in the caller's transaction, if there is one: with the database backend the
     # job is committed with the request for it (a worker cannot see one without the
@@ -132,20 +255,24 @@ def _ask(meeting: Meeting, kind: str, edition: pdf.Edition, source: str, *, agai
     return row
 
 
-def current(meeting: Meeting, kind: str, edition: pdf.Edition, *, again: bool = False):
-    """The stored PDF of this document if it shows what the meeting shows now, else the
-    row of the rendering asked for (or under way, or failed)."""
-    parts = parts_of(meeting, kind, edition)
-    source = source_of(kind, parts)
-    row = RenderedFile.objects.filter(
-        meeting=meeting,
-        kind=kind,
-        edition=edition.value,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-    ).first()
+def current_document(document: Document, *, again: bool = False, fresh: bool = False):
+    """The stored PDF of ``document`` if it shows what the data shows now, else the row of
+    the rendering asked for (or under way, or failed)."""
+    source = _kept_source(document, fresh=fresh)
+    row = RenderedFile.objects.filter(**document.lookup()).first()
     if row is not None and row.is_ready and row.source == source and not again:
         return row
-    return _ask(meeting, kind, edition, source, again=again)
+    return _ask(document, source, again=again)
+
+
+def current(meeting: Meeting, kind: str, edition: pdf.Edition, *, again: bool = False, fresh=False):
+    """:func:`current_document` of a meeting's document."""
+    return current_document(Document.of_meeting(meeting, kind, edition), again=again, fresh=fresh)
+
+
+def current_report(plan_id: int, user, *, again: bool = False):
+    """:func:`current_document` of a plan's status report as ``user`` may read it."""
+    return current_document(Document.report(plan_id, user), again=again)
 
 
 def ask_at_publish(meeting: Meeting) -> None:
@@ -155,6 +282,38 @@ def ask_at_publish(meeting: Meeting) -> None:
     publishes)."""
     if getattr(settings, "PDF_RENDER_AT_PUBLISH", True):
         render_meeting.enqueue(meeting.pk, translation.get_language())
+
+
+def reports_after_commit(scopes: set[str], unaccounted: set[str]) -> None:
+    """After a commit (``core.pagecache.after_commit``): ask for the status reports made
+    before of the plans whose status page the commit changed, :data:`REPORTS_AFTER`
+    from now (once per plan and process within that time). Not after a change of who
+    may see what (``access``): a reader whose access changed has a new kind of reader
+    (``audience_of``), whose report their next download asks for. Never fails the commit's
+    other after-commit work: a report not asked for now is asked for by its next
+    download."""
+    everything = bool(unaccounted) or bool(scopes & {CITY_INDICATORS, pagecache.REFERENCE})
+    prefix = pagecache.plan_scope("")
+    plan_ids = {int(s.removeprefix(prefix)) for s in scopes if s.startswith(prefix)}
+    if not everything and not plan_ids:
+        return
+    rows = RenderedFile.objects.filter(kind=Kind.REPORT)
+    if not everything:
+        rows = rows.filter(plan_id__in=plan_ids)
+    try:
+        with transaction.atomic():  # a savepoint, if there is a transaction around
+            asked = sorted(set(rows.values_list("plan_id", flat=True)))
+        job = render_plan_reports
+        if job.get_backend().supports_defer:
+            job = job.using(run_after=timezone.now() + REPORTS_AFTER)
+        cache = pagecache.fragment_cache()
+        for plan_id in asked:
+            if cache.add(f"reports-asked:{plan_id}", 1, timeout=REPORTS_AFTER.total_seconds()):
+                job.enqueue(plan_id)
+    except Exception:
+        if RenderedFile._meta.db_table in connection.introspection.table_names():
+            logger.exception("Status reports of plans %s were not asked for again", plan_ids)
+        # else: a migration's data step, before the table exists
 
 
 # -- the jobs ---------------------------------------------------------------------------------
@@ -168,7 +327,22 @@ def render_meeting(meeting_id: int, language: str | None = None) -> None:
         return
     with translation.override(language or settings.LANGUAGE_CODE):
         for kind, edition in AT_PUBLISH:
-            current(meeting, kind, edition)
+            current(meeting, kind, edition, fresh=True)
+
+
+@task()
+def render_plan_reports(plan_id: int) -> None:
+    """Ask again for each status report of the plan made before, as its last reader may
+    read it, in its language (each one only if it no longer shows what the plan shows)."""
+    rows = RenderedFile.objects.filter(kind=Kind.REPORT, plan_id=plan_id).select_related("asked_by")
+    for row in rows:
+        if row.asked_by is None or not row.asked_by.is_active:
+            continue
+        with translation.override(row.language):
+            document = Document.of_row(row)
+            if document.audience != row.audience:
+                continue  # the reader's access changed: their next download asks anew
+            current_document(document, fresh=True)
 
 
 def _report(pk: int, source: str, **values) -> int:
@@ -178,21 +352,26 @@ def _report(pk: int, source: str, **values) -> int:
 @task()
 def render_file(pk: int, source: str) -> None:
     """Render the document of row ``pk`` if it still asks for ``source``, and store it."""
-    row = RenderedFile.objects.select_related("meeting__committee").filter(pk=pk).first()
+    row = (
+        RenderedFile.objects.select_related("meeting__committee", "asked_by").filter(pk=pk).first()
+    )
     if row is None or row.rendering != source:
         return  # superseded by a newer request
     if row.is_ready and row.source == source:
         return  # made already (asked for twice: a worker that seemed to have died)
+    document = Document.of_row(row)
+    if row.kind == Kind.REPORT and row.asked_by is None:
+        _report(pk, source, status=Status.QUEUED, requested_at=None)
+        return  # its reader is gone: the next download asks for it as its reader
     _report(
         pk, source, status=Status.RENDERING, attempts=row.attempts + 1, requested_at=timezone.now()
     )
-    meeting, edition = row.meeting, pdf.Edition(row.edition)
     try:
         with translation.override(row.language):
-            parts = parts_of(meeting, row.kind, edition)
+            parts = document.parts()
             if source_of(row.kind, parts) != source:
-                # The meeting changed since it was asked for: the next download asks
-                # for what it shows then.
+                # The data changed since it was asked for: the next download asks for
+                # what it shows then.
                 _report(pk, source, status=Status.QUEUED, requested_at=None)
                 return
 
@@ -205,7 +384,8 @@ def render_file(pk: int, source: str) -> None:
                     requested_at=timezone.now(),
                 )
 
-            content = _render(meeting, row.kind, edition, parts, progress)
+            content = document.render(parts, progress)
+            name = document.file_name(source)
     except Exception as error:
         logger.exception("Rendering %s failed", row)
         _report(
@@ -216,7 +396,6 @@ def render_file(pk: int, source: str) -> None:
             finished_at=timezone.now(),
         )
         raise
-    name = f"rendered/{meeting.pk}/{row.kind}-{row.edition}-{row.language}-{source[:16]}.pdf"
     stored = RenderedFile._meta.get_field("file").storage.save(name, ContentFile(content))
     with transaction.atomic():
         row = RenderedFile.objects.select_for_update().get(pk=pk)

@@ -680,12 +680,25 @@ def forget_local_memos() -> None:
         memo.clear()
 
 
+def reader_parts_key(user) -> str:
+    """The hash of :func:`reader_key`, computed (no memo): what decides what ``user`` may
+    see, for what is kept longer than an ``access`` version (``cases.rendering``)."""
+    from core.roles import user_roles
+
+    parts = (
+        user.is_active,
+        user.is_superuser,
+        sorted(user_roles(user)),
+        sorted(user.get_all_permissions()),
+        *(part for function in _reader_parts for part in function(user)),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
 def reader_key(user, access_version: int) -> str:
     """What decides what ``user`` may see on a shared page, as a short hash (memoised per
     ``access`` version and day, since memberships start and end on dates; in the
     process, then in the page cache)."""
-    from core.roles import user_roles
-
     day = timezone.localdate().isoformat()
     local = (user.pk, access_version, day)
     key = _reader_memo.get(local)
@@ -694,14 +707,7 @@ def reader_key(user, access_version: int) -> str:
     memo_key = f"reader:{user.pk}:{access_version}:{day}"
     key = _pages().get(memo_key)
     if key is None:
-        parts = (
-            user.is_active,
-            user.is_superuser,
-            sorted(user_roles(user)),
-            sorted(user.get_all_permissions()),
-            *(part for function in _reader_parts for part in function(user)),
-        )
-        key = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+        key = reader_parts_key(user)
         _pages().set(memo_key, key)
     if len(_reader_memo) >= READER_MEMO:
         _reader_memo.clear()

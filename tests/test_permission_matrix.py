@@ -120,7 +120,10 @@ EXPECTED = {
         "L 403 403 403 403 403 403 400",
     ),
     "planstatus:plan_status": ("L 200 200 200 200 200 200 200", None),
-    "planstatus:plan_status_pdf": ("L 200 200 200 200 200 200 200", None),
+    "planstatus:plan_status_pdf": (
+        "L 200 200 200 200 200 200 200",
+        "L 302 302 302 302 302 302 302",
+    ),
     "helhedsplaner:plan_history": ("L 200 200 200 200 200 200 200", None),
     "helhedsplaner:indicator_register": (
         "L 200 200 403 403 403 403 200",

@@ -1,10 +1,12 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class RenderedFile(models.Model):
-    """A meeting's PDF (agenda, package or minutes, in one edition) rendered in the
-    background and kept through Django's storage API, with what it was rendered from.
+    """A PDF rendered in the background and kept through Django's storage API, with what
+    it was rendered from: a meeting's agenda, package or minutes in one edition, or a
+    plan's status report as one kind of reader may read it (``audience``).
 
     ``source`` is the digest of what the PDF shows (``cases.rendering.source_of``: the
     HTML WeasyPrint is given, and for the package the attachments appended): a download
@@ -17,6 +19,7 @@ class RenderedFile(models.Model):
         AGENDA = "agenda", _("Agenda")
         PACKAGE = "package", _("Agenda with attachments")
         MINUTES = "minutes", _("Minutes")
+        REPORT = "report", _("Status report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be made")
@@ -29,6 +32,27 @@ class RenderedFile(models.Model):
         verbose_name=_("meeting"),
         on_delete=models.CASCADE,
         related_name="rendered_files",
+        null=True,
+        blank=True,
+    )
+    plan = models.ForeignKey(
+        "helhedsplaner.Plan",
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="rendered_files",
+        null=True,
+        blank=True,
+    )
+    # A status report shows what its reader may see (closed items, drafts): one file per
+    # kind of reader (``cases.rendering.audience_of``), made as the last one who asked.
+    audience = models.CharField(_("kind of reader"), max_length=64, blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked for by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     kind = models.CharField(_("document"), max_length=10, choices=Kind.choices)
     edition = models.CharField(_("edition"), max_length=10)
@@ -53,11 +77,21 @@ class RenderedFile(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "kind", "edition", "language"],
                 name="renderedfile_one_per_document",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "audience", "language"],
+                name="renderedfile_one_per_report",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(meeting__isnull=False, plan__isnull=True)
+                | models.Q(meeting__isnull=True, plan__isnull=False),
+                name="renderedfile_of_a_meeting_or_a_plan",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.edition}), {self.meeting_id}"
+        owner = f"meeting {self.meeting_id}" if self.meeting_id else f"plan {self.plan_id}"
+        return f"{self.get_kind_display()} ({self.edition or self.audience[:8]}), {owner}"
 
     @property
     def is_ready(self) -> bool:

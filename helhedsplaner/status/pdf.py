@@ -8,8 +8,6 @@ is only its number and "Lukket punkt" in the report too.
 
 from django.template.loader import render_to_string
 
-from cases.pdf import html_to_pdf
-
 from .selectors import plan_status_get, status_report_date, status_report_title
 
 
@@ -23,8 +21,3 @@ def plan_status_report_html(*, pk: int, user) -> tuple[str, str]:
     )
     return title, html
 
-
-def plan_status_report_pdf(*, pk: int, user) -> tuple[str, bytes]:
-    """(file name, PDF bytes); the file name keeps æ/ø/å (the view sends it per RFC 5987)."""
-    title, html = plan_status_report_html(pk=pk, user=user)
-    return f"{title}.pdf", html_to_pdf(html)

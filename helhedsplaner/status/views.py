@@ -10,15 +10,17 @@ import json
 from datetime import date, datetime
 
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from cases import rendering
 from cases.cachescopes import item_facts_scope
+from cases.pdf_views import stored_pdf
 from core.fragments import cached_fragments
 from core.pagecache import plan_scope, shared_page
 
@@ -32,8 +34,9 @@ from ..cachescopes import (
     plan_story_scope,
 )
 from ..indicators.views import EDIT_INDICATORS
+from ..models import Plan
 from ..plans.views import VIEW_PLAN
-from . import pdf, selectors
+from . import selectors
 from .selectors import KIND_ORDER
 
 ADD_COMMITMENT = "helhedsplaner.add_cofinancing"
@@ -330,11 +333,18 @@ def plan_status(request, pk: int):
     )
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_status_pdf(request, pk: int):
-    filename, content = pdf.plan_status_report_pdf(pk=pk, user=request.user)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """The status report as the reader may read it, rendered in the background and served
+    from storage (``cases.rendering``). A reader may have a failed one made again: it is
+    their own kind of reader's report (asking again makes nothing that is ready or under
+    way)."""
+    plan = get_object_or_404(Plan.objects.only("pk", "name"), pk=pk)
+    return stored_pdf(
+        request,
+        lambda again: rendering.current_report(plan.pk, request.user, again=again),
+        f"{selectors.status_report_title(plan)}.pdf",
+        may_retry=True,
+        back=(reverse("planstatus:plan_status", args=[plan.pk]), plan.name),
+    )
