@@ -133,3 +133,14 @@ def search(request):
         cursor.execute(SEARCH_SQL, {"q": request.GET.get("q", "")})
         rows = cursor.fetchall()
     return _render(request, "Søgning", rows)
+
+
+def stored_pdf(request, pk: int):
+    """A stored PDF served as it is, with ONE query and no checks: the floor of a PDF
+    download (the product checks who may read it and that the file is current first)."""
+    from django.http import FileResponse
+
+    from cases.models import RenderedFile
+
+    row = RenderedFile.objects.only("file").get(pk=pk)
+    return FileResponse(row.file.open("rb"), content_type="application/pdf")

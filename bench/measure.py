@@ -381,6 +381,94 @@ def writable_plans() -> dict[str, list[int]]:
     return plans
 
 
+def _download(client: Client, url: str) -> tuple[float, int, int]:
+    """(ms, status, bytes) of one download, its whole body read."""
+    start = time.perf_counter()
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return (time.perf_counter() - start) * 1000, response.status_code, len(body)
+
+
+def pdf_downloads(client: Client, objects: dict, repeat: int, writes: Writes) -> dict:
+    """The measured meeting's agenda PDF and package (the reader's edition): the time a
+    worker spends rendering each, and the download of the stored file (``repeat`` times,
+    in turn with the bare download of the same file); then a change to an item on it and
+    the first download after it (the page that says the PDF is being made), and the job
+    that makes it again."""
+    from django.test import override_settings
+    from django.urls import reverse
+
+    from cases import rendering
+    from cases.models import Attachment, RenderedFile
+    from committees.models import Meeting
+
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    meeting = Meeting.objects.select_related("committee").get(pk=objects["meeting"])
+    result = {
+        "items": meeting.agenda_items.count(),
+        "attachments": Attachment.objects.filter(item__meeting=meeting).count(),
+        "documents": {},
+    }
+    for kind, route in (
+        (RenderedFile.Kind.AGENDA, "pdf:meeting_agenda"),
+        (RenderedFile.Kind.PACKAGE, "pdf:meeting_package"),
+    ):
+        url = reverse(route, args=[meeting.pk])
+        with override_settings(TASKS=immediate):  # stored, the job run here
+            _ms, status, _size = _download(client, url)
+        assert status == 200, (url, status)
+        row = (
+            RenderedFile.objects.filter(meeting=meeting, kind=kind, status="ready")
+            .order_by("-finished_at")
+            .first()
+        )
+        document = rendering.Document.of_row(row)
+        render_s = []
+        for _ in range(3):
+            start = time.perf_counter()
+            document.render(document.parts(), lambda done, total: None)
+            render_s.append(time.perf_counter() - start)
+        bare = f"/_bench/pdf/{row.pk}/"
+        for _ in range(5):
+            _download(client, url)
+            _download(client, bare)
+        product_ms, bare_ms, size = [], [], 0
+        for _ in range(repeat):
+            ms, status, size = _download(client, url)
+            assert status == 200, (url, status)
+            product_ms.append(ms)
+            bare_ms.append(_download(client, bare)[0])
+        writes.meeting_item()  # the item's title: the stored file no longer shows it
+        changed_ms, status, _size = _download(client, url)
+        assert status == 202, (url, status)  # the page that says it is being made
+        row.refresh_from_db()
+        start = time.perf_counter()
+        rendering.render_file.call(row.pk, row.rendering)
+        job_s = time.perf_counter() - start
+        assert _download(client, url)[1] == 200
+        median, bare_median = statistics.median(product_ms), statistics.median(bare_ms)
+        result["documents"][kind] = {
+            "url": url,
+            "bytes": size,
+            "render_s": round(statistics.median(render_s), 3),
+            "download_median_ms": round(median, 1),
+            "download_p95_ms": round(percentile(product_ms, 0.95), 1),
+            "bare_median_ms": round(bare_median, 1),
+            "bare_p95_ms": round(percentile(bare_ms, 0.95), 1),
+            "ratio": round(median / bare_median, 2),
+            "after_change_ms": round(changed_ms, 1),
+            "job_after_change_s": round(job_s, 3),
+        }
+        print(
+            f"  {kind:<8} rendered {result['documents'][kind]['render_s']:.3f} s; download "
+            f"median {median:.1f} ms p95 {result['documents'][kind]['download_p95_ms']:.1f} ms "
+            f"(bare {bare_median:.1f} ms); after a change {changed_ms:.1f} ms (202), "
+            f"job {job_s:.3f} s",
+            flush=True,
+        )
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timing", action="store_true", help="time pages and history saves")
@@ -407,6 +495,8 @@ def main() -> None:
             if unknown:
                 raise SystemExit(f"--pages: no timed page {sorted(unknown)}")
             result["timings"] = time_pages(client, urls, args.repeat, writes, keys)
+            if "meeting_detail" in keys:
+                result["pdf_downloads"] = pdf_downloads(client, objects, args.repeat, writes)
             if not args.no_history:
                 result["history"] = history_overhead(args.saves)
             result["session_cookie"] = client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -14,5 +14,6 @@ urlpatterns = [
     path("_bench/sager/<str:number>/", bare.case_detail),
     path("_bench/forside/", bare.home),
     path("_bench/soeg/", bare.search),
+    path("_bench/pdf/<int:pk>/", bare.stored_pdf),
     *product_urlpatterns,
 ]
