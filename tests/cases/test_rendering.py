@@ -169,19 +169,35 @@ def test_a_real_worker_renders_what_a_download_asked_for(
 ):
     # The database backend and a worker process of its own (manage.py db_worker), as in
     # production: the download is answered at once with the page that says the PDF is
-    # being made; the worker renders it; the next download serves the stored file.
+    # being made; the worker renders it; the next download serves the stored file. The
+    # package, with a damaged attachment beside the good one: the job does not fail, the
+    # damaged file is left out with a note in its place.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    item = meeting.agenda_items.get()
+    factories.attachment(
+        item, title="Beskadiget", content=b"%PDF-1.7\n" + b"\x00" * 500, filename="B.pdf"
+    )
     client.force_login(secretary)
+    package = reverse("pdf:meeting_package", args=[meeting.pk])
     assert client.get(_agenda(meeting)).status_code == 202
+    assert client.get(package).status_code == 202
     worker = subprocess.run(
         WORKER, cwd=ROOT, env=_worker_env(settings), capture_output=True, text=True, timeout=300
     )
     assert worker.returncode == 0, worker.stderr
-    row = RenderedFile.objects.get(meeting=meeting)
-    assert row.status == RenderedFile.Status.READY
+    rows = RenderedFile.objects.filter(meeting=meeting)
+    assert {row.kind: row.status for row in rows} == {
+        RenderedFile.Kind.AGENDA: RenderedFile.Status.READY,
+        RenderedFile.Kind.PACKAGE: RenderedFile.Status.READY,
+    }
     response = client.get(_agenda(meeting))
     assert response.status_code == 200
     assert "Helhedsplan for Tingbjerg" in "\n".join(text_of(pdf_bytes(response)))
+    response = client.get(package)
+    assert response.status_code == 200
+    text = "\n".join(text_of(pdf_bytes(response)))
+    assert "Notatets tekst" in text  # the good attachment
+    assert "fordi filen er beskadiget" in text  # the note in place of the damaged one
 
 
 # A worker process of its own, on the test's database and media, with the database backend.
