@@ -27,6 +27,9 @@ def default_storage_settings(environ: Mapping[str, str] = os.environ) -> dict:
         # A name in use gets a new one: a rendered PDF is written under a new name before
         # its row points at it, and the old file is deleted only after that commit.
         "file_overwrite": False,
+        # A file opened for a download is spooled to a temporary file past 2.5 MB, so a
+        # 25 MB attachment does not sit in a web worker's memory for each reader.
+        "max_memory_size": 2_621_440,
     }
     for option, variable in (
         ("endpoint_url", "DJANGO_S3_ENDPOINT_URL"),

@@ -186,6 +186,7 @@ def test_a_bucket_without_credentials_leaves_them_to_boto3():
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            "max_memory_size": 2_621_440,
         },
     }
 
