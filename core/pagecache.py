@@ -127,12 +127,14 @@ ACCESS_TABLES = re.compile(r"^(auth_\w+|committees_membership|committees_person)
 # Tables no page shows: history (shown only on history pages, which are not cached),
 # the case-number counters, the calendar feeds' secret tokens, the meetings' PDFs
 # rendered in the background (served by their own views, never in a cached page,
-# cases.rendering); and the front page's
+# cases.rendering); the indicator imports under way (their page is the uploader's own,
+# never cached; the values they save are, and say so: helhedsplaner.indicators.services);
+# and the front page's
 # stored figures, which are derived data: refreshed after a commit, before the scopes
 # of the write they follow from are raised (``after_commit``).
 UNSHOWN_TABLES = re.compile(
     r"^(\w+_historical\w+|cases_casenumbersequence|cases_renderedfile|committees_calendarfeed"
-    r"|helhedsplaner_planfigures\w*)$"
+    r"|helhedsplaner_indicatorimport|helhedsplaner_planfigures\w*)$"
 )
 # Every form of write Django sends: SQLite's INSERT OR IGNORE (many-to-many add,
 # bulk_create(ignore_conflicts=True)) and REPLACE included.

@@ -13,6 +13,9 @@
 - Indicators and the plans an agenda item concerns are not scoped per administration:
   indicators are shared reference data (model permissions decide), and an item's plans
   follow the item's own rule (``cases.edit_item``).
+- An indicator import (an uploaded file being checked or saved) is its **uploader's**:
+  only they (and administrators) follow it, confirm it or run it again; to anybody
+  else it does not exist (404).
 
 Asked with the object: ``user.has_perm("helhedsplaner.edit_plan", plan)``.
 """
@@ -34,6 +37,7 @@ EDIT_PLAN = (
     "helhedsplaner.delete_estate",
 )
 MOVE_PLAN = ("helhedsplaner.change_plan", "helhedsplaner.add_planstatuschange")
+EDIT_INDICATORS = ("helhedsplaner.add_indicatorvalue", "helhedsplaner.change_indicatorvalue")
 
 
 @rules.predicate
@@ -44,6 +48,11 @@ def is_lead_administration(user, plan) -> bool:
 @rules.predicate
 def is_commitment_administration(user, commitment) -> bool:
     return commitment is not None and is_own_administration_id(user, commitment.administration_id)
+
+
+@rules.predicate
+def is_import_uploader(user, indicator_import) -> bool:
+    return indicator_import is not None and indicator_import.uploaded_by_id == user.pk
 
 
 rules.add_perm(
@@ -81,4 +90,9 @@ rules.add_perm(
     "helhedsplaner.correct_commitment",
     has_model_perms("helhedsplaner.change_cofinancing", "helhedsplaner.add_commitmentcorrection")
     & (is_administrator | is_commitment_administration),
+)
+# Follow, confirm and run again an indicator import (object: an IndicatorImport).
+rules.add_perm(
+    "helhedsplaner.follow_indicator_import",
+    has_model_perms(*EDIT_INDICATORS) & (is_administrator | is_import_uploader),
 )

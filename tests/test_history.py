@@ -18,6 +18,9 @@ NOT_TRACKED = {
     "helhedsplaner.planfiguressummary",
     # A meeting's PDFs rendered in the background, made from tracked rows (cases.rendering).
     "cases.renderedfile",
+    # An uploaded indicator file being checked and saved in the background: operational
+    # data; the values it saves keep their history (helhedsplaner.indicators.services).
+    "helhedsplaner.indicatorimport",
 }
 
 

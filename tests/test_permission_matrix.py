@@ -35,7 +35,8 @@ from committees.models import (
     Person,
 )
 from core import roles
-from helhedsplaner.models import CoFinancing, CoFinancingPool, Plan, PolicyGoal
+from helhedsplaner.indicators.services import indicator_import_start
+from helhedsplaner.models import Area, CoFinancing, CoFinancingPool, Indicator, Plan, PolicyGoal
 from tests.urlwalk import _walk
 
 ROLES = (
@@ -133,9 +134,15 @@ EXPECTED = {
         "L 200 200 403 403 403 403 200",
         "L 400 400 403 403 403 403 400",
     ),
-    "helhedsplaner:indicator_import_save": (
+    # An import is its uploader's (the caseworker's): others who may import get 404.
+    "helhedsplaner:indicator_import_job": ("L 200 404 403 403 403 403 200", None),
+    "helhedsplaner:indicator_import_confirm": (
         "L 405 405 405 405 405 405 405",
-        "L 302 302 403 403 403 403 302",
+        "L 302 404 403 403 403 403 302",
+    ),
+    "helhedsplaner:indicator_import_retry": (
+        "L 405 405 405 405 405 405 405",
+        "L 302 404 403 403 403 403 302",
     ),
     # co-financing, follow-up groups, policy
     "cofinancing:commitment_list": ("L 200 200 200 200 200 200 200", None),
@@ -267,6 +274,14 @@ def world(db):
         status=AgendaItem.Status.READY,
         recommending_administration=seed_item.recommending_administration,
     )
+    area, indicator = Area.objects.first(), Indicator.objects.first()
+    indicator_import = indicator_import_start(  # checked at once (the immediate backend)
+        upload=ContentFile(
+            f"område;indikator;år;værdi\n{area.code};{indicator.code};2024;12,5\n".encode(),
+            name="indikatorer.csv",
+        ),
+        user=users["caseworker"],
+    )
     objects = {
         "item": seed_item.pk,
         "item#closed": closed_item.pk,
@@ -282,6 +297,7 @@ def world(db):
         "group": FollowUpGroup.objects.first().pk,
         "goal": PolicyGoal.objects.first().pk,
         "committee": "tmu",
+        "indicatorimport": indicator_import.pk,
     }
     return users, objects
 
@@ -320,6 +336,7 @@ def path_for(key: str, objects: dict, token: str) -> str:
         "followup:": "group",
         "planstatus:": "plan",
         "policy:goal": "goal",
+        "helhedsplaner:indicator_import_": "indicatorimport",
     }
     try:
         return reverse(name)

@@ -10,6 +10,7 @@ with its line number; the import service saves only a file without errors.
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -34,6 +35,8 @@ HEADER_ALIASES = {
     "value": "værdi",
 }
 YEAR_MIN, YEAR_MAX = 1990, 2100
+# How often :func:`parse` tells its ``progress`` callback how far it is, in lines.
+PROGRESS_EVERY = 500
 _NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$|^-?\d+(\.\d+)?$")
 
 
@@ -151,10 +154,20 @@ def _rows(reader, parsed: Parsed):
         yield number, cells
 
 
-def parse(text: str) -> Parsed:
-    """Read every line; collect rows and per-line errors (no writes)."""
+def row_count(text: str) -> int:
+    """The lines after the header: what :func:`parse`'s ``progress`` counts towards."""
+    return max(len(text.splitlines()) - 1, 0)
+
+
+def parse(text: str, *, progress: Callable[[int, int], None] | None = None) -> Parsed:
+    """Read every line; collect rows and per-line errors (no writes).
+
+    ``progress(done, total)``, if given, is called every :data:`PROGRESS_EVERY` lines
+    with the lines after the header read so far and :func:`row_count`.
+    """
     parsed = Parsed()
     lines = text.splitlines()
+    total = max(len(lines) - 1, 0)
     if not lines or not lines[0].strip():
         parsed.error(
             1,
@@ -181,6 +194,8 @@ def parse(text: str) -> Parsed:
     indicators = _lookup(Indicator.objects.all())
     seen: dict[tuple, int] = {}
     for number, cells in _rows(reader, parsed):
+        if progress is not None and (number - 1) % PROGRESS_EVERY == 0:
+            progress(min(number - 1, total), total)
         if not any(cell.strip() for cell in cells):
             continue  # blank lines (Excel often adds some at the end)
         if len(cells) != 4:

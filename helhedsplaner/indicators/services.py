@@ -4,18 +4,25 @@ Every function is keyword-only and transactional and stamps the history rows wit
 user who made the change.
 """
 
+import logging
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import pagecache
 
-from ..models import IndicatorValue
-from . import importer
+from ..models import IndicatorImport, IndicatorValue
+from . import importer, tasks
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -60,12 +67,21 @@ class ImportResult:
     unchanged: int
 
 
-@transaction.atomic
-def indicator_values_import(*, text: str, user) -> ImportResult:
-    """Save every row of an indicator CSV file, or nothing if any row is wrong."""
-    parsed = importer.parse(text)
+def indicator_values_import(*, text: str, user, progress=None) -> ImportResult:
+    """Save every row of an indicator CSV file, or nothing if any row is wrong.
+
+    The file is read and checked first (``progress(done, total)`` as the parser reads
+    it), then every value written in one transaction.
+    """
+    parsed = importer.parse(text, progress=progress)
     if parsed.errors:
         raise ValidationError([error.message for error in parsed.errors], code="csv_rows")
+    with transaction.atomic():
+        return _values_write(parsed=parsed, user=user)
+
+
+def _values_write(*, parsed: importer.Parsed, user) -> ImportResult:
+    """Write the rows of a file without errors; in the caller's transaction."""
     now = timezone.now()
     existing = {
         (v.area_id, v.indicator_id, v.year): v
@@ -106,3 +122,304 @@ def indicator_values_import(*, text: str, user) -> ImportResult:
             default_date=now,
         )
     return ImportResult(created=len(new), updated=len(changed), unchanged=unchanged)
+
+
+# -- a file imported in the background ----------------------------------------------------------
+#
+# Upload → the file is stored and checked by a worker (``tasks.indicator_import_check``) →
+# the uploader sees the preview and confirms → a worker saves every value or none
+# (``tasks.indicator_import_save``). The steps below are what the tasks run; each starts
+# only from the status it expects, so a job asked for twice (a worker that seemed to have
+# died) does its work once.
+
+Status = IndicatorImport.Status
+# A job that has not reported for this long is taken to have died with its worker.
+STALE_AFTER = timedelta(minutes=10)
+# The share of the saving bar for reading the file again; the writes are the rest.
+SAVE_READ_SHARE = 90
+
+
+def indicator_import_start(*, upload, user) -> IndicatorImport:
+    """Store an uploaded file (checked for size and encoding by the form) and ask for
+    it to be checked. Nothing is written to the indicator values."""
+    upload.seek(0)
+    job = IndicatorImport(
+        uploaded_by=user,
+        filename=upload.name,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        status=Status.WAITING,
+        requested_at=timezone.now(),
+    )
+    job.file.save(f"{uuid.uuid4().hex}.csv", upload, save=False)
+    job.full_clean()
+    job.save()
+    # The immediate backend (tests) checks it here and now; the database backend leaves
+    # it for a worker. The row is committed first (views run in autocommit), so a worker
+    # never sees the job without its row.
+    tasks.indicator_import_check.enqueue(job.pk)
+    return job
+
+
+def indicator_import_confirm(*, job: IndicatorImport, user) -> bool:
+    """The uploader has seen the preview: save it in the background. False when there is
+    nothing to confirm (not checked, has errors, or confirmed already)."""
+    with transaction.atomic():
+        job = IndicatorImport.objects.select_for_update().defer("preview").get(pk=job.pk)
+        if job.status != Status.CHECKED or job.rows_refused or not job.rows_total:
+            return False
+        now = timezone.now()
+        job.status, job.progress, job.rows_done, job.error = Status.SAVING, 0, 0, ""
+        job.confirmed_at = job.requested_at = now
+        job.confirmed_by = user
+        job.save(
+            update_fields=[
+                "status",
+                "progress",
+                "rows_done",
+                "error",
+                "confirmed_at",
+                "confirmed_by",
+                "requested_at",
+            ]
+        )
+    tasks.indicator_import_save.enqueue(job.pk)
+    return True
+
+
+def indicator_import_retry(*, job: IndicatorImport) -> bool:
+    """Run the step that failed again: the check, or the save the uploader confirmed.
+    False when the job has not failed."""
+    with transaction.atomic():
+        job = IndicatorImport.objects.select_for_update().defer("preview").get(pk=job.pk)
+        if job.status != Status.FAILED:
+            return False
+        _ask_again(job)
+    return True
+
+
+def indicator_import_resume_if_stale(*, job: IndicatorImport) -> IndicatorImport:
+    """A job under way that has been quiet for :data:`STALE_AFTER` died with its worker
+    (a save rolled back with it): ask for it again. The job as it is now."""
+    now = timezone.now()
+    if not job.is_under_way or (job.requested_at and now - job.requested_at <= STALE_AFTER):
+        return job
+    with transaction.atomic():
+        locked = IndicatorImport.objects.select_for_update().defer("preview").get(pk=job.pk)
+        quiet = locked.requested_at is None or now - locked.requested_at > STALE_AFTER
+        if locked.is_under_way and quiet:
+            _ask_again(locked)
+    return IndicatorImport.objects.defer("preview").get(pk=job.pk)
+
+
+def _ask_again(job: IndicatorImport) -> None:
+    """Queue the step the job is at (in the caller's transaction, with the row locked)."""
+    saving = job.confirmed_at is not None
+    job.status = Status.SAVING if saving else Status.WAITING
+    job.progress, job.rows_done, job.error = 0, 0, ""
+    job.requested_at, job.finished_at = timezone.now(), None
+    job.save(
+        update_fields=["status", "progress", "rows_done", "error", "requested_at", "finished_at"]
+    )
+    step = tasks.indicator_import_save if saving else tasks.indicator_import_check
+    # Enqueued in this transaction: with the database backend the job is committed with
+    # the row that asks for it.
+    step.enqueue(job.pk)
+
+
+def _report(pk: int, expected: str, **values) -> int:
+    """Update the job if it is still at the step ``expected`` (autocommit: the page sees it)."""
+    return IndicatorImport.objects.filter(pk=pk, status=expected).update(**values)
+
+
+def _read(job: IndicatorImport) -> str:
+    try:
+        with job.file.open("rb") as stored:
+            raw = stored.read()
+    except FileNotFoundError as error:
+        raise _Refused(_("The uploaded file is no longer stored. Upload it again.")) from error
+    try:
+        return importer.decode(raw)
+    except ValidationError as error:
+        raise _Refused(" ".join(error.messages)) from error
+
+
+class _Refused(Exception):
+    """A step cannot go on, for a reason the uploader is told (in their language)."""
+
+
+def _preview_of(parsed: importer.Parsed) -> dict:
+    """What the preview page shows, as JSON (see ``IndicatorImport``)."""
+    indicators: dict[str, dict] = {}
+    for row in parsed.rows:
+        counts = indicators.setdefault(
+            row.indicator.name,
+            {"name": row.indicator.name, "new": 0, "changed": 0, "unchanged": 0},
+        )
+        effect = "new" if row.is_new else "changed" if row.is_change else "unchanged"
+        counts[effect] += 1
+    return {
+        "rows": [
+            [
+                row.line,
+                row.area.name,
+                row.indicator.name,
+                row.year,
+                None if row.current is None else str(row.current),
+                str(row.value),
+            ]
+            for row in parsed.rows
+        ],
+        "indicators": sorted(indicators.values(), key=lambda counts: counts["name"]),
+        "errors": [{"line": error.line, "message": error.message} for error in parsed.errors],
+    }
+
+
+def indicator_import_check_run(*, pk: int) -> None:
+    """The check step: read the stored file, keep what the preview shows. No values are
+    written."""
+    job = IndicatorImport.objects.defer("preview").filter(pk=pk).first()
+    if job is None or job.status not in (Status.WAITING, Status.CHECKING):
+        return  # checked already, or gone
+    started = IndicatorImport.objects.filter(
+        pk=pk, status__in=(Status.WAITING, Status.CHECKING)
+    ).update(
+        status=Status.CHECKING,
+        attempts=job.attempts + 1,
+        progress=0,
+        rows_done=0,
+        requested_at=timezone.now(),
+    )
+    if not started:
+        return
+    try:
+        with translation.override(job.language):
+            text = _read(job)
+            total = importer.row_count(text)
+            _report(pk, Status.CHECKING, rows_total=total, requested_at=timezone.now())
+
+            def progress(done: int, total: int) -> None:
+                # Also the sign of life that keeps it from being asked for again.
+                _report(
+                    pk,
+                    Status.CHECKING,
+                    rows_done=min(done, total),
+                    progress=min(99, 100 * done // max(total, 1)),
+                    requested_at=timezone.now(),
+                )
+
+            parsed = importer.parse(text, progress=progress)
+            preview = _preview_of(parsed)
+    except _Refused as refused:
+        _fail(pk, Status.CHECKING, str(refused))
+        return
+    except Exception as error:
+        logger.exception("Checking indicator import %s failed", pk)
+        with translation.override(job.language):
+            message = _("The file could not be checked (%(error)s).") % {
+                "error": error.__class__.__name__
+            }
+        _fail(pk, Status.CHECKING, message)
+        raise
+    _report(
+        pk,
+        Status.CHECKING,
+        status=Status.CHECKED,
+        preview=preview,
+        rows_done=total,
+        rows_refused=len(parsed.errors),
+        progress=100,
+        error="",
+        finished_at=timezone.now(),
+    )
+
+
+def indicator_import_save_run(*, pk: int) -> None:
+    """The save step, once the uploader has confirmed: read the file again and write
+    every value, or none. The job is marked saved in the same transaction as the values,
+    so a worker that dies half-way leaves neither. If the file no longer checks (an area
+    removed since the preview), nothing is saved and the preview shows why."""
+    job = (
+        IndicatorImport.objects.defer("preview")
+        .select_related("uploaded_by", "confirmed_by")
+        .filter(pk=pk, status=Status.SAVING)
+        .first()
+    )
+    if job is None:
+        return  # saved already (asked for twice), or not confirmed
+    _report(
+        pk,
+        Status.SAVING,
+        attempts=job.attempts + 1,
+        progress=0,
+        rows_done=0,
+        requested_at=timezone.now(),
+    )
+    try:
+        with translation.override(job.language):
+            text = _read(job)
+            total = importer.row_count(text)
+
+            def progress(done: int, total: int) -> None:
+                _report(
+                    pk,
+                    Status.SAVING,
+                    rows_done=min(done, total),
+                    progress=min(SAVE_READ_SHARE, SAVE_READ_SHARE * done // max(total, 1)),
+                    requested_at=timezone.now(),
+                )
+
+            parsed = importer.parse(text, progress=progress)
+            if parsed.errors:
+                _report(
+                    pk,
+                    Status.SAVING,
+                    status=Status.CHECKED,
+                    preview=_preview_of(parsed),
+                    rows_total=total,
+                    rows_done=total,
+                    rows_refused=len(parsed.errors),
+                    progress=100,
+                    confirmed_at=None,
+                    error=_("Nothing was saved: the data changed since the preview."),
+                    finished_at=timezone.now(),
+                )
+                return
+            _report(
+                pk,
+                Status.SAVING,
+                rows_total=total,
+                rows_done=total,
+                progress=SAVE_READ_SHARE,
+                requested_at=timezone.now(),
+            )
+            with transaction.atomic():
+                locked = IndicatorImport.objects.select_for_update().defer("preview").get(pk=pk)
+                if locked.status != Status.SAVING:
+                    return  # saved by another worker meanwhile
+                result = _values_write(parsed=parsed, user=job.confirmed_by or job.uploaded_by)
+                _report(
+                    pk,
+                    Status.SAVING,
+                    status=Status.SAVED,
+                    values_created=result.created,
+                    values_updated=result.updated,
+                    values_unchanged=result.unchanged,
+                    progress=100,
+                    error="",
+                    finished_at=timezone.now(),
+                )
+    except _Refused as refused:
+        _fail(pk, Status.SAVING, str(refused))
+        return
+    except Exception as error:
+        logger.exception("Saving indicator import %s failed", pk)
+        with translation.override(job.language):
+            message = _("The values could not be saved (%(error)s). Nothing was saved.") % {
+                "error": error.__class__.__name__
+            }
+        _fail(pk, Status.SAVING, message)
+        raise
+
+
+def _fail(pk: int, expected: str, message: str) -> None:
+    _report(pk, expected, status=Status.FAILED, error=message, finished_at=timezone.now())

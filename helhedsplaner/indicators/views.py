@@ -1,18 +1,24 @@
-"""Indicator values: one at a time, or a whole CSV file with a preview before it is saved."""
+"""Indicator values: one at a time, or a whole CSV file with a preview before it is saved.
+
+A file is checked and saved in the background (``tasks``); its page,
+``/planer/indikatorer/import/<pk>/``, is the uploader's own (and administrators').
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..models import IndicatorImport
 from ..plans.forms import error_links
+from ..rules import EDIT_INDICATORS
 from . import selectors, services
 from .forms import IndicatorImportForm, IndicatorValueForm
 
-EDIT_INDICATORS = ("helhedsplaner.add_indicatorvalue", "helhedsplaner.change_indicatorvalue")
-IMPORT_SESSION_KEY = "helhedsplaner_indicator_import"
+# How often the page of an import under way reloads itself.
+REFRESH_SECONDS = 3
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,25 +55,16 @@ def indicator_value_register(request):
 @require_http_methods(["GET", "POST"])
 @permission_required(EDIT_INDICATORS, raise_exception=True)
 def indicator_import(request):
-    """Step 1: upload; the file is read and checked, and a preview shown. Nothing is saved."""
+    """Step 1: upload. The file is stored and checked in the background; its page shows
+    how far the check is, then the preview. Nothing is saved."""
     form = (
         IndicatorImportForm(request.POST, request.FILES)
         if request.method == "POST"
         else IndicatorImportForm()
     )
     if request.method == "POST" and form.is_valid():
-        parsed = selectors.indicator_import_preview(text=form.text)
-        if not parsed.errors:
-            request.session[IMPORT_SESSION_KEY] = {
-                "text": form.text,
-                "filename": form.cleaned_data["file"].name,
-            }
-        return render(
-            request,
-            "helhedsplaner/indicators/import_preview.html",
-            {"parsed": parsed, "filename": form.cleaned_data["file"].name},
-            status=200 if not parsed.errors else 400,
-        )
+        job = services.indicator_import_start(upload=form.cleaned_data["file"], user=request.user)
+        return redirect("helhedsplaner:indicator_import_job", pk=job.pk)
     return render(
         request,
         "helhedsplaner/indicators/import.html",
@@ -80,38 +77,52 @@ def indicator_import(request):
     )
 
 
-@require_POST
+def _job_for(request, pk: int) -> IndicatorImport:
+    """The import, if it is the user's own (or the user an administrator); else 404."""
+    job = selectors.indicator_import_get(pk=pk)
+    if job is None or not request.user.has_perm("helhedsplaner.follow_indicator_import", job):
+        raise Http404  # another user's import does not exist for this user
+    return job
+
+
+@require_http_methods(["GET", "HEAD"])
 @permission_required(EDIT_INDICATORS, raise_exception=True)
-def indicator_import_save(request):
-    """Step 2: save the previewed file, all rows or none."""
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if not pending:
-        messages.error(request, _("There is no previewed file to save. Upload the file again."))
-        return redirect("helhedsplaner:indicator_import")
-    try:
-        result = services.indicator_values_import(text=pending["text"], user=request.user)
-    except ValidationError as error:
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        parsed = selectors.indicator_import_preview(text=pending["text"])
-        messages.error(request, _("Nothing was saved: the data changed since the preview."))
+def indicator_import_job(request, pk: int):
+    """Step 2: the import's page. While the file is checked or saved it says how far the
+    job is and reloads itself; then the preview with the button that saves it, or what
+    was saved, or why the job failed with a button that runs it again."""
+    job = services.indicator_import_resume_if_stale(job=_job_for(request, pk))
+    if job.status == IndicatorImport.Status.CHECKED:
         return render(
             request,
             "helhedsplaner/indicators/import_preview.html",
-            {"parsed": parsed, "filename": pending["filename"], "save_errors": error.messages},
-            status=400,
+            {"job": job, "preview": selectors.indicator_import_preview(job=job)},
         )
-    request.session.pop(IMPORT_SESSION_KEY, None)
-    messages.success(
+    if job.status == IndicatorImport.Status.SAVED:
+        return render(request, "helhedsplaner/indicators/import_saved.html", {"job": job})
+    failed = job.status == IndicatorImport.Status.FAILED
+    return render(
         request,
-        _(
-            "%(filename)s is imported: %(created)s new values, %(updated)s updated, "
-            "%(unchanged)s unchanged."
-        )
-        % {
-            "filename": pending["filename"],
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
+        "helhedsplaner/indicators/import_pending.html",
+        {"job": job, "failed": failed, "refresh_seconds": REFRESH_SECONDS},
+        status=200 if failed else 202,
     )
-    return redirect("helhedsplaner:indicator_register")
+
+
+@require_POST
+@permission_required(EDIT_INDICATORS, raise_exception=True)
+def indicator_import_confirm(request, pk: int):
+    """Step 3: save the previewed file in the background, all rows or none."""
+    job = _job_for(request, pk)
+    # Not checked, with errors, or confirmed already: the page says which.
+    services.indicator_import_confirm(job=job, user=request.user)
+    return redirect("helhedsplaner:indicator_import_job", pk=job.pk)
+
+
+@require_POST
+@permission_required(EDIT_INDICATORS, raise_exception=True)
+def indicator_import_retry(request, pk: int):
+    """Run the step of a failed import again (the check, or the confirmed save)."""
+    job = _job_for(request, pk)
+    services.indicator_import_retry(job=job)  # nothing to do unless it failed
+    return redirect("helhedsplaner:indicator_import_job", pk=job.pk)

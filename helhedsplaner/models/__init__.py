@@ -1,6 +1,7 @@
 from .area import Area, Indicator, IndicatorValue
 from .cofinancing import CoFinancing, CoFinancingPool, CommitmentCorrection, HousingContribution
 from .figures import PlanFigures, PlanFiguresSummary
+from .indicator_import import IndicatorImport
 from .lbf import FocusArea, LbfPeriod
 from .plan import Estate, HousingOrganisation, Plan, PlanStatusChange
 from .policy import Policy, PolicyGoal
@@ -15,6 +16,7 @@ __all__ = [
     "HousingContribution",
     "HousingOrganisation",
     "Indicator",
+    "IndicatorImport",
     "IndicatorValue",
     "LbfPeriod",
     "Plan",

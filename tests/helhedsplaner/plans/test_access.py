@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core import roles
-from helhedsplaner.models import IndicatorValue, Plan
+from helhedsplaner.models import IndicatorImport, IndicatorValue, Plan
 from tests import factories
 from tests.helhedsplaner.formdata import plan_post
 from tests.urlwalk import all_routes
@@ -53,7 +53,9 @@ def test_every_new_url_is_covered_here(plan):
         "helhedsplaner:plan_transition",
         "helhedsplaner:indicator_register",
         "helhedsplaner:indicator_import",
-        "helhedsplaner:indicator_import_save",
+        "helhedsplaner:indicator_import_job",
+        "helhedsplaner:indicator_import_confirm",
+        "helhedsplaner:indicator_import_retry",
     }
     assert {name for name, _ in all_routes() if name.startswith("helhedsplaner:")} == covered
 
@@ -108,6 +110,14 @@ def test_editors_see_the_edit_controls(client, role, plan):
 def test_readers_direct_posts_are_refused_and_change_nothing(client, role, plan):
     login(client, role)
     area, indicator = factories.area(), factories.indicator()
+    indicator_import = IndicatorImport.objects.create(  # checked: ready to be confirmed
+        uploaded_by=factories.user(roles.CASEWORKER),
+        filename="x.csv",
+        file="imports/x.csv",
+        status=IndicatorImport.Status.CHECKED,
+        rows_total=1,
+        rows_done=1,
+    )
     posts = [
         (reverse("helhedsplaner:plan_create"), plan_post(name="Helhedsplan Smuglet")),
         (
@@ -123,7 +133,8 @@ def test_readers_direct_posts_are_refused_and_change_nothing(client, role, plan)
             {"area": area.pk, "indicator": indicator.pk, "year": "2024", "value": "1"},
         ),
         (reverse("helhedsplaner:indicator_import"), {}),
-        (reverse("helhedsplaner:indicator_import_save"), {}),
+        (reverse("helhedsplaner:indicator_import_confirm", args=[indicator_import.pk]), {}),
+        (reverse("helhedsplaner:indicator_import_retry", args=[indicator_import.pk]), {}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 403, url
@@ -131,6 +142,7 @@ def test_readers_direct_posts_are_refused_and_change_nothing(client, role, plan)
     assert (plan.name, plan.status, plan.version) == ("Helhedsplan Adgang", "idea", 1)
     assert Plan.objects.count() == 1
     assert not IndicatorValue.objects.exists()
+    assert IndicatorImport.objects.get().status == IndicatorImport.Status.CHECKED
 
 
 @pytest.mark.parametrize("role", EDITORS)
