@@ -226,9 +226,7 @@ def test_another_user_can_neither_see_nor_confirm_nor_retry_the_import(
     assert client.post(confirm(job)).status_code == 302
     assert IndicatorValue.objects.count() == 3
     # The values' history names who asked for them to be saved.
-    assert set(IndicatorValue.history.values_list("history_user", flat=True)) == {
-        administrator.pk
-    }
+    assert set(IndicatorValue.history.values_list("history_user", flat=True)) == {administrator.pk}
 
 
 # -- failures ----------------------------------------------------------------------------------
