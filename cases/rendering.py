@@ -1,5 +1,5 @@
 """PDFs rendered in the background and served from storage: a meeting's agenda, package
-and minutes, and a plan's status report.
+and minutes, and the reports of apps above this one (a plan's status report).
 
 Rendering an agenda takes seconds (WeasyPrint), a package with its attachments longer,
 a status report about three; in the request it held a web worker for all of it, on
@@ -15,12 +15,15 @@ every download. Now:
   download, so any change that would change the PDF, whatever made it, makes the
   stored file unusable until it is rendered again. No list of what a PDF depends on
   to keep up to date.
-- **A status report** shows what its reader may see: it is kept once per kind of
-  reader (``audience``: the page cache's reader key, without its memo) and made as the
-  last reader who asked for it. After a commit that changes what the plan's status page
-  shows (its page-cache scopes, ``core.pagecache``), the reports already asked for are
-  made again in the background (:func:`reports_after_commit`), a few seconds later so a
-  burst of saves costs one rendering.
+- **A report** of an app above this one (registered with :func:`register_subject`:
+  ``helhedsplaner`` registers its plans' status reports) is named by its *subject*, the
+  page-cache scope of the page that shows the same data (``plan:34``). It shows what
+  its reader may see: it is kept once per kind of reader (``audience``: the page
+  cache's reader key, without its memo) and made as the last reader who asked for it.
+  After a commit that raises its subject's scope (or a scope every such page shows:
+  the city's indicators), the reports already asked for are made again in the
+  background (:func:`reports_after_commit`), a few seconds later so a burst of saves
+  costs one rendering.
 - **The digest is kept** under the versions of the page-cache scopes of the page that
   shows the same data (the meeting's agenda page, the plan's status page) and the day:
   a download of an unchanged document costs a few lookups, not an HTML rendering. The
@@ -44,6 +47,7 @@ its old file (or none); :func:`current` asks again once the job has been quiet f
 
 import hashlib
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -72,11 +76,32 @@ Status = RenderedFile.Status
 STALE_AFTER = timedelta(minutes=10)
 # What publishing asks for: both editions of the agenda and of the package.
 AT_PUBLISH = [(kind, edition) for kind in (Kind.AGENDA, Kind.PACKAGE) for edition in pdf.Edition]
-# How long after a change to a plan its status reports are made again (the saves within
-# it are in the one rendering).
+# How long after a change to a report's subject it is made again (the saves within it
+# are in the one rendering).
 REPORTS_AFTER = timedelta(seconds=5)
-# The status page's own scope of indicators of the whole city (helhedsplaner.cachescopes).
-CITY_INDICATORS = "area:city"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A kind of report an app above this one renders here (:func:`register_subject`)."""
+
+    html: Callable  # (pk, user) -> the report's HTML as ``user`` may read it
+    shared_scopes: tuple[str, ...] = ()  # scopes every such report shows besides its own
+
+
+# subject prefix ("plan") -> how its reports are made.
+_subjects: dict[str, Subject] = {}
+
+
+def register_subject(prefix: str, *, html: Callable, shared_scopes: Iterable[str] = ()):
+    """Render reports of ``prefix:<pk>`` (the page-cache scope of the page whose data
+    they show) with ``html(pk, user)``, from an app's ``ready()``."""
+    _subjects[prefix] = Subject(html=html, shared_scopes=tuple(shared_scopes))
+
+
+def _subject_of(subject: str) -> tuple[Subject, int]:
+    prefix, _colon, pk = subject.partition(":")
+    return _subjects[prefix], int(pk)
 
 
 def _language() -> str:
@@ -104,13 +129,13 @@ def _attachment_identity(items) -> str:
 
 @dataclass
 class Document:
-    """One PDF as it is asked for: a meeting's document in an edition, or a plan's status
-    report as ``reader`` may read it."""
+    """One PDF as it is asked for: a meeting's document in an edition, or the report of a
+    registered subject as ``reader`` may read it."""
 
     kind: str
     meeting: Meeting | None = None
     edition: pdf.Edition | None = None
-    plan_id: int | None = None
+    subject: str = ""
     reader: object = None
     _audience: str | None = field(default=None, repr=False)
 
@@ -119,13 +144,13 @@ class Document:
         return cls(kind=kind, meeting=meeting, edition=edition)
 
     @classmethod
-    def report(cls, plan_id: int, reader) -> "Document":
-        return cls(kind=Kind.REPORT, plan_id=plan_id, reader=reader)
+    def report(cls, subject: str, reader) -> "Document":
+        return cls(kind=Kind.REPORT, subject=subject, reader=reader)
 
     @classmethod
     def of_row(cls, row: RenderedFile) -> "Document":
         if row.kind == Kind.REPORT:
-            return cls(kind=row.kind, plan_id=row.plan_id, reader=row.asked_by)
+            return cls(kind=row.kind, subject=row.subject, reader=row.asked_by)
         return cls(kind=row.kind, meeting=row.meeting, edition=pdf.Edition(row.edition))
 
     @property
@@ -138,7 +163,7 @@ class Document:
         """The fields that name this document's row (in the active language)."""
         if self.kind == Kind.REPORT:
             return {
-                "plan_id": self.plan_id,
+                "subject": self.subject,
                 "kind": self.kind,
                 "audience": self.audience,
                 "language": _language(),
@@ -153,7 +178,7 @@ class Document:
     def scopes(self) -> list[str]:
         """The page-cache scopes of the page that shows what this document shows."""
         if self.kind == Kind.REPORT:
-            return [pagecache.plan_scope(self.plan_id), CITY_INDICATORS]
+            return [self.subject, *_subject_of(self.subject)[0].shared_scopes]
         return [pagecache.meeting_scope(self.meeting.pk)]
 
     def parts(self):
@@ -163,10 +188,8 @@ class Document:
         if self.kind == Kind.MINUTES:
             return pdf.meeting_minutes_html(meeting=self.meeting, edition=self.edition), None
         if self.kind == Kind.REPORT:
-            # helhedsplaner.status imports this app's PDF module.
-            from helhedsplaner.status.pdf import plan_status_report_html
-
-            return plan_status_report_html(pk=self.plan_id, user=self.reader)[1], None
+            subject, pk = _subject_of(self.subject)
+            return subject.html(pk, self.reader), None
         return pdf.meeting_agenda_html(meeting=self.meeting, edition=self.edition), None
 
     def render(self, parts, progress) -> bytes:
@@ -178,7 +201,7 @@ class Document:
 
     def file_name(self, source: str) -> str:
         if self.kind == Kind.REPORT:
-            owner, variant = f"plan-{self.plan_id}", self.audience[:12]
+            owner, variant = self.subject.replace(":", "-"), self.audience[:12]
         else:
             owner, variant = str(self.meeting.pk), self.edition.value
         return f"rendered/{owner}/{self.kind}-{variant}-{_language()}-{source[:16]}.pdf"
@@ -270,9 +293,9 @@ def current(meeting: Meeting, kind: str, edition: pdf.Edition, *, again: bool = 
     return current_document(Document.of_meeting(meeting, kind, edition), again=again, fresh=fresh)
 
 
-def current_report(plan_id: int, user, *, again: bool = False):
-    """:func:`current_document` of a plan's status report as ``user`` may read it."""
-    return current_document(Document.report(plan_id, user), again=again)
+def current_report(subject: str, user, *, again: bool = False):
+    """:func:`current_document` of the report of ``subject`` as ``user`` may read it."""
+    return current_document(Document.report(subject, user), again=again)
 
 
 def ask_at_publish(meeting: Meeting) -> None:
@@ -285,35 +308,47 @@ def ask_at_publish(meeting: Meeting) -> None:
 
 
 def reports_after_commit(scopes: set[str], unaccounted: set[str]) -> None:
-    """After a commit (``core.pagecache.after_commit``): ask for the status reports made
-    before of the plans whose status page the commit changed, :data:`REPORTS_AFTER`
-    from now (once per plan and process within that time). Not after a change of who
-    may see what (``access``): a reader whose access changed has a new kind of reader
-    (``audience_of``), whose report their next download asks for. Never fails the commit's
-    other after-commit work: a report not asked for now is asked for by its next
+    """After a commit (``core.pagecache.after_commit``): ask for the reports made before
+    whose subject's page the commit changed, :data:`REPORTS_AFTER` from now (once per
+    subject and process within that time). Not after a change of who may see what
+    (``access``): a reader whose access changed is a new kind of reader
+    (``audience_of``), whose report their next download asks for. Never fails the
+    commit's other after-commit work: a report not asked for now is asked for by its next
     download."""
-    everything = bool(unaccounted) or bool(scopes & {CITY_INDICATORS, pagecache.REFERENCE})
-    prefix = pagecache.plan_scope("")
-    plan_ids = {int(s.removeprefix(prefix)) for s in scopes if s.startswith(prefix)}
-    if not everything and not plan_ids:
+    if not _subjects:
+        return
+    shared = {scope for subject in _subjects.values() for scope in subject.shared_scopes}
+    everything = bool(unaccounted) or bool(scopes & (shared | {pagecache.REFERENCE}))
+    prefixes = tuple(f"{prefix}:" for prefix in _subjects)
+    named = {scope for scope in scopes if scope.startswith(prefixes)}
+    if not everything and not named:
         return
     rows = RenderedFile.objects.filter(kind=Kind.REPORT)
     if not everything:
-        rows = rows.filter(plan_id__in=plan_ids)
+        rows = rows.filter(subject__in=named)
     try:
         with transaction.atomic():  # a savepoint, if there is a transaction around
-            asked = sorted(set(rows.values_list("plan_id", flat=True)))
-        job = render_plan_reports
+            asked = sorted(set(rows.values_list("subject", flat=True)))
+        job = render_reports
         if job.get_backend().supports_defer:
             job = job.using(run_after=timezone.now() + REPORTS_AFTER)
         cache = pagecache.fragment_cache()
-        for plan_id in asked:
-            if cache.add(f"reports-asked:{plan_id}", 1, timeout=REPORTS_AFTER.total_seconds()):
-                job.enqueue(plan_id)
+        for subject in asked:
+            if cache.add(f"reports-asked:{subject}", 1, timeout=REPORTS_AFTER.total_seconds()):
+                job.enqueue(subject)
     except Exception:
         if RenderedFile._meta.db_table in connection.introspection.table_names():
-            logger.exception("Status reports of plans %s were not asked for again", plan_ids)
+            logger.exception("Reports of %s were not asked for again", sorted(named))
         # else: a migration's data step, before the table exists
+
+
+def forget_reports(subject: str) -> None:
+    """The subject is gone (a plan deleted): its reports and, after the commit, their files."""
+    rows = RenderedFile.objects.filter(kind=Kind.REPORT, subject=subject)
+    names = [name for name in rows.values_list("file", flat=True) if name]
+    rows.delete()
+    storage = RenderedFile._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 # -- the jobs ---------------------------------------------------------------------------------
@@ -331,10 +366,12 @@ def render_meeting(meeting_id: int, language: str | None = None) -> None:
 
 
 @task()
-def render_plan_reports(plan_id: int) -> None:
-    """Ask again for each status report of the plan made before, as its last reader may
-    read it, in its language (each one only if it no longer shows what the plan shows)."""
-    rows = RenderedFile.objects.filter(kind=Kind.REPORT, plan_id=plan_id).select_related("asked_by")
+def render_reports(subject: str) -> None:
+    """Ask again for each report of ``subject`` made before, as its last reader may read
+    it, in its language (each one only if it no longer shows what the data show)."""
+    rows = RenderedFile.objects.filter(kind=Kind.REPORT, subject=subject).select_related(
+        "asked_by"
+    )
     for row in rows:
         if row.asked_by is None or not row.asked_by.is_active:
             continue

@@ -9,5 +9,8 @@ class HelhedsplanerConfig(AppConfig):
     def ready(self) -> None:
         # Which cached pages a change to this app's rows reaches (core.pagecache).
         from . import cachescopes
+        from .status import pdf
 
         cachescopes.register()
+        # The plans' status reports, rendered in the background (cases.rendering).
+        pdf.register()

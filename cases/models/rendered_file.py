@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class RenderedFile(models.Model):
     """A PDF rendered in the background and kept through Django's storage API, with what
     it was rendered from: a meeting's agenda, package or minutes in one edition, or a
-    plan's status report as one kind of reader may read it (``audience``).
+    report of another app's (``subject``: a plan's status report) as one kind of reader
+    may read it (``audience``).
 
     ``source`` is the digest of what the PDF shows (``cases.rendering.source_of``: the
     HTML WeasyPrint is given, and for the package the attachments appended): a download
@@ -19,7 +20,7 @@ class RenderedFile(models.Model):
         AGENDA = "agenda", _("Agenda")
         PACKAGE = "package", _("Agenda with attachments")
         MINUTES = "minutes", _("Minutes")
-        REPORT = "report", _("Status report")
+        REPORT = "report", _("Report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be made")
@@ -35,15 +36,10 @@ class RenderedFile(models.Model):
         null=True,
         blank=True,
     )
-    plan = models.ForeignKey(
-        "helhedsplaner.Plan",
-        verbose_name=_("plan"),
-        on_delete=models.CASCADE,
-        related_name="rendered_files",
-        null=True,
-        blank=True,
-    )
-    # A status report shows what its reader may see (closed items, drafts): one file per
+    # A document of another app's (registered with cases.rendering.register_subject), by
+    # the page-cache scope of the page that shows the same data: "plan:34".
+    subject = models.CharField(_("report of"), max_length=40, blank=True)
+    # Such a report shows what its reader may see (closed items, drafts): one file per
     # kind of reader (``cases.rendering.audience_of``), made as the last one who asked.
     audience = models.CharField(_("kind of reader"), max_length=64, blank=True)
     asked_by = models.ForeignKey(
@@ -79,18 +75,19 @@ class RenderedFile(models.Model):
                 name="renderedfile_one_per_document",
             ),
             models.UniqueConstraint(
-                fields=["plan", "kind", "audience", "language"],
+                fields=["subject", "kind", "audience", "language"],
+                condition=models.Q(meeting__isnull=True),
                 name="renderedfile_one_per_report",
             ),
             models.CheckConstraint(
-                condition=models.Q(meeting__isnull=False, plan__isnull=True)
-                | models.Q(meeting__isnull=True, plan__isnull=False),
-                name="renderedfile_of_a_meeting_or_a_plan",
+                condition=models.Q(meeting__isnull=False, subject="")
+                | (models.Q(meeting__isnull=True) & ~models.Q(subject="")),
+                name="renderedfile_of_a_meeting_or_a_subject",
             ),
         ]
 
     def __str__(self) -> str:
-        owner = f"meeting {self.meeting_id}" if self.meeting_id else f"plan {self.plan_id}"
+        owner = f"meeting {self.meeting_id}" if self.meeting_id else self.subject
         return f"{self.get_kind_display()} ({self.edition or self.audience[:8]}), {owner}"
 
     @property

@@ -343,7 +343,7 @@ def plan_status_pdf(request, pk: int):
     plan = get_object_or_404(Plan.objects.only("pk", "name"), pk=pk)
     return stored_pdf(
         request,
-        lambda again: rendering.current_report(plan.pk, request.user, again=again),
+        lambda again: rendering.current_report(plan_scope(plan.pk), request.user, again=again),
         f"{selectors.status_report_title(plan)}.pdf",
         may_retry=True,
         back=(reverse("planstatus:plan_status", args=[plan.pk]), plan.name),

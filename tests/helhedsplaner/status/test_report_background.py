@@ -77,7 +77,7 @@ def test_a_report_is_made_once_per_kind_of_reader_and_then_served_from_storage(
     assert _text(again) == text
     assert _text(second.get(_url(plan))) == text
     assert built == {"html": 2, "pdf": 1}
-    assert RenderedFile.objects.filter(plan=plan).count() == 1
+    assert RenderedFile.objects.filter(subject=f"plan:{plan.pk}").count() == 1
 
     # A member of the committee of the closed item reads it in full: a report of its own.
     member = factories.user(roles.POLITICIAN, "medlem")
@@ -85,7 +85,7 @@ def test_a_report_is_made_once_per_kind_of_reader_and_then_served_from_storage(
     client = Client()
     client.force_login(member)
     assert "Køb af beboerhus" in _text(client.get(_url(plan)))
-    assert RenderedFile.objects.filter(plan=plan).count() == 2
+    assert RenderedFile.objects.filter(subject=f"plan:{plan.pk}").count() == 2
     assert built["pdf"] == 2
 
 
@@ -94,7 +94,7 @@ def test_a_change_to_the_plan_makes_its_reports_again_without_anyone_asking(stor
     plan = story["plan"]
     reader = _reader("laeser")
     assert "Helhedsplan Tårnby" in _text(reader.get(_url(plan)))
-    row = RenderedFile.objects.get(plan=plan)
+    row = RenderedFile.objects.get(subject=f"plan:{plan.pk}")
     old_file = row.file.name
 
     plan.name = "Helhedsplan Tårnby Nord"
@@ -131,7 +131,7 @@ def test_a_failed_report_says_why_and_its_reader_has_it_made_again(story, monkey
     retried = reader.post(_url(plan))
     assert retried.status_code == 302
     assert "Helhedsplan Tårnby" in _text(reader.get(retried["Location"]))
-    assert RenderedFile.objects.get(plan=plan).attempts == 2
+    assert RenderedFile.objects.get(subject=f"plan:{plan.pk}").attempts == 2
 
 
 @pytest.mark.django_db
@@ -142,3 +142,15 @@ def test_without_a_worker_the_report_page_says_it_is_being_made(story, settings)
     assert response.status_code == 202
     assert 'http-equiv="refresh"' in page and "<progress" in page
     assert "Statusrapport – Helhedsplan Tårnby" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_plan_takes_its_reports_and_their_files_with_it(story):
+    plan = story["plan"]
+    _text(_reader("laeser").get(_url(plan)))
+    row = RenderedFile.objects.get(subject=f"plan:{plan.pk}")
+    assert row.file.storage.exists(row.file.name)
+    plan.commitments.all().delete()  # commitments protect their plan
+    plan.delete()
+    assert not RenderedFile.objects.filter(subject=f"plan:{plan.pk}").exists()
+    assert not row.file.storage.exists(row.file.name)
