@@ -13,5 +13,5 @@ class CasesConfig(AppConfig):
         from . import cachescopes, rendering
 
         cachescopes.register()
-        # Status reports asked for before are made again after a change to their plan.
-        pagecache.after_commit(rendering.reports_after_commit)
+        # PDFs made before are made again after a change to what they show.
+        pagecache.after_commit(rendering.again_after_commit)

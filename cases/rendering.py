@@ -22,8 +22,9 @@ every download. Now:
   cache's reader key, without its memo) and made as the last reader who asked for it.
   After a commit that raises its subject's scope (or a scope every such page shows:
   the city's indicators), the reports already asked for are made again in the
-  background (:func:`reports_after_commit`), a few seconds later so a burst of saves
-  costs one rendering.
+  background (:func:`again_after_commit`), a few seconds later so a burst of saves
+  costs one rendering. So are a meeting's documents after a change to what its agenda
+  page shows.
 - **The digest is kept** under the versions of the page-cache scopes of the page that
   shows the same data (the meeting's agenda page, the plan's status page) and the day:
   a download of an unchanged document costs a few lookups, not an HTML rendering. The
@@ -307,38 +308,51 @@ def ask_at_publish(meeting: Meeting) -> None:
         render_meeting.enqueue(meeting.pk, translation.get_language())
 
 
-def reports_after_commit(scopes: set[str], unaccounted: set[str]) -> None:
-    """After a commit (``core.pagecache.after_commit``): ask for the reports made before
-    whose subject's page the commit changed, :data:`REPORTS_AFTER` from now (once per
-    subject and process within that time). Not after a change of who may see what
-    (``access``): a reader whose access changed is a new kind of reader
+def again_after_commit(scopes: set[str], unaccounted: set[str]) -> None:
+    """After a commit (``core.pagecache.after_commit``): ask again, :data:`REPORTS_AFTER`
+    from now, for the PDFs made before that the commit changed: a meeting's documents
+    when it raised the meeting's scope, a report when it raised its subject's (or a
+    scope every such report shows), all of them after writes nobody accounted for or a
+    change of reference data. Once per meeting or subject and process within that time,
+    and only what no longer shows what the data show is rendered. Not after a change of
+    who may see what (``access``): a reader whose access changed is a new kind of reader
     (``audience_of``), whose report their next download asks for. Never fails the
-    commit's other after-commit work: a report not asked for now is asked for by its next
+    commit's other after-commit work: what is not asked for now is asked for by its next
     download."""
-    if not _subjects:
-        return
     shared = {scope for subject in _subjects.values() for scope in subject.shared_scopes}
-    everything = bool(unaccounted) or bool(scopes & (shared | {pagecache.REFERENCE}))
+    everything = bool(unaccounted) or pagecache.REFERENCE in scopes
+    every_report = everything or bool(scopes & shared)
+    meeting_prefix = pagecache.meeting_scope("")
+    meetings = {int(s.removeprefix(meeting_prefix)) for s in scopes if s.startswith(meeting_prefix)}
     prefixes = tuple(f"{prefix}:" for prefix in _subjects)
-    named = {scope for scope in scopes if scope.startswith(prefixes)}
-    if not everything and not named:
+    subjects = {scope for scope in scopes if prefixes and scope.startswith(prefixes)}
+    if not (everything or every_report or meetings or subjects):
         return
-    rows = RenderedFile.objects.filter(kind=Kind.REPORT)
-    if not everything:
-        rows = rows.filter(subject__in=named)
     try:
         with transaction.atomic():  # a savepoint, if there is a transaction around
-            asked = sorted(set(rows.values_list("subject", flat=True)))
-        job = render_reports
-        if job.get_backend().supports_defer:
-            job = job.using(run_after=timezone.now() + REPORTS_AFTER)
+            rows = RenderedFile.objects.all()
+            meeting_rows = rows.filter(meeting__isnull=False)
+            if not everything:
+                meeting_rows = meeting_rows.filter(meeting_id__in=meetings)
+            report_rows = rows.filter(kind=Kind.REPORT)
+            if not every_report:
+                report_rows = report_rows.filter(subject__in=subjects)
+            asked = [
+                (render_meeting_again, pk)
+                for pk in sorted(set(meeting_rows.values_list("meeting_id", flat=True)))
+            ] + [
+                (render_reports, subject)
+                for subject in sorted(set(report_rows.values_list("subject", flat=True)))
+            ]
         cache = pagecache.fragment_cache()
-        for subject in asked:
-            if cache.add(f"reports-asked:{subject}", 1, timeout=REPORTS_AFTER.total_seconds()):
-                job.enqueue(subject)
+        for job, key in asked:
+            if cache.add(f"again:{job.name}:{key}", 1, timeout=REPORTS_AFTER.total_seconds()):
+                if job.get_backend().supports_defer:
+                    job = job.using(run_after=timezone.now() + REPORTS_AFTER)
+                job.enqueue(key)
     except Exception:
         if RenderedFile._meta.db_table in connection.introspection.table_names():
-            logger.exception("Reports of %s were not asked for again", sorted(named))
+            logger.exception("PDFs were not asked for again after a commit")
         # else: a migration's data step, before the table exists
 
 
@@ -366,12 +380,23 @@ def render_meeting(meeting_id: int, language: str | None = None) -> None:
 
 
 @task()
+def render_meeting_again(meeting_id: int) -> None:
+    """Ask again for each document of the meeting made before, in its language (each one
+    only if it no longer shows what the meeting shows)."""
+    meeting = Meeting.objects.select_related("committee").filter(pk=meeting_id).first()
+    if meeting is None:
+        return
+    made = RenderedFile.objects.filter(meeting=meeting).values_list("kind", "edition", "language")
+    for kind, edition, language in sorted(set(made)):
+        with translation.override(language):
+            current(meeting, kind, pdf.Edition(edition), fresh=True)
+
+
+@task()
 def render_reports(subject: str) -> None:
     """Ask again for each report of ``subject`` made before, as its last reader may read
     it, in its language (each one only if it no longer shows what the data show)."""
-    rows = RenderedFile.objects.filter(kind=Kind.REPORT, subject=subject).select_related(
-        "asked_by"
-    )
+    rows = RenderedFile.objects.filter(kind=Kind.REPORT, subject=subject).select_related("asked_by")
     for row in rows:
         if row.asked_by is None or not row.asked_by.is_active:
             continue

@@ -88,6 +88,33 @@ def test_a_change_the_pdf_shows_is_never_served_stale(
     assert not old.file.storage.exists(old.file.name)  # the old file is gone
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_change_to_the_meeting_makes_its_pdfs_again_before_anyone_asks(
+    client, secretary, meeting, monkeypatch
+):
+    # Through a real commit: the page-cache hook asks again for what was made before
+    # (the immediate backend makes it at once), so the next download is the stored file.
+    client.force_login(secretary)
+    client.get(_agenda(meeting))
+    public = _agenda(meeting, "?udgave=offentlig")
+    client.get(public)
+    before = {row.pk: row.source for row in RenderedFile.objects.filter(meeting=meeting)}
+    assert len(before) == 2
+    item = AgendaItem.objects.get(meeting=meeting, number=1)
+    item.title = "Helhedsplan for Bispebjerg"
+    item.save()
+    after = {row.pk: row for row in RenderedFile.objects.filter(meeting=meeting)}
+    assert all(row.is_ready and row.source != before[pk] for pk, row in after.items())
+
+    def refuse(html):
+        raise AssertionError("rendered in the request")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", refuse)
+    for url in (_agenda(meeting), public):
+        text = "\n".join(text_of(pdf_bytes(client.get(url))))
+        assert "Bispebjerg" in text and "Tingbjerg" not in text
+
+
 def test_each_edition_and_language_is_a_document_of_its_own(client, politician, meeting):
     closed = factories.item(meeting, number=2, title="Fortroligt køb", is_closed=True)
     factories.member(politician, meeting.committee)
