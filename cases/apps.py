@@ -8,10 +8,18 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Which cached pages a change to this app's rows reaches (core.pagecache).
-        from core import pagecache
+        from core import history, pagecache
 
         from . import cachescopes, rendering
+        from .models import AgendaItem
+        from .selectors import item_history_label
 
         cachescopes.register()
         # PDFs made before are made again after a change to what they show.
         pagecache.after_commit(rendering.again_after_commit)
+        # An agenda item named in a history: never by its (perhaps closed) title.
+        history.register_label(
+            AgendaItem,
+            item_history_label,
+            queryset=lambda items: items.select_related("meeting__committee"),
+        )

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from committees.models import Meeting, MeetingAbsence
@@ -830,3 +831,12 @@ def case_history(*, number: str, user) -> tuple[Case, list[dict]]:
         )
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     return case, entries
+
+
+def item_history_label(item: AgendaItem) -> str:
+    """How an agenda item is named in a history (``core.history``): by committee, date and
+    number only, so that a closed item's title never shows there."""
+    if item.meeting_id is None:
+        return _("Agenda item (draft)")
+    date = formats.date_format(item.meeting.starts_at, "j. F Y")
+    return f"{item.meeting.committee.short_name} {date}, {_('item')} {item.number}"

@@ -12,7 +12,6 @@ from django.db.models import Count, DecimalField, Max, Min, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -21,8 +20,8 @@ from cases.models import AgendaItem
 from cases.selectors import agenda_items_visible_to, user_can_see_closed
 from committees.models import Administration, Meeting
 from committees.selectors import committee_ids_for_user
+from core.history import history_entries
 from core.roles import is_administrator
-from core.templatetags.dk import dkk
 
 from ..models import CoFinancing, CoFinancingPool, CommitmentCorrection, HousingContribution, Plan
 
@@ -595,118 +594,9 @@ def overview_by_pool(*, pool=None) -> Table:
 
 
 # -- history ----------------------------------------------------------------------------------
+# The readable history of any tracked model lives in core.history; this app says how its
+# money fields read there (helhedsplaner.apps).
 MONEY_FIELDS = {"amount", "budget", "lbf_grant"}
-
-
-def _related_label(obj) -> str:
-    """How a related object is named in history; agenda items by number only, so that a
-    closed item's title never shows here."""
-    if isinstance(obj, AgendaItem):
-        if obj.meeting_id is None:
-            return _("Agenda item (draft)")
-        date = formats.date_format(obj.meeting.starts_at, "j. F Y")
-        return f"{obj.meeting.committee.short_name} {date}, {_('item')} {obj.number}"
-    return str(obj)
-
-
-def _display_value(model_field, value, related: dict) -> str:
-    if value is None or value == "":
-        return "–"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.is_relation:
-        return related.get((model_field.related_model, value), f"#{value}")
-    if model_field.get_internal_type() == "DecimalField":
-        return dkk(value) if model_field.name in MONEY_FIELDS else str(value)
-    if model_field.get_internal_type() == "BooleanField":
-        return _("Yes") if value else _("No")
-    if model_field.get_internal_type() in ("DateField", "DateTimeField"):
-        return formats.date_format(value, "j. F Y")
-    return str(value)
-
-
-def _tracked_fields(model, hide: set[str]):
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if f.editable and not f.primary_key and f.name not in hide and f.name != "is_demo"
-    ]
-
-
-def history_entries(*querysets, hide: tuple[str, ...] = ()) -> list[dict]:
-    """Readable history (what, field, old → new, who, when, why), newest first.
-
-    A creation lists the values it was created with, a deletion the last values, a
-    change the fields that changed (simple-history's ``diff_against``). One query per
-    history table plus one per kind of related object named in a change.
-    """
-    hidden = set(hide)
-    records = []
-    for queryset in querysets:
-        rows = list(queryset.select_related("history_user").order_by("history_date", "history_id"))
-        previous = {}
-        for record in rows:
-            model = record.instance_type
-            before = previous.get(record.id)
-            if record.history_type == "~" and before is not None:
-                delta = record.diff_against(before)
-                raw = [(c.field, c.old, c.new) for c in delta.changes if c.field not in hidden]
-            elif record.history_type == "-":
-                raw = [
-                    (f.name, getattr(record, f.attname), None)
-                    for f in _tracked_fields(model, hidden)
-                ]
-            else:
-                raw = [
-                    (f.name, None, getattr(record, f.attname))
-                    for f in _tracked_fields(model, hidden)
-                ]
-                raw = [change for change in raw if change[2] not in (None, "")]
-            previous[record.id] = record
-            records.append((record, raw))
-    wanted: dict[type, set] = {}
-    for record, raw in records:
-        for name, old, new in raw:
-            model_field = record.instance_type._meta.get_field(name)
-            if model_field.is_relation:
-                wanted.setdefault(model_field.related_model, set()).update(
-                    v for v in (old, new) if v is not None
-                )
-    related = {}
-    for model, pks in wanted.items():
-        objects = model._default_manager.filter(pk__in=pks)
-        if model is AgendaItem:
-            objects = objects.select_related("meeting__committee")
-        for obj in objects:
-            related[(model, obj.pk)] = _related_label(obj)
-    kinds = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
-    entries = []
-    for record, raw in records:
-        model = record.instance_type
-        if record.history_type == "~" and not raw:
-            continue  # a save that changed nothing visible
-        changes = [
-            (
-                str(model._meta.get_field(name).verbose_name).capitalize(),
-                _display_value(model._meta.get_field(name), old, related),
-                _display_value(model._meta.get_field(name), new, related),
-            )
-            for name, old, new in raw
-        ]
-        user = record.history_user
-        reason = record.history_change_reason or ""
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": (user.get_full_name() or user.username) if user else _("the system"),
-                "what": str(model._meta.verbose_name).capitalize(),
-                "kind": kinds.get(record.history_type, record.history_type),
-                "changes": changes,
-                "reason": _("Demo data") if reason == "load_demo" else reason,
-            }
-        )
-    entries.sort(key=lambda entry: entry["when"], reverse=True)
-    return entries
 
 
 def deciding_items(*, user, plan=None, administration=None):

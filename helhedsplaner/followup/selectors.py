@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404
 from cases.models import AgendaItem
 from cases.selectors import agenda_items_visible_to
 from committees.models import FollowUpGroup, FollowUpGroupMeeting, FollowUpGroupMembership
+from core.history import history_entries
 
-from ..cofinancing.selectors import ITEM_RELATED, add_money_facts, history_entries, mark_items
+from ..cofinancing.selectors import ITEM_RELATED, add_money_facts, mark_items
 from ..cofinancing.selectors import plans_with_money as _plans_with_money
 
 RECENT_DECISIONS = 3

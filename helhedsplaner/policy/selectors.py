@@ -5,11 +5,12 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import get_object_or_404
 
+from core.history import history_entries
+
 from ..cofinancing.selectors import (
     COMMITTED,
     _percent,
     add_money_facts,
-    history_entries,
     plans_with_money,
 )
 from ..models import CoFinancing, HousingContribution, Plan, Policy, PolicyGoal
