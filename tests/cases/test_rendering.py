@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cases import pdf, rendering, services
 from cases.models import AgendaItem, RenderedFile
-from committees.models import Membership
+from committees.models import Meeting, Membership
 from tests import factories
 from tests.pdfs import pdf_bytes, text_of
 
@@ -225,6 +225,34 @@ def test_a_real_worker_renders_what_a_download_asked_for(
     text = "\n".join(text_of(pdf_bytes(response)))
     assert "Notatets tekst" in text  # the good attachment
     assert "fordi filen er beskadiget" in text  # the note in place of the damaged one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_with_a_real_worker_makes_the_pdfs_ready_before_anyone_asks(
+    client, politician, secretary, meeting, on_postgres, settings, no_weasyprint
+):
+    # Publish through the secretary's page; the worker process (the database backend)
+    # renders what publishing asked for; the readers' downloads render nothing.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.PDF_RENDER_AT_PUBLISH = True
+    meeting.status = Meeting.Status.DRAFT
+    meeting.save()
+    factories.member(secretary, meeting.committee, role=Membership.Role.SECRETARY)
+    client.force_login(secretary)
+    published = client.post(reverse("meetings:meeting_publish", args=[meeting.pk]))
+    assert published.status_code == 302
+    assert not RenderedFile.objects.filter(meeting=meeting, status="ready").exists()
+    worker = subprocess.run(
+        WORKER, cwd=ROOT, env=_worker_env(settings), capture_output=True, text=True, timeout=300
+    )
+    assert worker.returncode == 0, worker.stderr
+    assert RenderedFile.objects.filter(meeting=meeting, status="ready").count() == 4
+    no_weasyprint()
+    client.force_login(politician)
+    for url in (_agenda(meeting), reverse("pdf:meeting_package", args=[meeting.pk])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Helhedsplan for Tingbjerg" in "\n".join(text_of(pdf_bytes(response)))
 
 
 # A worker process of its own, on the test's database and media, with the database backend.
