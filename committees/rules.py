@@ -158,3 +158,19 @@ rules.add_perm(
     has_model_perms("committees.add_followupgroupmeeting")
     & (is_administrator | serves_group_committee),
 )
+
+
+# -- committees, people and memberships ---------------------------------------------------------
+# Administrators set up committees and people; a committee's own secretariat keeps its mandate
+# and its memberships. Nobody else changes them (Django admin is for superusers only).
+
+# Create a committee; change its name, kind, period and founding decision; end it.
+rules.add_perm("committees.create_committee", is_administrator)
+rules.add_perm("committees.edit_committee_details", is_administrator)
+rules.add_perm("committees.end_committee", is_administrator)
+# Edit the committee's mandate (object: a Committee).
+rules.add_perm("committees.edit_committee", is_administrator | serves_committee)
+# Add, edit and end memberships (object: a Committee, or a Membership in it).
+rules.add_perm("committees.manage_memberships", is_administrator | serves_committee)
+# Create and edit people (politicians and staff).
+rules.add_perm("committees.manage_people", is_administrator)

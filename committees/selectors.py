@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core import roles
+from core.history import history_entries
 
 from .models import Committee, Meeting, Membership, Person
 
@@ -120,8 +121,11 @@ def committee_get_for_page(*, slug: str) -> dict:
         *[When(role=role, then=index) for index, role in enumerate(Membership.Role.values)],
         default=99,
     )
+    today = timezone.localdate()
+    # Current and coming seats (a seat added today from next month shows at once).
     members = list(
-        _current(committee.memberships.select_related("person"))
+        committee.memberships.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("person")
         .annotate(role_order=role_order)
         .order_by("role_order", "person__name")
     )
@@ -132,12 +136,18 @@ def committee_get_for_page(*, slug: str) -> dict:
     past = list(
         committee.meetings.filter(starts_at__lt=now).order_by("-starts_at")[:MEETINGS_SHOWN]
     )
+    former = list(
+        committee.memberships.filter(end_date__lt=today)
+        .select_related("person")
+        .order_by("-end_date", "person__name")
+    )
     groups = list(committee.formed_follow_up_groups.order_by("name"))
     own_group = getattr(committee, "follow_up_group", None)
     return {
         "committee": committee,
         "members": [m for m in members if m.role != Membership.Role.SECRETARY],
         "secretaries": [m for m in members if m.role == Membership.Role.SECRETARY],
+        "former_members": former,
         "upcoming": upcoming,
         "past": past,
         "formed_groups": groups,
@@ -179,3 +189,60 @@ def meeting_find(*, pk: int) -> Meeting | None:
 
 def meeting_absent_person_ids(meeting) -> list[int]:
     return list(meeting.absences.values_list("person_id", flat=True))
+
+
+def committee_get(*, slug: str) -> Committee:
+    return get_object_or_404(Committee.objects.select_related("administration"), slug=slug)
+
+
+def committee_get_with_history(*, slug: str) -> dict:
+    """The committee and its history: its own changes and those of its memberships."""
+    committee = committee_get(slug=slug)
+    return {
+        "committee": committee,
+        "history": history_entries(
+            Committee.history.filter(id=committee.pk),
+            Membership.history.filter(committee_id=committee.pk),
+        ),
+    }
+
+
+def membership_get(*, pk: int) -> Membership:
+    return get_object_or_404(Membership.objects.select_related("person", "committee"), pk=pk)
+
+
+def people_list():
+    """Everybody registered, with their administration, login and current seats."""
+    today = timezone.localdate()
+    return (
+        Person.objects.select_related("administration", "user")
+        .annotate(
+            seat_count=Count(
+                "memberships",
+                filter=Q(memberships__start_date__lte=today)
+                & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)),
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def person_get(*, pk: int) -> Person:
+    return get_object_or_404(Person.objects.select_related("administration", "user"), pk=pk)
+
+
+def person_get_with_history(*, pk: int) -> dict:
+    """A person, their memberships (current and former) and the history of both."""
+    person = person_get(pk=pk)
+    return {
+        "person": person,
+        "memberships": list(
+            person.memberships.select_related("committee").order_by(
+                "-start_date", "committee__name"
+            )
+        ),
+        "history": history_entries(
+            Person.history.filter(id=person.pk),
+            Membership.history.filter(person_id=person.pk),
+        ),
+    }

@@ -9,13 +9,14 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.validation import validate_sane_date
 from core.versioning import version_check
 
-from .models import Committee, Meeting, MeetingAbsence, Person
+from .models import Committee, Meeting, MeetingAbsence, Membership, Person
 
 LOCKED_MESSAGE = _(
     "The minutes of this meeting have been approved, so nothing in it can be changed. "
@@ -98,3 +99,154 @@ def meeting_absences_set(*, meeting: Meeting, people: list[Person]) -> Meeting:
             absence.full_clean()
             absence.save()
     return meeting
+
+
+# -- committees, people and memberships ---------------------------------------------------------
+# The acting user is the history user of every write, so the history tabs say who did it.
+# Memberships decide who may read closed items: a change takes effect on the next page (the
+# page cache treats memberships and people as access tables, core.pagecache).
+
+COMMITTEE_DETAIL_FIELDS = (
+    "name",
+    "short_name",
+    "slug",
+    "kind",
+    "administration",
+    "mandate",
+    "period_start",
+    "period_end",
+    "established_by",
+    "established_on",
+)
+
+
+def _save(obj, *, user, update_fields=None) -> None:
+    obj.full_clean()
+    obj._history_user = user
+    if update_fields is not None and obj.pk:
+        obj.save(update_fields=[*update_fields, "updated_at"])
+    else:
+        obj.save()
+
+
+def committee_lock(committee: Committee) -> Committee:
+    return Committee.objects.select_for_update().get(pk=committee.pk)
+
+
+@transaction.atomic
+def committee_create(*, user, **fields) -> Committee:
+    unknown = set(fields) - set(COMMITTEE_DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"not a committee field: {sorted(unknown)}")
+    committee = Committee(**fields)
+    _save(committee, user=user)
+    return committee
+
+
+@transaction.atomic
+def committee_update(*, committee: Committee, user, **fields) -> Committee:
+    """Change the given fields (an administrator: any of them; a secretary: the mandate)."""
+    unknown = set(fields) - set(COMMITTEE_DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"not a committee field: {sorted(unknown)}")
+    committee = committee_lock(committee)
+    for name, value in fields.items():
+        setattr(committee, name, value)
+    _save(committee, user=user, update_fields=list(fields))
+    return committee
+
+
+@transaction.atomic
+def committee_end(*, committee: Committee, user, period_end: date) -> Committee:
+    """End the committee on ``period_end``; the seats still open then end with it."""
+    committee = committee_lock(committee)
+    committee.period_end = period_end
+    _save(committee, user=user, update_fields=["period_end"])
+    open_seats = (
+        committee.memberships.filter(start_date__lte=period_end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=period_end))
+        .select_for_update()
+    )
+    for membership in open_seats:
+        membership.end_date = period_end
+        _save(membership, user=user, update_fields=["end_date"])
+    return committee
+
+
+PERSON_FIELDS = ("name", "party", "administration", "email", "login")
+
+
+def _person_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"not a person field: {sorted(unknown)}")
+    # ``login`` is the person's own user account (``Person.user``); ``user`` is who acts.
+    return {("user" if name == "login" else name): value for name, value in fields.items()}
+
+
+@transaction.atomic
+def person_create(*, user, **fields) -> Person:
+    person = Person(**_person_fields(fields))
+    _save(person, user=user)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, user, **fields) -> Person:
+    """Change the given fields; ``login`` links the person's user account."""
+    values = _person_fields(fields)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    for name, value in values.items():
+        setattr(person, name, value)
+    _save(person, user=user, update_fields=list(values))
+    return person
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    user,
+    committee: Committee,
+    person: Person,
+    role: str,
+    start_date: date,
+    end_date: date | None = None,
+) -> Membership:
+    """Seat ``person`` in ``committee``. Refused when the person already has a role there in
+    the period, or when it would give the committee a second chair (Membership.clean);
+    the committee's row is locked so two secretaries cannot both seat a chair."""
+    committee = committee_lock(committee)
+    membership = Membership(
+        committee=committee, person=person, role=role, start_date=start_date, end_date=end_date
+    )
+    _save(membership, user=user)
+    return membership
+
+
+@transaction.atomic
+def membership_update(
+    *, membership: Membership, user, role: str, start_date: date, end_date: date | None
+) -> Membership:
+    committee_lock(membership.committee)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership.role, membership.start_date, membership.end_date = role, start_date, end_date
+    _save(membership, user=user, update_fields=["role", "start_date", "end_date"])
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, user, end_date: date) -> Membership:
+    """End a seat (a past membership is kept, never deleted: the minutes name its members)."""
+    committee_lock(membership.committee)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.end_date is not None and membership.end_date < end_date:
+        raise ValidationError(
+            {
+                "end_date": _("The membership already ended on %(day)s.")
+                % {"day": membership.end_date.strftime("%d.%m.%Y")}
+            },
+            code="ended",
+        )
+    membership.end_date = end_date
+    _save(membership, user=user, update_fields=["end_date"])
+    return membership

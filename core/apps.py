@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Helhedsplaner"
 
     def ready(self) -> None:
+        from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in
         from django.db import connections
         from django.db.backends.signals import connection_created
@@ -16,6 +17,11 @@ class CoreConfig(AppConfig):
         from . import db, pagecache
         from .middleware import IdleSessionMiddleware
 
+        # Django admin is the superusers' tool of last resort: everybody else (staff included)
+        # works in the product's own screens, where the policy layer decides per object.
+        admin.site.has_permission = lambda request: bool(
+            request.user.is_active and request.user.is_superuser
+        )
         # The session saved at sign-in starts the idle clock: no second save on the next page.
         user_logged_in.connect(
             IdleSessionMiddleware.signed_in, dispatch_uid="core-idle-session-signed-in"

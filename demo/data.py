@@ -92,6 +92,47 @@ PARTIES = [
     "Venstre (V)",
     "Enhedslisten (Ø)",
 ]
+# Seats that ended (the committee pages' "former members") and substitutes, invented:
+# (committee, name, party, role, from, to).
+FORMER_SEATS = [
+    (
+        "BR",
+        "Birgit Winther",
+        "Socialdemokratiet (A)",
+        "chair",
+        date(2002, 1, 1),
+        date(2005, 12, 31),
+    ),
+    ("BR", "Kurt Vestergaard", "Venstre (V)", "member", date(2002, 1, 1), date(2005, 12, 31)),
+    (
+        "ØU",
+        "Birgit Winther",
+        "Socialdemokratiet (A)",
+        "chair",
+        date(2002, 1, 1),
+        date(2005, 12, 31),
+    ),
+    ("TMU", "Ole Skovgaard", "Enhedslisten (Ø)", "chair", date(2002, 1, 1), date(2005, 12, 31)),
+    ("TMU", "Hanne Brix", "Radikale Venstre (B)", "member", date(2006, 1, 1), date(2008, 6, 30)),
+    ("TMU", "Morten Krogh", "Dansk Folkeparti (O)", "substitute", date(2006, 1, 1), None),
+    (
+        "BIU",
+        "Lone Ravn",
+        "SF – Socialistisk Folkeparti (F)",
+        "member",
+        date(2002, 1, 1),
+        date(2005, 12, 31),
+    ),
+    (
+        "BIU",
+        "Per Thygesen",
+        "Det Konservative Folkeparti (C)",
+        "vice_chair",
+        date(2002, 1, 1),
+        date(2005, 12, 31),
+    ),
+    ("BIU", "Sanne Gram", "Socialdemokratiet (A)", "substitute", date(2006, 1, 1), None),
+]
 FIRST = [
     "Anne",
     "Bo",
@@ -359,6 +400,7 @@ class DemoLoader:
         steps = [
             ("administrations and committees", self.load_committees),
             ("people and logins", self.load_people),
+            ("former members and the special committee", self.load_committee_history),
             ("LBF periods, areas and indicators", self.load_reference),
             ("policy and follow-up group", self.load_policy),
             ("33 plans with estates and lifecycle", self.load_plans),
@@ -485,6 +527,42 @@ class DemoLoader:
                 )
                 members.append(person)
             self.members[short] = members
+
+    def load_committee_history(self) -> None:
+        """Former members (seats that ended) on the seed's committees, a substitute, and the
+        § 17, stk. 4 special committee for Tingbjerg-Husum set up by the city council, with
+        its members. Created once; a second run finds it all and writes nothing."""
+        for short, name, party, role, start, end in FORMER_SEATS:
+            person, _ = Person.objects.get_or_create(name=name, defaults={"party": party})
+            Membership.objects.get_or_create(
+                person=person,
+                committee=self.committees[short],
+                start_date=start,
+                defaults={"role": role, "end_date": end},
+            )
+        committee, _ = Committee.objects.get_or_create(
+            slug="saerudvalg-tingbjerg-husum",
+            defaults={
+                "short_name": "STH",
+                "name": "Særudvalget for Tingbjerg-Husum",
+                "kind": Committee.Kind.SPECIAL_COMMITTEE,
+                "administration": self.admins["TMF"],
+                "mandate": "Særudvalg nedsat af Borgerrepræsentationen efter styrelseslovens "
+                "§ 17, stk. 4, der følger helhedsplanerne i Tingbjerg og Husum. " + DEMO_NOTE,
+                "period_start": date(2022, 6, 1),
+                "period_end": date(2027, 12, 31),
+                "established_by": "BR-beslutning 12. maj 2022, punkt 14",
+                "established_on": date(2022, 5, 12),
+            },
+        )
+        seats = [Membership.Role.CHAIR, Membership.Role.VICE_CHAIR, Membership.Role.MEMBER]
+        for person, role in zip(self.members["BR"][3:6], seats, strict=True):
+            Membership.objects.get_or_create(
+                person=person,
+                committee=committee,
+                start_date=date(2022, 6, 1),
+                defaults={"role": role},
+            )
 
     def load_reference(self) -> None:
         self.periods = {}

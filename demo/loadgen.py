@@ -122,6 +122,12 @@ COMMITTEE_NAMES = [
     ("Kultur- og Fritidsudvalget", Committee.Kind.STANDING_COMMITTEE),
     ("Udvalget for Boligsociale Indsatser", Committee.Kind.SPECIAL_COMMITTEE),
 ]
+# A § 17, stk. 4 committee is set up by the council for a limited time (a constraint).
+SPECIAL_FIELDS = {
+    "established_by": "Byrådets beslutning 12. maj 2022, punkt 14",
+    "established_on": date(2022, 5, 12),
+    "period_end": date(2026, 12, 31),
+}
 PLACES = [
     "Gellerup",
     "Bispehaven",
@@ -375,6 +381,7 @@ class LoadGenerator:
                     slug=f"lg{self.run_number}-{n + 1}",
                     kind=kind,
                     administration=self.admins[n % len(self.admins)],
+                    **(SPECIAL_FIELDS if kind == Committee.Kind.SPECIAL_COMMITTEE else {}),
                 )
             )
         self.committee_list = self.write(Committee, committees)

@@ -46,6 +46,10 @@ def committee(short_name: str | None = None, **kwargs) -> Committee:
         "kind": kwargs.pop("kind", Committee.Kind.STANDING_COMMITTEE),
         **kwargs,
     }
+    if defaults["kind"] == Committee.Kind.SPECIAL_COMMITTEE:  # set up by the council, for a time
+        defaults.setdefault("established_by", "BR-beslutning 12. maj 2022, punkt 14")
+        defaults.setdefault("established_on", date(2022, 5, 12))
+        defaults.setdefault("period_end", date(2026, 12, 31))
     return Committee.objects.create(short_name=short_name, **defaults)
 
 

@@ -104,6 +104,29 @@ EXPECTED = {
     "meetings:inquiry_create": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
     "committees:committee_list": ("L 200 200 200 200 200 200 200", None),
     "committees:committee_detail": ("L 200 200 200 200 200 200 200", None),
+    # Committees, people and memberships (issue 17): administrators set up committees and
+    # people; the committee's own secretariat (TMU) keeps its mandate and its memberships.
+    "committees:committee_history": ("L 200 200 200 200 200 200 200", None),
+    "committees:committee_create": (
+        "L 403 403 403 403 403 403 200",
+        "L 403 403 403 403 403 403 200",
+    ),
+    # POST: an empty mandate is a valid mandate for the secretariat's form.
+    "committees:committee_edit": ("L 403 403 200 403 403 403 200", "L 403 403 302 403 403 403 200"),
+    "committees:committee_end": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 200"),
+    "committees:membership_create": (
+        "L 403 403 200 403 403 403 200",
+        "L 403 403 200 403 403 403 200",
+    ),
+    "committees:membership_edit": (
+        "L 403 403 200 403 403 403 200",
+        "L 403 403 200 403 403 403 200",
+    ),
+    "committees:membership_end": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
+    "committees:person_list": ("L 200 200 200 200 200 200 200", None),
+    "committees:person_history": ("L 200 200 200 200 200 200 200", None),
+    "committees:person_create": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 200"),
+    "committees:person_edit": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 200"),
     # pdf
     # POST: have a PDF made again (after a failure): the meeting's secretariat only.
     "pdf:meeting_agenda": ("L 200 200 200 200 200 200 200", "L 403 403 302 403 403 403 302"),
@@ -297,6 +320,13 @@ def world(db):
         "group": FollowUpGroup.objects.first().pk,
         "goal": PolicyGoal.objects.first().pk,
         "committee": "tmu",
+        "membership": Membership.objects.filter(
+            committee__short_name="TMU", role=Membership.Role.MEMBER, end_date__isnull=True
+        )
+        .order_by("pk")
+        .first()
+        .pk,
+        "person": Person.objects.filter(party="Venstre (V)").order_by("pk").first().pk,
         "indicatorimport": indicator_import.pk,
     }
     return users, objects
@@ -321,6 +351,10 @@ def path_for(key: str, objects: dict, token: str) -> str:
             return reverse(name)
         return reverse(name, args=[objects["case"]])
     kinds = {
+        "committees:committee_": "committee",
+        "committees:membership_create": "committee",
+        "committees:membership_": "membership",
+        "committees:person_": "person",
         "cases:attachment_download": "attachment",
         "meetings:": "meeting",
         "pdf:meeting": "meeting",

@@ -30,6 +30,18 @@ class Committee(TrackedModel):
     mandate = models.TextField(_("mandate"), blank=True)
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
+    # A § 17, stk. 4 committee exists by a decision of the city council: which one, as a
+    # reference (committees sits below cases, so no link to the agenda item itself).
+    established_by = models.CharField(
+        _("established by"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The city council's decision that set the committee up, "
+            "e.g. “BR-beslutning 12. maj 2022, punkt 14”."
+        ),
+    )
+    established_on = models.DateField(_("date of the decision"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -52,6 +64,19 @@ class Committee(TrackedModel):
                 | Q(period_end__isnull=True)
                 | Q(period_start__lte=F("period_end")),
                 name="committee_period_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="special_committee")
+                | (
+                    Q(period_end__isnull=False)
+                    & Q(established_on__isnull=False)
+                    & ~Q(established_by="")
+                ),
+                name="committee_special_established_and_ends",
+                violation_error_message=_(
+                    "A special committee (§ 17, stk. 4) is set up by a decision of the city "
+                    "council for a limited time: give the decision, its date and the end date."
+                ),
             ),
         ]
 

@@ -50,6 +50,7 @@ class Membership(TrackedModel):
         CHAIR = "chair", _("Chair")
         VICE_CHAIR = "vice_chair", _("Vice chair")
         MEMBER = "member", _("Member")
+        SUBSTITUTE = "substitute", _("Substitute")
         SECRETARY = "secretary", _("Committee secretary")
 
     POLITICAL_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER)
@@ -84,7 +85,7 @@ class Membership(TrackedModel):
                 name="membership_start_before_end",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["chair", "vice_chair", "member", "secretary"]),
+                condition=Q(role__in=["chair", "vice_chair", "member", "substitute", "secretary"]),
                 name="membership_role_valid",
             ),
         ]
@@ -108,4 +109,24 @@ class Membership(TrackedModel):
             raise ValidationError(
                 _("%(person)s already has a role in %(committee)s in this period."),
                 params={"person": self.person, "committee": self.committee},
+                code="overlap",
             )
+        if self.role == self.Role.CHAIR:
+            chairs = Membership.objects.filter(
+                committee_id=self.committee_id, role=self.Role.CHAIR
+            ).exclude(pk=self.pk)
+            chairs = chairs.filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start_date))
+            if self.end_date:
+                chairs = chairs.filter(start_date__lte=self.end_date)
+            chair = chairs.select_related("person").first()
+            if chair is not None:
+                raise ValidationError(
+                    {
+                        "role": _(
+                            "%(committee)s has one chair at a time, and %(person)s is chair "
+                            "in this period. End that chairmanship first."
+                        )
+                        % {"committee": self.committee, "person": chair.person.name}
+                    },
+                    code="one_chair",
+                )

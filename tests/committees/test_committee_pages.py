@@ -56,7 +56,9 @@ def test_committee_page_lists_current_members_with_role_and_party(client, politi
     assert chair < vice < content.index("Ida Vestergaard")
     assert "Formand" in content and "Næstformand" in content
     assert "Dansk Folkeparti (O)" in content
-    assert "Tidligere Medlem" not in content
+    current, former = content.split('id="tidligere-medlemmer"')
+    assert "Tidligere Medlem" not in current  # a former member, listed under former members
+    assert "Tidligere Medlem" in former and "1. januar 2002 – 31. december 2005" in former
     assert "Udvalgssekretærer: sekretaer" in content
     assert "Nyt møde" not in content  # politicians don't create meetings
 
