@@ -22,6 +22,7 @@ urlpatterns = [
     path("sager/", include("cases.urls")),
     path("planer/", include("helhedsplaner.plans.urls")),
     path("planer/", include("helhedsplaner.status.urls")),
+    path("planer/referencedata/", include("helhedsplaner.reference.urls")),
     path("medfinansiering/", include("helhedsplaner.cofinancing.urls")),
     path("foelgegrupper/", include("helhedsplaner.followup.urls")),
     path("politik/", include("helhedsplaner.policy.urls")),

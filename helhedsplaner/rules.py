@@ -27,7 +27,9 @@ from committees.rules import (
     has_model_perms,
     is_administrator,
     is_own_administration_id,
+    serves_any_committee,
 )
+from core import roles
 
 CREATE_PLAN = ("helhedsplaner.add_plan", "helhedsplaner.add_estate")
 EDIT_PLAN = (
@@ -95,4 +97,32 @@ rules.add_perm(
 rules.add_perm(
     "helhedsplaner.follow_indicator_import",
     has_model_perms(*EDIT_INDICATORS) & (is_administrator | is_import_uploader),
+)
+
+
+# -- reference data and the common policy (issue 17) --------------------------------------------
+# Housing organisations, areas, LBF periods and their focus areas are the administrations'
+# own reference data: administrators and caseworkers of an administration maintain them.
+# The common policy and its goals are the committees' political policy: the secretariat
+# (a secretary of at least one committee) and administrators maintain them. Everybody
+# with view access reads both; politicians change neither.
+
+
+@rules.predicate
+def is_caseworker(user) -> bool:
+    return roles.CASEWORKER in roles.user_roles(user)
+
+
+@rules.predicate
+def is_secretary(user) -> bool:
+    return roles.SECRETARY in roles.user_roles(user)
+
+
+rules.add_perm(
+    "helhedsplaner.manage_reference_data",
+    is_administrator | (is_caseworker & has_an_administration),
+)
+rules.add_perm(
+    "helhedsplaner.manage_policy",
+    is_administrator | (is_secretary & serves_any_committee),
 )

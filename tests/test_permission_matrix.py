@@ -36,7 +36,17 @@ from committees.models import (
 )
 from core import roles
 from helhedsplaner.indicators.services import indicator_import_start
-from helhedsplaner.models import Area, CoFinancing, CoFinancingPool, Indicator, Plan, PolicyGoal
+from helhedsplaner.models import (
+    Area,
+    CoFinancing,
+    CoFinancingPool,
+    FocusArea,
+    HousingOrganisation,
+    Indicator,
+    LbfPeriod,
+    Plan,
+    PolicyGoal,
+)
 from tests.urlwalk import _walk
 
 ROLES = (
@@ -218,6 +228,51 @@ EXPECTED = {
     "followup:meeting_create": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
     "policy:policy_overview": ("L 200 200 200 200 200 200 200", None),
     "policy:goal_detail": ("L 200 200 200 200 200 200 200", None),
+    "policy:goal_edit": ("L 403 403 200 200 403 403 200", "L 403 403 400 400 403 403 400"),
+    "policy:policy_create": ("L 403 403 200 200 403 403 200", "L 403 403 400 400 403 403 400"),
+    "policy:policy_edit": ("L 403 403 200 200 403 403 200", "L 403 403 400 400 403 403 400"),
+    "policy:policy_history": ("L 200 200 200 200 200 200 200", None),
+    "policy:policy_goal_create": ("L 403 403 200 200 403 403 200", "L 403 403 400 400 403 403 400"),
+    "policy:policy_goals_renumber": (
+        "L 403 403 200 200 403 403 200",
+        "L 403 403 400 400 403 403 400",
+    ),
+    # reference data (issue 17): read by all, changed by caseworkers and administrators
+    "reference:index": ("L 200 200 200 200 200 200 200", None),
+    "reference:organisation_list": ("L 200 200 200 200 200 200 200", None),
+    "reference:organisation_create": (
+        "L 200 200 403 403 403 403 200",
+        "L 400 400 403 403 403 403 400",
+    ),
+    "reference:organisation_edit": (
+        "L 200 200 403 403 403 403 200",
+        "L 400 400 403 403 403 403 400",
+    ),
+    "reference:organisation_history": ("L 200 200 200 200 200 200 200", None),
+    "reference:organisation_remove": (
+        "L 200 200 403 403 403 403 200",
+        "L 200 200 403 403 403 403 200",
+    ),
+    "reference:area_list": ("L 200 200 200 200 200 200 200", None),
+    "reference:area_create": ("L 200 200 403 403 403 403 200", "L 400 400 403 403 403 403 400"),
+    "reference:area_edit": ("L 200 200 403 403 403 403 200", "L 400 400 403 403 403 403 400"),
+    "reference:area_history": ("L 200 200 200 200 200 200 200", None),
+    "reference:area_remove": ("L 200 200 403 403 403 403 200", "L 200 200 403 403 403 403 200"),
+    "reference:period_list": ("L 200 200 200 200 200 200 200", None),
+    "reference:period_detail": ("L 200 200 200 200 200 200 200", None),
+    "reference:period_create": ("L 200 200 403 403 403 403 200", "L 400 400 403 403 403 403 400"),
+    "reference:period_edit": ("L 200 200 403 403 403 403 200", "L 400 400 403 403 403 403 400"),
+    "reference:period_history": ("L 200 200 200 200 200 200 200", None),
+    "reference:period_remove": ("L 200 200 403 403 403 403 200", "L 200 200 403 403 403 403 200"),
+    "reference:period_focus_area_create": (
+        "L 405 405 405 405 405 405 405",
+        "L 400 400 403 403 403 403 400",
+    ),
+    "reference:focus_area_edit": ("L 200 200 403 403 403 403 200", "L 400 400 403 403 403 403 400"),
+    "reference:focus_area_remove": (
+        "L 200 200 403 403 403 403 200",
+        "L 200 200 403 403 403 403 200",
+    ),
     # search and calendars
     "search": ("L 200 200 200 200 200 200 200", None),
     "calendar_settings": ("L 200 200 200 200 200 200 200", None),
@@ -319,6 +374,11 @@ def world(db):
         "pool": CoFinancingPool.objects.first().pk,
         "group": FollowUpGroup.objects.first().pk,
         "goal": PolicyGoal.objects.first().pk,
+        "policy": PolicyGoal.objects.first().policy_id,
+        "organisation": HousingOrganisation.objects.first().pk,
+        "referencearea": Area.objects.first().pk,
+        "period": LbfPeriod.objects.first().pk,
+        "focusarea": FocusArea.objects.first().pk,
         "committee": "tmu",
         "membership": Membership.objects.filter(
             committee__short_name="TMU", role=Membership.Role.MEMBER, end_date__isnull=True
@@ -370,6 +430,11 @@ def path_for(key: str, objects: dict, token: str) -> str:
         "followup:": "group",
         "planstatus:": "plan",
         "policy:goal": "goal",
+        "policy:policy_": "policy",
+        "reference:organisation_": "organisation",
+        "reference:area_": "referencearea",
+        "reference:period_": "period",
+        "reference:focus_area_": "focusarea",
         "helhedsplaner:indicator_import_": "indicatorimport",
     }
     try:
