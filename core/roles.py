@@ -34,6 +34,8 @@ EDITABLE = {
     SECRETARY: [
         "committees.meeting",
         "committees.followupgroupmeeting",
+        "committees.followupgroup",
+        "committees.followupgroupmembership",
         "cases.case",
         "cases.agendaitem",
         "cases.recommendationpoint",
@@ -55,6 +57,7 @@ DELETABLE = {
         "cases.recommendationpoint",
         "cases.decisionvote",
         "committees.meetingabsence",
+        "committees.followupgroupmembership",
     ],
     POLITICIAN: [],
 }

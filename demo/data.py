@@ -407,6 +407,7 @@ class DemoLoader:
             ("co-financing commitments", self.load_commitments),
             ("the seed case 2009-68440 and its meetings", self.load_seed_case),
             ("upcoming meetings", self.load_upcoming),
+            ("the formal follow-up group for Tingbjerg-Husum", self.load_formal_follow_up_group),
         ]
         for number, (label, step) in enumerate(steps, start=1):
             self.progress(f"[{number}/{len(steps)}] {label}")
@@ -1183,6 +1184,66 @@ class DemoLoader:
                 "notes": "Status for Tingbjerg 2019: beskæftigelsesindsatsen er i gang, og "
                 "puljemidlerne for 2020 er udbetalt. Gruppen beder om en status til Teknik- og "
                 "Miljøudvalget. " + DEMO_NOTE
+            },
+        )
+
+    def load_formal_follow_up_group(self) -> None:
+        """A formal follow-up group: the § 17, stk. 4 special committee for Tingbjerg-Husum
+        (seed recommendation 3), set up by the city council, with its members, the Tingbjerg
+        plans it follows and a recorded meeting. The demo secretary serves the special
+        committee, so she manages the group. Created once; a second run finds it all."""
+        fields = {field.name for field in Committee._meta.get_fields()}
+        committee_defaults = {
+            "short_name": "STH",
+            "name": "Særudvalget for Tingbjerg-Husum",
+            "kind": Committee.Kind.SPECIAL_COMMITTEE,
+            "administration": self.admins["TMF"],
+            "mandate": "Særudvalg nedsat af Borgerrepræsentationen efter styrelseslovens "
+            "§ 17, stk. 4, der følger helhedsplanerne i Tingbjerg og Husum. " + DEMO_NOTE,
+            "period_start": date(2022, 6, 1),
+            "period_end": date(2027, 12, 31),
+        }
+        if "established_by" in fields:  # the committee screens' record of the decision
+            committee_defaults["established_by"] = "BR-beslutning 12. maj 2022, punkt 14"
+            committee_defaults["established_on"] = date(2022, 5, 12)
+        committee, _ = Committee.objects.get_or_create(
+            slug="saerudvalg-tingbjerg-husum", defaults=committee_defaults
+        )
+        secretary = Person.objects.get(user=self.users["secretary"])
+        if not Membership.objects.filter(
+            person=secretary, committee=committee, role=Membership.Role.SECRETARY
+        ).exists():
+            Membership.objects.create(
+                person=secretary,
+                committee=committee,
+                start_date=date(2022, 6, 1),
+                role=Membership.Role.SECRETARY,
+            )
+        group, created = FollowUpGroup.objects.get_or_create(
+            name="Den politiske følgegruppe for Tingbjerg-Husum",
+            defaults={
+                "kind": FollowUpGroup.Kind.FORMAL,
+                "committee": committee,
+                "formed_by": self.committees["BR"],
+                "mandate": "Følger helhedsplanerne i Tingbjerg og Husum tæt og afgiver en "
+                "årlig status til Borgerrepræsentationen (seedens anbefaling 3: den formelle "
+                "model, et særudvalg efter styrelseslovens § 17, stk. 4). " + DEMO_NOTE,
+                "period_start": date(2022, 6, 1),
+                "period_end": date(2027, 12, 31),
+            },
+        )
+        if created:
+            members = [(self.members["BR"][3], True), (self.members["BR"][4], False)]
+            for person, chair in [*members, (self.politician, False)]:
+                FollowUpGroupMembership.objects.create(group=group, person=person, is_chair=chair)
+            group.plans.add(*Plan.objects.filter(name__icontains="Tingbjerg"))
+        FollowUpGroupMeeting.objects.get_or_create(
+            group=group,
+            date=date(2022, 9, 14),
+            defaults={
+                "notes": "Konstituerende møde: formand valgt, kommissoriet gennemgået. "
+                "Særudvalget beder om en status for beskæftigelsesindsatsen i Tingbjerg til "
+                "næste møde. " + DEMO_NOTE
             },
         )
 

@@ -28,6 +28,7 @@ from committees.rules import (
     is_administrator,
     is_own_administration_id,
     serves_any_committee,
+    serves_group_committee,
 )
 from core import roles
 
@@ -125,4 +126,51 @@ rules.add_perm(
 rules.add_perm(
     "helhedsplaner.manage_policy",
     is_administrator | (is_secretary & serves_any_committee),
+)
+
+
+# -- political follow-up groups (issue 17) ------------------------------------------------------
+# A formal group (a § 17, stk. 4 committee) is the secretariat's of its own committee or of
+# the committee that formed it; an informal group is the whole secretariat's (any
+# secretary). Administrators may do everything; caseworkers and politicians read.
+
+
+@rules.predicate
+def is_formal_group(user, group) -> bool:
+    return group is not None and group.kind == "formal"
+
+
+@rules.predicate
+def serves_any_secretariat(user) -> bool:
+    from committees.selectors import secretary_committee_ids_for_user
+
+    return bool(secretary_committee_ids_for_user(user))
+
+
+serves_group = (is_formal_group & serves_group_committee) | (
+    ~is_formal_group & serves_any_secretariat
+)
+GROUP_MEMBERS = (
+    "committees.add_followupgroupmembership",
+    "committees.change_followupgroupmembership",
+    "committees.delete_followupgroupmembership",
+)
+GROUP_MEETINGS = ("committees.add_followupgroupmeeting", "committees.change_followupgroupmeeting")
+
+rules.add_perm(
+    "helhedsplaner.create_follow_up_group",
+    has_model_perms("committees.add_followupgroup") & (is_administrator | serves_any_secretariat),
+)
+# Edit the group itself and choose the plans it follows (object: a FollowUpGroup).
+rules.add_perm(
+    "helhedsplaner.edit_follow_up_group",
+    has_model_perms("committees.change_followupgroup") & (is_administrator | serves_group),
+)
+rules.add_perm(
+    "helhedsplaner.manage_follow_up_members",
+    has_model_perms(*GROUP_MEMBERS) & (is_administrator | serves_group),
+)
+rules.add_perm(
+    "helhedsplaner.record_follow_up_meeting",
+    has_model_perms(*GROUP_MEETINGS) & (is_administrator | serves_group),
 )

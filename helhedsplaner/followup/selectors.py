@@ -10,6 +10,7 @@ from core.history import history_entries
 
 from ..cofinancing.selectors import ITEM_RELATED, add_money_facts, mark_items
 from ..cofinancing.selectors import plans_with_money as _plans_with_money
+from ..models import Plan
 
 RECENT_DECISIONS = 3
 
@@ -68,3 +69,20 @@ def follow_up_group_get_for_page(*, pk: int, user) -> dict:
         "plans": plans,
         "history": history,
     }
+
+
+def follow_up_members(*, group: FollowUpGroup) -> list[FollowUpGroupMembership]:
+    """The group's members, the chair first."""
+    return list(
+        FollowUpGroupMembership.objects.filter(group=group)
+        .select_related("person")
+        .order_by("-is_chair", "person__name")
+    )
+
+
+def plans_to_follow(*, query: str = ""):
+    """The plans a group may follow, narrowed by name (the plans form's filter)."""
+    plans = Plan.objects.select_related("area").order_by("name")
+    if query:
+        plans = plans.filter(name__icontains=query.strip())
+    return plans
