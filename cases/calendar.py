@@ -2,14 +2,20 @@
 
 A feed is read by Outlook or a phone without a browser session, so it is
 authenticated by the user's secret token (``committees.CalendarFeed``) and
-contains only what that user may see: no draft meetings for readers, and a
-closed item only as its number and "Lukket punkt" for non-members.
+contains only what that user may see. A scheduled meeting whose agenda is not yet
+published (a draft) is in the feed with its date, time and place, marked "Dagsorden ikke
+offentliggjort" and TENTATIVE, but none of its items (the meeting page shows the same to
+every signed-in user); a published agenda lists its items, a closed item only as its
+number and "Lukket punkt" for non-members. Each event links to its meeting page and
+carries SEQUENCE (the meeting's version, raised by every write to it) and LAST-MODIFIED,
+so Outlook and phones update events they already have.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,9 +64,13 @@ def meetings_for_feed(*, user, committee: Committee | None = None) -> QuerySet:
         meetings = meetings.filter(committee=committee)
     else:
         meetings = meetings.filter(committee_id__in=committee_ids_for_user(user))
-    if not user.has_perm("committees.change_meeting"):
-        meetings = meetings.exclude(status=Meeting.Status.DRAFT)
-    items = AgendaItem.objects.filter(number__isnull=False).order_by("number")
+    # A draft's items are never listed (its description says the agenda is not published),
+    # so they are not even read.
+    items = (
+        AgendaItem.objects.filter(number__isnull=False)
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .order_by("number")
+    )
     return (
         meetings.select_related("committee")
         .prefetch_related(Prefetch("agenda_items", queryset=items))
@@ -83,21 +93,25 @@ def meetings_ics(*, user, meetings, name: str, base_url: str) -> bytes:
         event.add("dtstamp", meeting.updated_at)
         event.add("dtstart", meeting.starts_at)
         event.add("dtend", meeting.starts_at + MEETING_LENGTH)
-        event.add("summary", _("Meeting: %(committee)s") % {"committee": meeting.committee.name})
+        summary = _("Meeting: %(committee)s") % {"committee": meeting.committee.name}
+        if meeting.status == Meeting.Status.DRAFT:
+            summary = f"{summary} ({_('Agenda not published')})"
+        event.add("summary", summary)
         if meeting.location:
             event.add("location", meeting.location)
         event.add("status", "TENTATIVE" if meeting.status == Meeting.Status.DRAFT else "CONFIRMED")
         event.add("description", _description(user, meeting))
-        event.add("url", f"{base_url}/sager/")
+        event.add("url", base_url + reverse("meetings:meeting_detail", args=[meeting.pk]))
+        event.add("sequence", meeting.version)
+        event.add("last-modified", meeting.updated_at)
         calendar.add_component(event)
     return calendar.to_ical()
 
 
 def _description(user, meeting: Meeting) -> str:
-    lines = [f"{meeting.committee.name} – {meeting.get_status_display()}"]
     if meeting.status == Meeting.Status.DRAFT:
-        lines.append(_("The agenda has not been published yet."))
-        return "\n".join(lines)
+        return f"{meeting.committee.name} – {_('Agenda not published')}"
+    lines = [f"{meeting.committee.name} – {meeting.get_status_display()}"]
     lines.append(_("Agenda:"))
     can_see_closed = user_can_see_closed(user, meeting.committee_id)
     for item in meeting.agenda_items.all():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Administration, Committee, Meeting, Person
 from committees.rules import committees_served, meetings_served
 from committees.selectors import meetings_open_for_agenda
+from committees.services import meeting_plan_days
 from core.validation import SaneDateField
 
 from .models import AgendaItem, Correction, Decision, case_number_validator
@@ -66,6 +67,100 @@ class MeetingForm(forms.Form):
             del self.fields["version"]
             # Only committees the user serves (committees.rules): another's is not a choice.
             self.fields["committee"].queryset = committees_served(user)
+
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class MeetingPlanForm(forms.Form):
+    """The year's meeting plan (mødeplan): a meeting every given weekday of a year, but the
+    dates to skip, one per line (dd.mm.yyyy)."""
+
+    committee = forms.ModelChoiceField(
+        label=_("Committee"), queryset=Committee.objects.order_by("name")
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int, initial=3)
+    every = forms.ChoiceField(
+        label=_("How often"),
+        choices=[
+            ("w1", _("Every week")),
+            ("w2", _("Every second week")),
+            ("w4", _("Every fourth week")),
+            ("m1", _("Monthly, the first of the month")),
+            ("m2", _("Monthly, the second of the month")),
+            ("m3", _("Monthly, the third of the month")),
+            ("m4", _("Monthly, the fourth of the month")),
+        ],
+        initial="m2",
+        help_text=_("Every second or fourth week counts from the year's first such weekday."),
+    )
+    start = forms.TimeField(
+        label=_("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("For example 16:00."),
+    )
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    skip = forms.CharField(
+        label=_("Dates to skip"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One date per line, for example 09.07.2027 for the summer holiday. "
+            "Dates on which the committee already has a meeting are skipped by themselves."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only committees the user serves (committees.rules): another's is not a choice.
+        self.fields["committee"].queryset = committees_served(user)
+
+    def clean_skip(self) -> frozenset:
+        from datetime import datetime
+
+        days, wrong = set(), []
+        for line in self.cleaned_data["skip"].splitlines():
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                days.add(datetime.strptime(text, "%d.%m.%Y").date())
+            except ValueError:
+                wrong.append(text)
+        if wrong:
+            raise forms.ValidationError(
+                _("Not a date in the form dd.mm.yyyy: %(dates)s"),
+                params={"dates": ", ".join(wrong)},
+            )
+        return frozenset(days)
+
+    def clean(self):
+        data = super().clean()
+        year, weekday, skip = data.get("year"), data.get("weekday"), data.get("skip")
+        every = data.get("every")
+        if year is not None and weekday is not None and every and skip:
+            days = set(meeting_plan_days(year=year, weekday=weekday, every=every))
+            outside = sorted(skip - days)
+            if outside:
+                self.add_error(
+                    "skip",
+                    _("Not one of the plan's dates (%(weekday)s in %(year)s): %(dates)s")
+                    % {
+                        "weekday": dict(WEEKDAYS)[weekday].lower(),
+                        "year": year,
+                        "dates": ", ".join(d.strftime("%d.%m.%Y") for d in outside),
+                    },
+                )
+        return data
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -6,13 +6,15 @@ the visibility rules in ``cases.selectors``.
 
 from django.urls import path
 
-from . import views
+from . import meeting_plan, views
 
 app_name = "meetings"
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
     path("nyt/", views.meeting_create, name="meeting_create"),
+    path("moedeplan/", meeting_plan.meeting_plan, name="meeting_plan"),
+    path("<int:pk>/historik/", views.meeting_history, name="meeting_history"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/rediger/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/offentliggoer/", views.meeting_publish, name="meeting_publish"),

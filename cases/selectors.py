@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Meeting, MeetingAbsence
 from committees.selectors import administration_id_for_user, committee_ids_for_user
+from core.history import history_entries
 from core.roles import CASEWORKER, SECRETARY, is_administrator, user_roles
 
 from .models import (
@@ -840,3 +841,48 @@ def item_history_label(item: AgendaItem) -> str:
         return _("Agenda item (draft)")
     date = formats.date_format(item.meeting.starts_at, "j. F Y")
     return f"{item.meeting.committee.short_name} {date}, {_('item')} {item.number}"
+
+
+# -- history tabs of a meeting and of a decision ------------------------------------------------
+
+# An item in a meeting's history shows only its placing (meeting, number, status, open or
+# closed), never its content: the meeting's history is about the agenda, the item's own
+# content has its history on the case.
+_ITEM_CONTENT_FIELDS = (
+    "case",
+    "item_type",
+    "title",
+    "summary",
+    "recommending_administration",
+    "route",
+    "decided_by",
+    "problem",
+    "solution",
+    "economy",
+    "further_process",
+    "return_comment",
+    # An agenda version's snapshot and change list are the agenda's content: shown on the
+    # meeting page's table of versions instead.
+    "snapshot",
+    "changes",
+)
+
+
+def meeting_history(*, meeting: Meeting) -> list[dict]:
+    """The meeting's readable history: the meeting itself, its published agenda versions,
+    the placing of the items on it and the absences recorded (``core.history``)."""
+    return history_entries(
+        Meeting.history.filter(id=meeting.pk),
+        AgendaVersion.history.filter(meeting_id=meeting.pk),
+        AgendaItem.history.filter(meeting_id=meeting.pk),
+        MeetingAbsence.history.filter(meeting_id=meeting.pk),
+        hide=_ITEM_CONTENT_FIELDS,
+    )
+
+
+def decision_history(*, decision) -> list[dict]:
+    """The decision's readable history with its votes (``core.history``)."""
+    return history_entries(
+        Decision.history.filter(id=decision.pk),
+        DecisionVote.history.filter(decision_id=decision.pk),
+    )

@@ -353,6 +353,9 @@ def item_detail(request, pk: int):
         and item.content_visible
         and user.has_perm("cases.correct", item),
         "can_link_plans": editable and not (meeting and meeting.is_locked),
+        "can_see_decision_history": meeting is not None
+        and user.has_perm("committees.change_meeting")
+        and user.has_perm("committees.manage_meeting", meeting),
     }
     return render(request, "cases/item_detail.html", context)
 
@@ -767,6 +770,37 @@ def meeting_detail(request, pk: int):
         row.row_html = fragments[name]
     context.update(json.loads(fragments[actions]))
     return render(request, "cases/meeting_detail.html", context)
+
+
+def meeting_history(request, pk: int):
+    """The meeting's history tab: for its secretariat and administrators (it names every
+    item placed on it, also those not yet on a published agenda)."""
+    _require(request.user, "committees.change_meeting")
+    meeting = selectors.meeting_get(pk=pk)
+    authorise(request.user, "committees.manage_meeting", meeting)
+    return render(
+        request,
+        "cases/meeting_history.html",
+        {"meeting": meeting, "history": selectors.meeting_history(meeting=meeting)},
+    )
+
+
+def decision_history(request, pk: int):
+    """The history of the decision on an item (with its votes): for the meeting's
+    secretariat and administrators, like the meeting's history."""
+    _require(request.user, "committees.change_meeting")
+    item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+    if item.meeting_id is None:
+        raise Http404
+    authorise(request.user, "committees.manage_meeting", item.meeting)
+    decision = getattr(item, "decision", None)
+    if decision is None:
+        raise Http404
+    return render(
+        request,
+        "cases/decision_history.html",
+        {"item": item, "history": selectors.decision_history(decision=decision)},
+    )
 
 
 def meeting_create(request):

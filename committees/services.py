@@ -5,7 +5,7 @@ the rules here are the ones a meeting can check on its own: nothing changes
 once the minutes are approved, and the time and place are fixed once held.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -99,6 +99,89 @@ def meeting_absences_set(*, meeting: Meeting, people: list[Person]) -> Meeting:
             absence.full_clean()
             absence.save()
     return meeting
+
+
+# -- the year's meeting plan (mødeplan) ---------------------------------------------------------
+
+
+# How often a plan's meetings are: every n weeks ("w<n>", from the year's first such
+# weekday) or monthly on the n-th such weekday of the month ("m<n>").
+MEETING_PLAN_FREQUENCIES = ("w1", "w2", "w4", "m1", "m2", "m3", "m4")
+
+
+def meeting_plan_days(*, year: int, weekday: int, every: str = "w1") -> list[date]:
+    """The days of ``year`` on ``weekday`` (Monday = 0) at the frequency ``every``."""
+    if every not in MEETING_PLAN_FREQUENCIES:
+        raise ValidationError({"every": _("Choose how often the committee meets.")})
+    day = date(year, 1, 1)
+    day += timedelta(days=(weekday - day.weekday()) % 7)
+    days = []
+    while day.year == year:
+        days.append(day)
+        day += timedelta(days=7)
+    step = int(every[1:])
+    if every.startswith("w"):
+        return days[::step]
+    return [d for d in days if (d.day - 1) // 7 + 1 == step]
+
+
+def meeting_plan_dates(
+    *,
+    committee: Committee,
+    year: int,
+    weekday: int,
+    every: str = "w1",
+    skip: frozenset[date] = frozenset(),
+) -> tuple[list[date], list[date], list[date]]:
+    """The days of a plan of meetings (:func:`meeting_plan_days`): (the days to create,
+    the days skipped on request, the days on which the committee already has a meeting
+    and which are therefore left alone)."""
+    days = meeting_plan_days(year=year, weekday=weekday, every=every)
+    existing = {
+        timezone.localtime(starts_at).date()
+        for starts_at in Meeting.objects.filter(
+            committee=committee,
+            starts_at__gte=timezone.make_aware(datetime(year, 1, 1)) - timedelta(days=1),
+            starts_at__lt=timezone.make_aware(datetime(year + 1, 1, 1)) + timedelta(days=1),
+        ).values_list("starts_at", flat=True)
+    }
+    skipped = [d for d in days if d in skip]
+    taken = [d for d in days if d in existing and d not in skip]
+    planned = [d for d in days if d not in skip and d not in existing]
+    return planned, skipped, taken
+
+
+@transaction.atomic
+def meeting_plan_create(
+    *,
+    committee: Committee,
+    year: int,
+    weekday: int,
+    start: time,
+    every: str = "w1",
+    location: str = "",
+    skip: frozenset[date] = frozenset(),
+    user=None,
+) -> tuple[list[Meeting], list[date]]:
+    """Create the year's meetings of ``committee`` (drafts) in one transaction: each
+    ``weekday`` of ``year`` at the frequency ``every`` but the days in ``skip`` and those
+    on which the committee already has a meeting (returned as the second value, for the
+    user to be told)."""
+    # One plan at a time per committee: the committee's row is locked, so two secretaries
+    # submitting at once cannot both create the same days.
+    Committee.objects.select_for_update().filter(pk=committee.pk).first()
+    planned, _skipped, taken = meeting_plan_dates(
+        committee=committee, year=year, weekday=weekday, every=every, skip=skip
+    )
+    created = []
+    for day in planned:
+        meeting = Meeting(committee=committee, starts_at=_starts_at(day, start), location=location)
+        meeting.full_clean()
+        if user is not None:
+            meeting._history_user = user
+        meeting.save()
+        created.append(meeting)
+    return created, taken
 
 
 # -- committees, people and memberships ---------------------------------------------------------

@@ -407,6 +407,7 @@ class DemoLoader:
             ("co-financing commitments", self.load_commitments),
             ("the seed case 2009-68440 and its meetings", self.load_seed_case),
             ("upcoming meetings", self.load_upcoming),
+            ("the coming year's meeting plan", self.load_meeting_plan),
             ("the formal follow-up group for Tingbjerg-Husum", self.load_formal_follow_up_group),
         ]
         for number, (label, step) in enumerate(steps, start=1):
@@ -1121,6 +1122,26 @@ class DemoLoader:
                 plan_now.agenda_items.add(item)
         self._record_published_version(tmu, self.at(date(year - 1, 12, 15), 12))
         self.load_tingbjerg_story()
+
+    def load_meeting_plan(self) -> None:
+        """BIU's meeting plan for the coming year, made as a secretary makes it: the second
+        Thursday of every month at 16.00 but the summer holiday (drafts, their dates seen
+        by the members at once). The January meeting exists already (``load_upcoming``)
+        and is left alone; a second run creates nothing."""
+        from committees.services import meeting_plan_create
+
+        year = max(timezone.localdate().year + 1, 2027)
+        july = [day for day in range(8, 15) if date(year, 7, day).weekday() == 3]
+        meeting_plan_create(
+            committee=Committee.objects.get(short_name="BIU"),
+            year=year,
+            weekday=3,
+            every="m2",
+            start=time(16, 0),
+            location="Københavns Rådhus, udvalgsværelset",
+            skip=frozenset({date(year, 7, july[0])}),
+            user=self.users["secretary"],
+        )
 
     def load_tingbjerg_story(self) -> None:
         """The richest history for the status page: Helhedsplan Tingbjerg 2019.

@@ -89,12 +89,18 @@ EXPECTED = {
     "cases:decision_record": ("L 403 403 302 403 403 403 302", "L 403 403 302 403 403 403 302"),
     "cases:item_correct": ("L 403 403 200 403 403 403 200", "L 403 403 404 403 403 403 404"),
     "cases:decision_correct": ("L 403 403 404 403 403 403 404", "L 403 403 404 403 403 403 404"),
+    # The sample item has no decision (404 for those who may read a decision's history).
+    "cases:decision_history": ("L 403 403 404 403 403 403 404", None),
     "cases:attachment_download": ("L 200 200 200 200 200 200 200", None),
     "cases:attachment_download#closed": ("L 404 404 200 404 200 404 200", None),
     "agenda_item_plans": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
     # meetings and committees
     "meetings:meeting_list": ("L 200 200 200 200 200 200 200", None),
     "meetings:meeting_create": ("L 403 403 200 200 403 403 200", "L 403 403 200 200 403 403 200"),
+    # The year's meeting plan: any serving secretary (for their own committees) and admins.
+    "meetings:meeting_plan": ("L 403 403 200 200 403 403 200", "L 403 403 200 200 403 403 200"),
+    # History tabs: the meeting's secretariat and administrators only.
+    "meetings:meeting_history": ("L 403 403 200 403 403 403 200", None),
     "meetings:meeting_detail": ("L 200 200 200 200 200 200 200", None),
     "meetings:meeting_edit": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
     "meetings:meeting_publish": ("L 405 405 405 405 405 405 405", "L 403 403 302 403 403 403 302"),

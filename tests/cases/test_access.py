@@ -24,6 +24,8 @@ MATRIX = [
     ("meetings:meeting_list", None, EVERYBODY, None),
     ("meetings:meeting_detail", "meeting", EVERYBODY, None),
     ("meetings:meeting_create", None, STAFF, STAFF),
+    ("meetings:meeting_plan", None, STAFF, STAFF),
+    ("meetings:meeting_history", "meeting", STAFF, None),
     ("meetings:meeting_edit", "meeting", STAFF, STAFF),
     ("meetings:meeting_publish", "meeting", set(), STAFF),
     ("meetings:meeting_mark_held", "meeting", set(), STAFF),
@@ -45,6 +47,7 @@ MATRIX = [
     ("cases:decision_record", "held_item", STAFF, STAFF),
     ("cases:item_correct", "item", STAFF, STAFF),
     ("cases:decision_correct", "decided", STAFF, STAFF),
+    ("cases:decision_history", "decided", STAFF, None),
     ("agenda_item_plans", "item", STAFF, STAFF),
     ("cases:case_history", "case", EVERYBODY, None),
 ]

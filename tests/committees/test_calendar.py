@@ -1,8 +1,9 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from icalendar import Calendar
 
 from committees.models import CalendarFeed, Meeting
@@ -41,14 +42,82 @@ def test_my_committees_feed_works_without_a_session(client, setup):
     assert found[0]["dtstart"].dt.tzinfo is not None
 
 
-def test_committee_feed_masks_closed_items_and_hides_drafts_for_non_members(client, setup):
+def test_committee_feed_masks_closed_items_and_shows_drafts_without_items(client, setup):
     response = client.get(reverse("calendar_committee", args=[setup["feed"].token, "tmu"]))
     found = events(response)
-    assert len(found) == 1  # the draft meeting is not in a reader's feed
+    assert len(found) == 2  # the scheduled (draft) meeting too, its date is not secret
     description = str(found[0]["description"])
     assert "Åbent punkt om byfornyelse" in description
     assert "Fortroligt grundkøb" not in description
     assert "Lukket punkt" in description
+    assert str(found[1]["status"]) == "TENTATIVE"
+    assert not_published() in str(found[1]["description"])
+
+
+def not_published() -> str:
+    with translation.override("da"):
+        return gettext("Agenda not published")
+
+
+def test_a_members_feed_lists_scheduled_meetings_before_the_agenda_is_published(
+    client, setup, politician
+):
+    biu = setup["biu"]
+    day = timezone.localdate() + timedelta(days=30)
+    draft = factories.meeting(biu, day=day, hour=16, status=Meeting.Status.DRAFT)
+    factories.item(draft, title="Udkast der ikke må ses")
+    found = events(client.get(reverse("calendar_mine", args=[setup["feed"].token])))
+    event = next(e for e in found if str(e["uid"]) == f"meeting-{draft.pk}@helhedsplaner")
+    assert str(event["status"]) == "TENTATIVE"
+    assert not_published() in str(event["summary"])
+    assert str(event["description"]) == f"{biu.name} – {not_published()}"
+    assert (
+        "Udkast der ikke må ses"
+        not in client.get(reverse("calendar_mine", args=[setup["feed"].token])).content.decode()
+    )
+    assert str(event["url"]) == "http://testserver" + reverse(
+        "meetings:meeting_detail", args=[draft.pk]
+    )
+    assert str(event["location"]) == "Rådhuset"
+    assert int(event["sequence"]) == draft.version
+    assert event["last-modified"].dt == draft.updated_at.replace(microsecond=0)
+
+
+def test_an_events_sequence_and_last_modified_rise_with_a_change(client, setup, secretary):
+    from committees.services import meeting_update
+
+    biu = setup["biu"]
+    draft = factories.meeting(
+        biu, day=timezone.localdate() + timedelta(days=30), status=Meeting.Status.DRAFT
+    )
+    url = reverse("calendar_mine", args=[setup["feed"].token])
+
+    def event():
+        return next(
+            e
+            for e in events(client.get(url))
+            if str(e["uid"]) == f"meeting-{draft.pk}@helhedsplaner"
+        )
+
+    before = event()
+    moved = meeting_update(
+        meeting=draft,
+        expected_version=draft.version,
+        day=timezone.localdate() + timedelta(days=31),
+        start=time(17),
+        location="Tingbjerg Bibliotek",
+    )
+    after = event()
+    assert int(after["sequence"]) == moved.version > int(before["sequence"])
+    assert after["last-modified"].dt >= before["last-modified"].dt
+    assert str(after["location"]) == "Tingbjerg Bibliotek"
+
+
+def test_every_event_links_to_its_meeting_page(client, setup):
+    found = events(client.get(reverse("calendar_committee", args=[setup["feed"].token, "tmu"])))
+    for event in found:
+        pk = str(event["uid"]).removeprefix("meeting-").removesuffix("@helhedsplaner")
+        assert str(event["url"]).endswith(reverse("meetings:meeting_detail", args=[int(pk)]))
 
 
 def test_members_see_closed_item_titles_in_their_feed(client, setup, politician):
