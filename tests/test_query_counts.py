@@ -33,8 +33,8 @@ BOUNDS = {
     "case_history": 9,
     "item_detail": 10,
     "search": 9,
-    "committee_list": 4,
-    "committee_detail": 8,
+    "committee_list": 5,  # + the policy layer asked whether the reader may create committees
+    "committee_detail": 9,  # + the former members
     "commitment_list": 9,
     "overview_administrations": 9,
     "overview_plans": 5,
