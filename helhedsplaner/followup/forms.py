@@ -76,12 +76,20 @@ class PlanFilterForm(Form):
     q = forms.CharField(label=_("Filter by name"), required=False, max_length=200)
 
 
+class PlanCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose group has an id of its own (the fieldset), so the error summary
+    links to it."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
 class PlansForm(Form):
     plans = forms.ModelMultipleChoiceField(
         label=_("Plans followed"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlanCheckboxes,
     )
 
     def __init__(self, *args, plans=None, **kwargs):

@@ -1,6 +1,7 @@
 """Follow-up groups set up in the product's own screens: the group, its members, the plans
 it follows and its meetings, written by the secretariat and administrators, read by all."""
 
+import re
 from datetime import date
 
 import pytest
@@ -337,7 +338,11 @@ def test_secretary_chooses_the_plans_with_a_filter_and_they_show_on_both_pages(c
 def test_unknown_plan_is_refused(client_for, setting):
     client = client_for(setting["own"])
     url = reverse("followup:group_plans", args=[setting["formal"].pk])
-    assert client.post(url, {"plans": [999999]}).status_code == 400
+    response = client.post(url, {"plans": [999999]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    target = re.search(r'error-summary.*?href="#([^"]+)"', page, re.S).group(1)
+    assert f'id="{target}"' in page  # the summary links to the list of plans
 
 
 # -- meetings -----------------------------------------------------------------------------------
