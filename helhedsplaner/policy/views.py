@@ -63,7 +63,7 @@ def policy_history(request, pk: int):
     )
 
 
-def _form_page(request, *, form, title, submit, cancel_url, policy=None, goal=None):
+def _form_page(request, *, form, title, submit, cancel_url, policy=None, goal=None, intro=""):
     return render(
         request,
         "helhedsplaner/policy/form_page.html",
@@ -75,6 +75,7 @@ def _form_page(request, *, form, title, submit, cancel_url, policy=None, goal=No
             "cancel_url": cancel_url,
             "policy": policy,
             "goal": goal,
+            "intro": intro,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -204,6 +205,10 @@ def policy_goals_renumber(request, pk: int):
         form=form,
         title=_("Renumber the goals of %(name)s") % {"name": policy.name},
         submit=_("Save the numbers"),
+        intro=_(
+            "Give each goal its number; the goals are shown in that order. Two goals can "
+            "swap numbers in one save."
+        ),
         cancel_url=reverse("policy:policy_overview") + f"#policy-{policy.pk}",
         policy=policy,
     )
