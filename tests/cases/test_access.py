@@ -2,9 +2,12 @@
 
 The wrong role gets 403 from the server, whatever the page shows or hides."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
+from committees.models import Membership
 from core import roles
 from tests import factories
 
@@ -50,6 +53,18 @@ MATRIX = [
     ("cases:decision_history", "decided", STAFF, None),
     ("agenda_item_plans", "item", STAFF, STAFF),
     ("cases:case_history", "case", EVERYBODY, None),
+    # committees, people and memberships (issue 17 B)
+    ("committees:committee_history", "committee", EVERYBODY, None),
+    ("committees:committee_create", None, {ADMIN}, {ADMIN}),
+    ("committees:committee_edit", "committee", STAFF, STAFF),
+    ("committees:committee_end", "committee", {ADMIN}, {ADMIN}),
+    ("committees:membership_create", "committee", STAFF, STAFF),
+    ("committees:membership_edit", "membership", STAFF, STAFF),
+    ("committees:membership_end", "membership", STAFF, STAFF),
+    ("committees:person_list", None, EVERYBODY, None),
+    ("committees:person_history", "person", EVERYBODY, None),
+    ("committees:person_create", None, {ADMIN}, {ADMIN}),
+    ("committees:person_edit", "person", {ADMIN}, {ADMIN}),
 ]
 
 
@@ -62,7 +77,14 @@ def objects(db):
     decided = factories.item(meeting, recommending_administration=admin)
     factories.decision(decided)
     held = factories.meeting(committee, status="held", hour=9)
+    seat = Membership.objects.create(
+        person=factories.person("Medlem", party="Venstre (V)"),
+        committee=committee,
+        start_date=date(2006, 1, 1),
+    )
     return {
+        "membership": seat.pk,
+        "person": seat.person_id,
         "held_item": factories.item(held, recommending_administration=admin).pk,
         "committee": committee.slug,
         "committee_obj": committee,
