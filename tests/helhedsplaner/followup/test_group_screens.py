@@ -299,7 +299,7 @@ def test_members_added_one_chair_and_removed_with_history(client_for, setting):
     assert not FollowUpGroupMembership.objects.filter(pk=bo_seat.pk).exists()
     removed = FollowUpGroupMembership.history.filter(id=bo_seat.pk, history_type="-").get()
     assert removed.history_user == setting["own"]
-    assert "Bo Bech has left the group" in client.get(detail(group)).content.decode()
+    assert "Bo Bech er ikke længere medlem af gruppen" in client.get(detail(group)).content.decode()
     page = client.get(detail(group)).content.decode()  # the message shown once, above
     members = page[: page.index('id="history-title"')]
     assert "Anne Andersen" in members and "Bo Bech" not in members
