@@ -542,6 +542,19 @@ class DemoLoader:
                 start_date=start,
                 defaults={"role": role, "end_date": end},
             )
+        committee = self._special_committee()
+        seats = [Membership.Role.CHAIR, Membership.Role.VICE_CHAIR, Membership.Role.MEMBER]
+        for person, role in zip(self.members["BR"][3:6], seats, strict=True):
+            Membership.objects.get_or_create(
+                person=person,
+                committee=committee,
+                start_date=date(2022, 6, 1),
+                defaults={"role": role},
+            )
+
+    def _special_committee(self) -> Committee:
+        """The § 17, stk. 4 special committee for Tingbjerg-Husum, set up by the city
+        council (the committee history and the formal follow-up group both use it)."""
         committee, _ = Committee.objects.get_or_create(
             slug="saerudvalg-tingbjerg-husum",
             defaults={
@@ -557,14 +570,7 @@ class DemoLoader:
                 "established_on": date(2022, 5, 12),
             },
         )
-        seats = [Membership.Role.CHAIR, Membership.Role.VICE_CHAIR, Membership.Role.MEMBER]
-        for person, role in zip(self.members["BR"][3:6], seats, strict=True):
-            Membership.objects.get_or_create(
-                person=person,
-                committee=committee,
-                start_date=date(2022, 6, 1),
-                defaults={"role": role},
-            )
+        return committee
 
     def load_reference(self) -> None:
         self.periods = {}
@@ -1213,23 +1219,7 @@ class DemoLoader:
         (seed recommendation 3), set up by the city council, with its members, the Tingbjerg
         plans it follows and a recorded meeting. The demo secretary serves the special
         committee, so she manages the group. Created once; a second run finds it all."""
-        fields = {field.name for field in Committee._meta.get_fields()}
-        committee_defaults = {
-            "short_name": "STH",
-            "name": "Særudvalget for Tingbjerg-Husum",
-            "kind": Committee.Kind.SPECIAL_COMMITTEE,
-            "administration": self.admins["TMF"],
-            "mandate": "Særudvalg nedsat af Borgerrepræsentationen efter styrelseslovens "
-            "§ 17, stk. 4, der følger helhedsplanerne i Tingbjerg og Husum. " + DEMO_NOTE,
-            "period_start": date(2022, 6, 1),
-            "period_end": date(2027, 12, 31),
-        }
-        if "established_by" in fields:  # the committee screens' record of the decision
-            committee_defaults["established_by"] = "BR-beslutning 12. maj 2022, punkt 14"
-            committee_defaults["established_on"] = date(2022, 5, 12)
-        committee, _ = Committee.objects.get_or_create(
-            slug="saerudvalg-tingbjerg-husum", defaults=committee_defaults
-        )
+        committee = self._special_committee()
         secretary = Person.objects.get(user=self.users["secretary"])
         if not Membership.objects.filter(
             person=secretary, committee=committee, role=Membership.Role.SECRETARY
