@@ -18,3 +18,7 @@ class CommitteesConfig(AppConfig):
         from . import cachescopes
 
         cachescopes.register()
+        # Logins and their roles have a history tab too (committees/users/).
+        from .users import history
+
+        history.register()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("foelgegrupper/", include("helhedsplaner.followup.urls")),
     path("politik/", include("helhedsplaner.policy.urls")),
     path("udvalg/", include("committees.urls")),
+    path("brugere/", include("committees.users.urls")),
     path("moeder/", include("cases.meeting_urls")),
     path("pdf/", include("cases.pdf_urls")),
     path("soeg/", search_views.search, name="search"),

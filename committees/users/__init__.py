@@ -1,0 +1,1 @@
+"""User and role management for administrators (Django admin stays the superuser's)."""
