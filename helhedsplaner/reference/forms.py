@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Area, FocusArea, HousingOrganisation, LbfPeriod
+from ..models import Area, FocusArea, HousingOrganisation, Indicator, LbfPeriod
 
 
 class HousingOrganisationForm(forms.ModelForm):
@@ -50,6 +50,20 @@ class LbfPeriodForm(forms.ModelForm):
         if start is not None and end is not None and start > end:
             self.add_error("end_year", _("The last year cannot be before the first year."))
         return data
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "unit", "higher_is_better"]
+        help_texts = {
+            "code": _(
+                "The indicator's code in the CSV files of indicator values: small letters, "
+                "digits and hyphens, e.g. “uden-uddannelse”."
+            ),
+            "unit": _("E.g. “%” or “DKK”."),
+            "higher_is_better": _("Tick when a rising value is good news (e.g. employment)."),
+        }
 
 
 class FocusAreaForm(forms.ModelForm):

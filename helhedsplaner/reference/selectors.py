@@ -1,4 +1,4 @@
-"""Reads for the reference data pages: the lists (with how many plans use each row),
+"""Reads for the reference data pages: the lists (with how many plans or values use each row),
 one object for its form, and readable history."""
 
 from django.db.models import Count, Prefetch
@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from core.history import history_entries
 
-from ..models import Area, FocusArea, HousingOrganisation, LbfPeriod
+from ..models import Area, FocusArea, HousingOrganisation, Indicator, LbfPeriod
 
 
 def housing_organisation_list() -> list[HousingOrganisation]:
@@ -45,6 +45,14 @@ def lbf_period_get_for_page(*, pk: int) -> tuple[LbfPeriod, list[FocusArea]]:
 
 def focus_area_get(*, pk: int) -> FocusArea:
     return get_object_or_404(FocusArea.objects.select_related("period"), pk=pk)
+
+
+def indicator_list() -> list[Indicator]:
+    return list(Indicator.objects.annotate(value_count=Count("values")).order_by("name"))
+
+
+def indicator_get(*, pk: int) -> Indicator:
+    return get_object_or_404(Indicator, pk=pk)
 
 
 def history_of(obj) -> list[dict]:

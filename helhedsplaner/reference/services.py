@@ -1,4 +1,5 @@
-"""Writes to the reference data: housing organisations, areas, LBF periods and focus areas.
+"""Writes to the reference data: housing organisations, areas, LBF periods, focus areas and
+indicators.
 
 Every write names the acting user as the history user. A removal is refused, with a
 message naming what still refers to the object, while anything refers to it (the
@@ -12,7 +13,7 @@ from django.db.models import Model, ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import Area, FocusArea, HousingOrganisation, LbfPeriod
+from ..models import Area, FocusArea, HousingOrganisation, Indicator, LbfPeriod
 
 
 def _save(obj: Model, *, user, fields: dict) -> Model:
@@ -193,3 +194,34 @@ def focus_area_remove(*, focus_area: FocusArea, user) -> None:
         )
     focus_area._history_user = user
     focus_area.delete()
+
+
+# -- indicators ---------------------------------------------------------------------------------
+
+
+def indicator_create(*, user, fields: dict) -> Indicator:
+    return _save(Indicator(), user=user, fields=fields)
+
+
+def indicator_update(*, indicator: Indicator, user, fields: dict) -> Indicator:
+    return _save(indicator, user=user, fields=fields)
+
+
+def indicator_remove(*, indicator: Indicator, user) -> None:
+    """Remove an indicator no area has a value of; one with values is refused, saying how
+    many (the values are the figures of the status pages: they are never removed with it)."""
+    count = indicator.values.count()
+    _refuse_if(
+        count,
+        ngettext(
+            "“%(name)s” has %(count)d indicator value and cannot be removed.",
+            "“%(name)s” has %(count)d indicator values and cannot be removed.",
+            count,
+        )
+        % {"name": str(indicator), "count": count},
+    )
+    _remove(
+        indicator,
+        user=user,
+        refused=_("“%(name)s” is still in use and cannot be removed.") % {"name": indicator},
+    )

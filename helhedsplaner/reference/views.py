@@ -1,5 +1,5 @@
 """The reference data in the product's own screens: housing organisations, areas, LBF
-periods and their focus areas (read by every role; changed by administrators and
+periods and their focus areas, indicators (read by every role; changed by administrators and
 caseworkers: ``helhedsplaner.manage_reference_data``). Every permission is asked on the
 server, for GET and POST alike; a user without it gets 403.
 """
@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ..plans.forms import error_links
 from . import selectors, services
-from .forms import AreaForm, ConfirmForm, FocusAreaForm, HousingOrganisationForm, LbfPeriodForm
+from .forms import ConfirmForm, FocusAreaForm
+from .kinds import PERIOD, Kind
 
 MANAGE = "helhedsplaner.manage_reference_data"
 
@@ -29,38 +29,12 @@ def _require_manage(user) -> None:
         raise PermissionDenied
 
 
-# What each kind of reference data is called on its pages, and where its list is.
-KINDS = {
-    "organisation": {
-        "plural": gettext_lazy("Housing organisations"),
-        "list": "reference:organisation_list",
-        "history": "reference:organisation_history",
-        "edit": "reference:organisation_edit",
-        "remove": "reference:organisation_remove",
-    },
-    "area": {
-        "plural": gettext_lazy("Areas"),
-        "list": "reference:area_list",
-        "history": "reference:area_history",
-        "edit": "reference:area_edit",
-        "remove": "reference:area_remove",
-    },
-    "period": {
-        "plural": gettext_lazy("LBF periods"),
-        "list": "reference:period_list",
-        "history": "reference:period_history",
-        "edit": "reference:period_edit",
-        "remove": "reference:period_remove",
-    },
-}
-
-
 def _form_page(request, *, kind, form, title, submit, cancel_url, obj=None, status=200):
     return render(
         request,
         "helhedsplaner/reference/form_page.html",
         {
-            "kind": KINDS[kind],
+            "kind": kind,
             "obj": obj,
             "form": form,
             "errors": error_links(form, form_anchor="#reference-form"),
@@ -72,24 +46,60 @@ def _form_page(request, *, kind, form, title, submit, cancel_url, obj=None, stat
     )
 
 
-def _edit(request, *, kind, form_class, obj, create, update, saved_message, titles):
+def _require_view(user, kind: Kind) -> None:
+    if not user.has_perm(kind.view_perm):
+        raise PermissionDenied
+
+
+# -- every kind: list, create, edit, history, remove (the routes pass ``kind``, urls.py) ----------
+
+
+def kind_list(request, *, kind: Kind):
+    _require_view(request.user, kind)
+    return render(
+        request,
+        kind.list_template,
+        {
+            "kind": kind,
+            "objects": kind.list_items(),
+            "may_manage": _may_manage(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def kind_create(request, *, kind: Kind):
+    return _edit(request, kind=kind, obj=None)
+
+
+@require_http_methods(["GET", "POST"])
+def kind_edit(request, pk: int, *, kind: Kind):
+    _require_manage(request.user)
+    return _edit(request, kind=kind, obj=kind.get(pk=pk))
+
+
+def _edit(request, *, kind: Kind, obj):
     """The create/edit form of one kind: parse, call the service, redirect or show errors
     (the user's input kept)."""
     _require_manage(request.user)
-    form = form_class(request.POST if request.method == "POST" else None, instance=obj)
+    form = kind.form_class(request.POST if request.method == "POST" else None, instance=obj)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if obj is None:
-                saved = create(user=request.user, fields=fields)
+                saved = kind.create(user=request.user, fields=fields)
             else:
-                saved = update(request.user, obj, fields)
+                saved = kind.update(**{kind.arg: obj}, user=request.user, fields=fields)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, saved_message % {"name": str(saved)})
-            return redirect(KINDS[kind]["list"])
-    title, submit = titles
+            done = kind.created if obj is None else _("The changes to “%(name)s” are saved.")
+            messages.success(request, done % {"name": str(saved)})
+            return redirect(kind.list)
+    if obj is None:
+        title, submit = kind.new_title, kind.create_submit
+    else:
+        title, submit = _("Edit %(name)s") % {"name": obj.name}, _("Save the changes")
     return _form_page(
         request,
         kind=kind,
@@ -97,42 +107,64 @@ def _edit(request, *, kind, form_class, obj, create, update, saved_message, titl
         obj=obj,
         title=title,
         submit=submit,
-        cancel_url=reverse(KINDS[kind]["list"]),
+        cancel_url=reverse(kind.list),
         status=400 if form.is_bound and form.errors else 200,
     )
 
 
-def _history_page(request, *, kind, obj, history):
+def kind_history(request, pk: int, *, kind: Kind):
+    _require_view(request.user, kind)
+    obj = kind.get(pk=pk)
     return render(
         request,
         "helhedsplaner/reference/history.html",
         {
-            "kind": KINDS[kind],
+            "kind": kind,
             "obj": obj,
-            "history": history,
+            "history": kind.history(obj),
             "may_manage": _may_manage(request.user),
         },
     )
 
 
-def _remove_page(request, *, kind, obj, remove, question, done):
+@require_http_methods(["GET", "POST"])
+def kind_remove(request, pk: int, *, kind: Kind):
+    _require_manage(request.user)
+    obj = kind.get(pk=pk)
+    return _remove_page(
+        request,
+        kind=kind,
+        obj=obj,
+        remove=lambda: kind.remove(**{kind.arg: obj}, user=request.user),
+        question=kind.remove_question % {"name": obj.name},
+        done_url=reverse(kind.list),
+        done=_("“%(name)s” is removed.") % {"name": str(obj)},
+    )
+
+
+def _remove_page(request, *, kind, obj, remove, question, done_url, done, cancel_url=None):
     """A removal asks first (GET), and removes on the confirming POST; a removal the
     service refuses shows its reason on the same page."""
-    _require_manage(request.user)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
-            remove(obj, request.user)
+            remove()
         except ValidationError as error:
             refusal = " ".join(error.messages)
         else:
-            messages.success(request, done % {"name": str(obj)})
-            return redirect(KINDS[kind]["list"])
+            messages.success(request, done)
+            return redirect(done_url)
     return render(
         request,
         "helhedsplaner/reference/remove.html",
-        {"kind": KINDS[kind], "obj": obj, "question": question, "refusal": refusal},
+        {
+            "kind": kind,
+            "obj": obj,
+            "question": question,
+            "refusal": refusal,
+            "cancel_url": cancel_url,
+        },
         status=400 if refusal else 200,
     )
 
@@ -152,162 +184,7 @@ def index(request):
     )
 
 
-# -- housing organisations ----------------------------------------------------------------------
-
-
-@permission_required("helhedsplaner.view_housingorganisation", raise_exception=True)
-def organisation_list(request):
-    return render(
-        request,
-        "helhedsplaner/reference/organisation_list.html",
-        {
-            "kind": KINDS["organisation"],
-            "organisations": selectors.housing_organisation_list(),
-            "may_manage": _may_manage(request.user),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def organisation_create(request):
-    return _edit(
-        request,
-        kind="organisation",
-        form_class=HousingOrganisationForm,
-        obj=None,
-        create=services.housing_organisation_create,
-        update=None,
-        saved_message=_("The housing organisation “%(name)s” is registered."),
-        titles=(_("New housing organisation"), _("Register the housing organisation")),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def organisation_edit(request, pk: int):
-    _require_manage(request.user)
-    organisation = selectors.housing_organisation_get(pk=pk)
-    return _edit(
-        request,
-        kind="organisation",
-        form_class=HousingOrganisationForm,
-        obj=organisation,
-        create=None,
-        update=lambda user, obj, fields: services.housing_organisation_update(
-            organisation=obj, user=user, fields=fields
-        ),
-        saved_message=_("The changes to “%(name)s” are saved."),
-        titles=(
-            _("Edit %(name)s") % {"name": organisation.name},
-            _("Save the changes"),
-        ),
-    )
-
-
-@permission_required("helhedsplaner.view_housingorganisation", raise_exception=True)
-def organisation_history(request, pk: int):
-    organisation = selectors.housing_organisation_get(pk=pk)
-    return _history_page(
-        request,
-        kind="organisation",
-        obj=organisation,
-        history=selectors.history_of(organisation),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def organisation_remove(request, pk: int):
-    _require_manage(request.user)
-    organisation = selectors.housing_organisation_get(pk=pk)
-    return _remove_page(
-        request,
-        kind="organisation",
-        obj=organisation,
-        remove=lambda obj, user: services.housing_organisation_remove(organisation=obj, user=user),
-        question=_("Remove the housing organisation “%(name)s”?") % {"name": organisation.name},
-        done=_("“%(name)s” is removed."),
-    )
-
-
-# -- areas ---------------------------------------------------------------------------------------
-
-
-@permission_required("helhedsplaner.view_area", raise_exception=True)
-def area_list(request):
-    return render(
-        request,
-        "helhedsplaner/reference/area_list.html",
-        {
-            "kind": KINDS["area"],
-            "areas": selectors.area_list(),
-            "may_manage": _may_manage(request.user),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def area_create(request):
-    return _edit(
-        request,
-        kind="area",
-        form_class=AreaForm,
-        obj=None,
-        create=services.area_create,
-        update=None,
-        saved_message=_("The area “%(name)s” is registered."),
-        titles=(_("New area"), _("Register the area")),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def area_edit(request, pk: int):
-    _require_manage(request.user)
-    area = selectors.area_get(pk=pk)
-    return _edit(
-        request,
-        kind="area",
-        form_class=AreaForm,
-        obj=area,
-        create=None,
-        update=lambda user, obj, fields: services.area_update(area=obj, user=user, fields=fields),
-        saved_message=_("The changes to “%(name)s” are saved."),
-        titles=(_("Edit %(name)s") % {"name": area.name}, _("Save the changes")),
-    )
-
-
-@permission_required("helhedsplaner.view_area", raise_exception=True)
-def area_history(request, pk: int):
-    area = selectors.area_get(pk=pk)
-    return _history_page(request, kind="area", obj=area, history=selectors.history_of(area))
-
-
-@require_http_methods(["GET", "POST"])
-def area_remove(request, pk: int):
-    _require_manage(request.user)
-    area = selectors.area_get(pk=pk)
-    return _remove_page(
-        request,
-        kind="area",
-        obj=area,
-        remove=lambda obj, user: services.area_remove(area=obj, user=user),
-        question=_("Remove the area “%(name)s”?") % {"name": area.name},
-        done=_("“%(name)s” is removed."),
-    )
-
-
-# -- LBF periods and their focus areas -----------------------------------------------------------
-
-
-@permission_required("helhedsplaner.view_lbfperiod", raise_exception=True)
-def period_list(request):
-    return render(
-        request,
-        "helhedsplaner/reference/period_list.html",
-        {
-            "kind": KINDS["period"],
-            "periods": selectors.lbf_period_list(),
-            "may_manage": _may_manage(request.user),
-        },
-    )
+# -- LBF periods: the page of one period, and its focus areas --------------------------------------
 
 
 def _period_page(request, period, focus_areas, *, form=None, status=200):
@@ -317,7 +194,7 @@ def _period_page(request, period, focus_areas, *, form=None, status=200):
         request,
         "helhedsplaner/reference/period_detail.html",
         {
-            "kind": KINDS["period"],
+            "kind": PERIOD,
             "period": period,
             "focus_areas": focus_areas,
             "form": form,
@@ -332,60 +209,6 @@ def _period_page(request, period, focus_areas, *, form=None, status=200):
 def period_detail(request, pk: int):
     period, focus_areas = selectors.lbf_period_get_for_page(pk=pk)
     return _period_page(request, period, focus_areas)
-
-
-@require_http_methods(["GET", "POST"])
-def period_create(request):
-    return _edit(
-        request,
-        kind="period",
-        form_class=LbfPeriodForm,
-        obj=None,
-        create=services.lbf_period_create,
-        update=None,
-        saved_message=_("The LBF period “%(name)s” is registered."),
-        titles=(_("New LBF period"), _("Register the LBF period")),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def period_edit(request, pk: int):
-    _require_manage(request.user)
-    period = selectors.lbf_period_get(pk=pk)
-    return _edit(
-        request,
-        kind="period",
-        form_class=LbfPeriodForm,
-        obj=period,
-        create=None,
-        update=lambda user, obj, fields: services.lbf_period_update(
-            period=obj, user=user, fields=fields
-        ),
-        saved_message=_("The changes to “%(name)s” are saved."),
-        titles=(_("Edit %(name)s") % {"name": period.name}, _("Save the changes")),
-    )
-
-
-@permission_required("helhedsplaner.view_lbfperiod", raise_exception=True)
-def period_history(request, pk: int):
-    period = selectors.lbf_period_get(pk=pk)
-    return _history_page(
-        request, kind="period", obj=period, history=selectors.lbf_period_history(period)
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def period_remove(request, pk: int):
-    _require_manage(request.user)
-    period = selectors.lbf_period_get(pk=pk)
-    return _remove_page(
-        request,
-        kind="period",
-        obj=period,
-        remove=lambda obj, user: services.lbf_period_remove(period=obj, user=user),
-        question=_("Remove the LBF period “%(name)s” and its focus areas?") % {"name": period.name},
-        done=_("“%(name)s” is removed."),
-    )
 
 
 @require_http_methods(["POST"])
@@ -430,7 +253,7 @@ def focus_area_edit(request, pk: int):
             return redirect("reference:period_detail", pk=focus_area.period_id)
     return _form_page(
         request,
-        kind="period",
+        kind=PERIOD,
         form=form,
         obj=focus_area.period,
         title=_("Rename the focus area"),
@@ -444,27 +267,14 @@ def focus_area_edit(request, pk: int):
 def focus_area_remove(request, pk: int):
     _require_manage(request.user)
     focus_area = selectors.focus_area_get(pk=pk)
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    refusal = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.focus_area_remove(focus_area=focus_area, user=request.user)
-        except ValidationError as error:
-            refusal = " ".join(error.messages)
-        else:
-            messages.success(
-                request, _("The focus area “%(name)s” is removed.") % {"name": focus_area.name}
-            )
-            return redirect("reference:period_detail", pk=focus_area.period_id)
-    return render(
+    period_url = reverse("reference:period_detail", args=[focus_area.period_id])
+    return _remove_page(
         request,
-        "helhedsplaner/reference/remove.html",
-        {
-            "kind": KINDS["period"],
-            "obj": focus_area.period,
-            "question": _("Remove the focus area “%(name)s”?") % {"name": focus_area.name},
-            "refusal": refusal,
-            "cancel_url": reverse("reference:period_detail", args=[focus_area.period_id]),
-        },
-        status=400 if refusal else 200,
+        kind=PERIOD,
+        obj=focus_area.period,
+        remove=lambda: services.focus_area_remove(focus_area=focus_area, user=request.user),
+        question=_("Remove the focus area “%(name)s”?") % {"name": focus_area.name},
+        done_url=period_url,
+        done=_("The focus area “%(name)s” is removed.") % {"name": focus_area.name},
+        cancel_url=period_url,
     )
