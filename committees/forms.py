@@ -9,7 +9,7 @@ from .models import Committee, Membership, Person
 
 DATE_INPUT = {"type": "date"}
 # Addresses under /udvalg/ that are not committees (committees/urls.py).
-RESERVED_SLUGS = {"nyt", "personer", "medlemskaber"}
+RESERVED_SLUGS = {"nyt", "personer", "medlemskaber", "forvaltninger"}
 
 
 def _date(label, *, required=False, help_text=""):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .administrations import views as administration_views
 
 app_name = "committees"
 
@@ -13,6 +14,32 @@ urlpatterns = [
     path("personer/<int:pk>/rediger/", views.person_edit, name="person_edit"),
     path("medlemskaber/<int:pk>/rediger/", views.membership_edit, name="membership_edit"),
     path("medlemskaber/<int:pk>/afslut/", views.membership_end, name="membership_end"),
+    # Before the committee routes: "forvaltninger" is not a committee's slug (forms.py).
+    path(
+        "forvaltninger/",
+        administration_views.administration_list,
+        name="administration_list",
+    ),
+    path(
+        "forvaltninger/ny/",
+        administration_views.administration_create,
+        name="administration_create",
+    ),
+    path(
+        "forvaltninger/<int:pk>/",
+        administration_views.administration_history,
+        name="administration_history",
+    ),
+    path(
+        "forvaltninger/<int:pk>/rediger/",
+        administration_views.administration_edit,
+        name="administration_edit",
+    ),
+    path(
+        "forvaltninger/<int:pk>/fjern/",
+        administration_views.administration_remove,
+        name="administration_remove",
+    ),
     path("<slug:slug>/", views.committee_detail, name="committee_detail"),
     path("<slug:slug>/historik/", views.committee_history, name="committee_history"),
     path("<slug:slug>/rediger/", views.committee_edit, name="committee_edit"),
