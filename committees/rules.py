@@ -164,13 +164,64 @@ rules.add_perm(
 # Administrators set up committees and people; a committee's own secretariat keeps its mandate
 # and its memberships. Nobody else changes them (Django admin is for superusers only).
 
+# As everywhere, the role's model permissions come first (core/roles.py) and the object
+# rule narrows them.
 # Create a committee; change its name, kind, period and founding decision; end it.
-rules.add_perm("committees.create_committee", is_administrator)
-rules.add_perm("committees.edit_committee_details", is_administrator)
-rules.add_perm("committees.end_committee", is_administrator)
+rules.add_perm(
+    "committees.create_committee",
+    has_model_perms("committees.add_committee") & is_administrator,
+)
+rules.add_perm(
+    "committees.edit_committee_details",
+    has_model_perms("committees.change_committee") & is_administrator,
+)
+rules.add_perm(
+    "committees.end_committee", has_model_perms("committees.change_committee") & is_administrator
+)
 # Edit the committee's mandate (object: a Committee).
-rules.add_perm("committees.edit_committee", is_administrator | serves_committee)
+rules.add_perm(
+    "committees.edit_committee",
+    has_model_perms("committees.change_committee") & (is_administrator | serves_committee),
+)
 # Add, edit and end memberships (object: a Committee, or a Membership in it).
-rules.add_perm("committees.manage_memberships", is_administrator | serves_committee)
+rules.add_perm(
+    "committees.manage_memberships",
+    has_model_perms("committees.add_membership", "committees.change_membership")
+    & (is_administrator | serves_committee),
+)
 # Create and edit people (politicians and staff).
-rules.add_perm("committees.manage_people", is_administrator)
+rules.add_perm(
+    "committees.manage_people",
+    has_model_perms("committees.add_person", "committees.change_person") & is_administrator,
+)
+
+
+# -- users and roles (committees/users/) --------------------------------------------------------
+# Administrators manage logins, their roles and their people; a superuser is only changed by
+# a superuser (and Django admin, which stays the superuser's).
+
+
+@rules.predicate
+def target_is_not_superuser(user, target) -> bool:
+    return target is None or not target.is_superuser or user.is_superuser
+
+
+rules.add_perm(
+    "committees.manage_users",
+    has_model_perms("auth.add_user", "auth.change_user") & is_administrator,
+)
+# Edit, end, reactivate or set the password of this login (object: a User).
+rules.add_perm(
+    "committees.manage_user",
+    has_model_perms("auth.add_user", "auth.change_user")
+    & is_administrator
+    & target_is_not_superuser,
+)
+
+# Create, rename and remove the administrations (forvaltninger): administrators only;
+# reading them is the role's committees.view_administration.
+rules.add_perm(
+    "committees.manage_administrations",
+    has_model_perms("committees.add_administration", "committees.change_administration")
+    & is_administrator,
+)

@@ -24,8 +24,12 @@ EDITABLE = {
         "helhedsplaner.commitmentcorrection",
         "helhedsplaner.housingcontribution",
         "helhedsplaner.indicatorvalue",
+        # Reference data, their administration's own (helhedsplaner.manage_reference_data).
         "helhedsplaner.area",
         "helhedsplaner.housingorganisation",
+        "helhedsplaner.lbfperiod",
+        "helhedsplaner.focusarea",
+        "helhedsplaner.indicator",
         "cases.case",
         "cases.agendaitem",
         "cases.recommendationpoint",
@@ -46,12 +50,28 @@ EDITABLE = {
         "cases.decisionvote",
         "cases.correction",
         "committees.meetingabsence",
+        # Their committees' mandate and memberships (committees.edit_committee,
+        # committees.manage_memberships) and the common policy (helhedsplaner.manage_policy).
+        "committees.committee",
+        "committees.membership",
+        "helhedsplaner.policy",
+        "helhedsplaner.policygoal",
     ],
     POLITICIAN: [],
 }
 # Models each role may delete (besides the administrator, who may do everything).
 DELETABLE = {
-    CASEWORKER: ["helhedsplaner.estate", "cases.attachment", "cases.recommendationpoint"],
+    CASEWORKER: [
+        "helhedsplaner.estate",
+        "cases.attachment",
+        "cases.recommendationpoint",
+        # Reference data nothing refers to (the services refuse the rest).
+        "helhedsplaner.area",
+        "helhedsplaner.housingorganisation",
+        "helhedsplaner.lbfperiod",
+        "helhedsplaner.focusarea",
+        "helhedsplaner.indicator",
+    ],
     SECRETARY: [
         "cases.attachment",
         "cases.recommendationpoint",

@@ -119,13 +119,27 @@ def is_secretary(user) -> bool:
     return roles.SECRETARY in roles.user_roles(user)
 
 
+REFERENCE_MODELS = ("area", "housingorganisation", "lbfperiod", "focusarea", "indicator")
+MANAGE_REFERENCE_DATA = tuple(
+    f"helhedsplaner.{action}_{model}"
+    for model in REFERENCE_MODELS
+    for action in ("add", "change", "delete")
+)
+MANAGE_POLICY = (
+    "helhedsplaner.add_policy",
+    "helhedsplaner.change_policy",
+    "helhedsplaner.add_policygoal",
+    "helhedsplaner.change_policygoal",
+)
+
 rules.add_perm(
     "helhedsplaner.manage_reference_data",
-    is_administrator | (is_caseworker & has_an_administration),
+    has_model_perms(*MANAGE_REFERENCE_DATA)
+    & (is_administrator | (is_caseworker & has_an_administration)),
 )
 rules.add_perm(
     "helhedsplaner.manage_policy",
-    is_administrator | (is_secretary & serves_any_committee),
+    has_model_perms(*MANAGE_POLICY) & (is_administrator | (is_secretary & serves_any_committee)),
 )
 
 

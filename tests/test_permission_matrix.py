@@ -143,6 +143,30 @@ EXPECTED = {
     "committees:person_history": ("L 200 200 200 200 200 200 200", None),
     "committees:person_create": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 200"),
     "committees:person_edit": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 200"),
+    # Administrations (issue 17): read by every role, kept by administrators only.
+    "committees:administration_list": ("L 200 200 200 200 200 200 200", None),
+    "committees:administration_create": (
+        "L 403 403 403 403 403 403 200",
+        "L 403 403 403 403 403 403 400",
+    ),
+    "committees:administration_history": ("L 200 200 200 200 200 200 200", None),
+    "committees:administration_edit": (
+        "L 403 403 403 403 403 403 200",
+        "L 403 403 403 403 403 403 400",
+    ),
+    "committees:administration_remove": (
+        "L 403 403 403 403 403 403 200",
+        "L 403 403 403 403 403 403 200",
+    ),
+    # Users and roles (issue 17): administrators only; the sample login is KFF's caseworker.
+    # POST: an empty form is refused with its errors (400); ending and reactivating need none.
+    "users:user_list": ("L 403 403 403 403 403 403 200", None),
+    "users:user_create": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 400"),
+    "users:user_history": ("L 403 403 403 403 403 403 200", None),
+    "users:user_edit": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 400"),
+    "users:user_password": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 400"),
+    "users:user_deactivate": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 302"),
+    "users:user_reactivate": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 302"),
     # pdf
     # POST: have a PDF made again (after a failure): the meeting's secretariat only.
     "pdf:meeting_agenda": ("L 200 200 200 200 200 200 200", "L 403 403 302 403 403 403 302"),
@@ -289,6 +313,20 @@ EXPECTED = {
         "L 200 200 403 403 403 403 200",
         "L 200 200 403 403 403 403 200",
     ),
+    "reference:indicator_list": ("L 200 200 200 200 200 200 200", None),
+    "reference:indicator_create": (
+        "L 200 200 403 403 403 403 200",
+        "L 400 400 403 403 403 403 400",
+    ),
+    "reference:indicator_edit": (
+        "L 200 200 403 403 403 403 200",
+        "L 400 400 403 403 403 403 400",
+    ),
+    "reference:indicator_history": ("L 200 200 200 200 200 200 200", None),
+    "reference:indicator_remove": (
+        "L 200 200 403 403 403 403 200",
+        "L 200 200 403 403 403 403 200",
+    ),
     # search and calendars
     "search": ("L 200 200 200 200 200 200 200", None),
     "calendar_settings": ("L 200 200 200 200 200 200 200", None),
@@ -399,6 +437,8 @@ def world(db):
         "referencearea": Area.objects.first().pk,
         "period": LbfPeriod.objects.first().pk,
         "focusarea": FocusArea.objects.first().pk,
+        "indicator": indicator.pk,
+        "administration": Administration.objects.get(code="BIF").pk,
         "committee": "tmu",
         "membership": Membership.objects.filter(
             committee__short_name="TMU", role=Membership.Role.MEMBER, end_date__isnull=True
@@ -407,6 +447,7 @@ def world(db):
         .first()
         .pk,
         "person": Person.objects.filter(party="Venstre (V)").order_by("pk").first().pk,
+        "user": users["caseworker_other"].pk,
         "indicatorimport": indicator_import.pk,
     }
     return users, objects
@@ -435,6 +476,7 @@ def path_for(key: str, objects: dict, token: str) -> str:
         "committees:membership_create": "committee",
         "committees:membership_": "membership",
         "committees:person_": "person",
+        "users:user_": "user",
         "cases:attachment_download": "attachment",
         "meetings:": "meeting",
         "pdf:meeting": "meeting",
@@ -458,6 +500,8 @@ def path_for(key: str, objects: dict, token: str) -> str:
         "reference:area_": "referencearea",
         "reference:period_": "period",
         "reference:focus_area_": "focusarea",
+        "reference:indicator_": "indicator",
+        "committees:administration_": "administration",
         "helhedsplaner:indicator_import_": "indicatorimport",
     }
     try:
