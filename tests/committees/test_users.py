@@ -164,14 +164,14 @@ def test_username_unique_whatever_its_case(admin_client):
     response = admin_client.post(reverse("users:user_create"), _form(first_name="Jensine"))
     page = response.content.decode()
     assert response.status_code == 400
-    assert "is taken already" in page
+    assert "er allerede i brug" in page
     assert 'value="Jensine"' in page
     assert User.objects.filter(username__iexact="jens.hansen").count() == 1
 
 
 def test_person_with_a_login_is_not_offered(admin_client):
     taken = factories.person("Har Login", user=factories.user(roles.CASEWORKER))
-    free = factories.person("Uden Login")
+    factories.person("Uden Login")
     page = admin_client.get(reverse("users:user_create")).content.decode()
     assert "Uden Login" in page and "Har Login" not in page
     response = admin_client.post(reverse("users:user_create"), _form(person=taken.pk))
@@ -227,7 +227,7 @@ def test_cannot_remove_own_administrator_role(client_for):
         {"username": "ada", "roles": [roles.CASEWORKER]},
     )
     assert response.status_code == 400
-    assert "own Administrator role" in response.content.decode()
+    assert "din egen administratorrolle" in response.content.decode()
     assert admin.groups.filter(name=roles.ADMINISTRATOR).exists()
 
 
@@ -310,7 +310,7 @@ def test_deactivate_with_confirm_page_then_reactivate(admin_client):
     person = factories.person("Ole", user=user)
     url = reverse("users:user_deactivate", args=[user.pk])
     page = admin_client.get(url).content.decode()
-    assert "Nothing is deleted" in page
+    assert "Intet slettes" in page
     user.refresh_from_db()
     assert user.is_active  # the GET only asks
     assert admin_client.post(url).status_code == 302
@@ -331,7 +331,7 @@ def test_cannot_deactivate_oneself(client_for):
     assert reverse("users:user_deactivate", args=[admin.pk]) not in page
     response = client.post(reverse("users:user_deactivate", args=[admin.pk]))
     assert response.status_code == 400
-    assert "your own login" in response.content.decode()
+    assert "dit eget login" in response.content.decode()
     admin.refresh_from_db()
     assert admin.is_active
 
@@ -366,7 +366,7 @@ def test_history_shows_fields_roles_and_password_without_hash(admin_client, admi
     assert response.status_code == 200
     assert "Hansen" in page and "Jensen" in page  # last name old → new
     assert roles.CASEWORKER in page and roles.SECRETARY in page  # roles by name
-    assert "A new password was set" in page
+    assert "Der blev sat en ny adgangskode" in page
     assert "Jens Hansen" in page  # the person linked
     user.refresh_from_db()
     assert user.password not in page
