@@ -188,3 +188,13 @@ rules.add_perm(
     "helhedsplaner.record_follow_up_meeting",
     has_model_perms(*GROUP_MEETINGS) & (is_administrator | serves_group),
 )
+
+
+# -- co-financing pools (issue 17) --------------------------------------------------------------
+# A pool is a shared budget the administrations grant from; only administrators set one up,
+# change its budget or period, or remove it. Everybody with view access reads it.
+rules.add_perm(
+    "helhedsplaner.manage_pools",
+    has_model_perms("helhedsplaner.add_cofinancingpool", "helhedsplaner.change_cofinancingpool")
+    & is_administrator,
+)

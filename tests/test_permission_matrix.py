@@ -241,6 +241,13 @@ EXPECTED = {
         "L 403 403 403 403 403 403 200",
     ),
     "cofinancing:pool_detail": ("L 200 200 200 200 200 200 200", None),
+    # Pools are the administrators' (helhedsplaner.manage_pools); everybody reads the history.
+    "cofinancing:pool_create": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 200"),
+    "cofinancing:pool_edit": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 200"),
+    "cofinancing:pool_history": ("L 200 200 200 200 200 200 200", None),
+    # The demo pool has commitments: the confirm page says why it stays (an empty POST
+    # confirms nothing).
+    "cofinancing:pool_remove": ("L 403 403 403 403 403 403 200", "L 403 403 403 403 403 403 200"),
     "cofinancing:overview_administrations": ("L 200 200 200 200 200 200 200", None),
     "cofinancing:overview_administrations_xlsx": ("L 200 200 200 200 200 200 200", None),
     "cofinancing:overview_administrations_csv": ("L 200 200 200 200 200 200 200", None),
@@ -486,7 +493,7 @@ def path_for(key: str, objects: dict, token: str) -> str:
         "cofinancing:item_commitments": "item",
         "cofinancing:plan_detail": "plan",
         "cofinancing:housing_contribution_create": "plan",
-        "cofinancing:pool_detail": "pool",
+        "cofinancing:pool_": "pool",
         "cofinancing:commitment_": "commitment",
         "helhedsplaner:plan_": "plan",
         "followup:member_remove": "groupmember",

@@ -216,6 +216,35 @@ class HousingContributionForm(Form):
     )
 
 
+class PoolForm(Form):
+    """A shared pool: its name, the years it covers and its budget."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    start_year = SaneYearField(
+        label=_("First year"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    end_year = SaneYearField(
+        label=_("Last year"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    budget = AmountField(
+        label=_("Budget (DKK)"),
+        help_text=_("E.g. 20.000.000. It cannot be lower than what has been granted from it."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The last year cannot be before the first year."))
+        return data
+
+
+class ConfirmForm(forms.Form):
+    """A removal is confirmed with its button (an empty POST removes nothing)."""
+
+    confirm = forms.BooleanField(required=True, widget=forms.HiddenInput)
+
+
 PLAN_STATUS_CHOICES = [("", _("All"))] + list(Plan.Status.choices)
 
 

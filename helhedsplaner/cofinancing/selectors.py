@@ -292,6 +292,12 @@ def pool_get_for_page(*, pk: int, user) -> dict:
     }
 
 
+def pool_history(*, pk: int) -> tuple[CoFinancingPool, list[dict]]:
+    """The pool and its history (what, field, old → new, who, when): one query each."""
+    pool = get_object_or_404(CoFinancingPool, pk=pk)
+    return pool, history_entries(CoFinancingPool.history.filter(id=pool.pk))
+
+
 # -- per plan ---------------------------------------------------------------------------------
 def plan_cofinancing_get(*, pk: int, user) -> dict:
     plan = get_object_or_404(

@@ -8,6 +8,8 @@ The rules in one place:
   been held, and not rejected, postponed or merely noted;
 - granting from the shared pool locks the pool row (``select_for_update``) and
   refuses an amount beyond what is left, so concurrent grants never over-commit it;
+- a pool's budget is changed under the same lock, and never below what is granted
+  from it; a pool is removed only while no commitment refers to it;
 - once granted, amount, year, plan, administration and source change only through
   a recorded correction with a reason (``commitment_correct``), never a plain edit.
 """
@@ -18,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import AgendaItem, Decision
 from cases.selectors import user_can_see_closed
@@ -67,13 +70,23 @@ def pool_balance(*, pool: CoFinancingPool, exclude_pk: int | None = None) -> Dec
     return pool.budget - total
 
 
+def _lock_pool(pool_id: int) -> CoFinancingPool:
+    """The pool's row, locked (``select_for_update``) until the transaction commits.
+
+    Every write that depends on what is granted from a pool takes this lock first: a
+    grant, a correction, and a change of the pool's own budget. So a second one waits
+    here and then sees what the first one wrote.
+    """
+    return CoFinancingPool.objects.select_for_update().get(pk=pool_id)
+
+
 def _reserve_in_pool(*, pool_id: int, amount: Decimal, exclude_pk: int | None = None) -> None:
     """Lock the pool row and refuse ``amount`` if it exceeds what is left.
 
     Must run inside a transaction: the lock is held until it commits, so a second
     grant from the same pool waits here and then sees the first one's amount.
     """
-    pool = CoFinancingPool.objects.select_for_update().get(pk=pool_id)
+    pool = _lock_pool(pool_id)
     left = pool_balance(pool=pool, exclude_pk=exclude_pk)
     if amount > left:
         raise ValidationError(
@@ -354,3 +367,90 @@ def housing_contribution_create(
     _stamp(contribution, user)
     contribution.save()
     return contribution
+
+
+# -- pools ------------------------------------------------------------------------------------
+POOL_FIELDS = ("name", "start_year", "end_year", "budget")
+
+
+def _check_pool_period(pool: CoFinancingPool) -> None:
+    """The period still covers the years of the commitments drawing on the pool."""
+    if pool.pk is None or not pool.start_year or not pool.end_year:
+        return
+    outside = sorted(
+        set(
+            pool.commitments.exclude(status=Status.WITHDRAWN)
+            .exclude(year__range=(pool.start_year, pool.end_year))
+            .values_list("year", flat=True)
+        )
+    )
+    if outside:
+        raise ValidationError(
+            {
+                "start_year": _(
+                    "The pool has commitments for %(years)s: the period must include them."
+                )
+                % {"years": ", ".join(str(year) for year in outside)}
+            }
+        )
+
+
+def _save_pool(pool: CoFinancingPool, *, user, update_fields=None) -> CoFinancingPool:
+    pool.name = pool.name.strip()
+    pool.full_clean()  # the model's clean(): not below what is granted from it
+    _check_pool_period(pool)
+    _stamp(pool, user)
+    pool.save(update_fields=update_fields)
+    return pool
+
+
+@transaction.atomic
+def pool_create(
+    *, name: str, start_year: int, end_year: int, budget: Decimal, user=None
+) -> CoFinancingPool:
+    """Set up a shared co-financing pool."""
+    pool = CoFinancingPool(name=name, start_year=start_year, end_year=end_year, budget=budget)
+    return _save_pool(pool, user=user)
+
+
+@transaction.atomic
+def pool_update(*, pool: CoFinancingPool, user=None, **fields) -> CoFinancingPool:
+    """Change a pool's name, period or budget.
+
+    The pool row is locked first, with the lock a grant takes (``_lock_pool``), so the
+    budget is compared with what is granted when no grant from the pool is under way:
+    a grant that started first has committed, one that starts later waits and then
+    sees the new budget.
+    """
+    unknown = set(fields) - set(POOL_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    pool = _lock_pool(pool.pk)
+    for name, value in fields.items():
+        setattr(pool, name, value)
+    return _save_pool(pool, user=user, update_fields=[*fields, "updated_at"])
+
+
+def pool_removal_refusal(pool: CoFinancingPool) -> str:
+    """Why the pool cannot be removed ("" when it can): a commitment refers to it."""
+    count = pool.commitments.count()
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s commitment draws on the pool (withdrawn ones count too: they are kept "
+        "with their history). A pool with commitments cannot be removed.",
+        "%(count)s commitments draw on the pool (withdrawn ones count too: they are kept "
+        "with their history). A pool with commitments cannot be removed.",
+        count,
+    ) % {"count": count}
+
+
+@transaction.atomic
+def pool_remove(*, pool: CoFinancingPool, user=None) -> None:
+    """Remove a pool no commitment refers to (the history keeps it, and who removed it)."""
+    pool = _lock_pool(pool.pk)
+    refusal = pool_removal_refusal(pool)
+    if refusal:
+        raise ValidationError(refusal)
+    _stamp(pool, user)
+    pool.delete()

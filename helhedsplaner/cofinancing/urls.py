@@ -27,7 +27,11 @@ urlpatterns = [
         views.housing_contribution_create,
         name="housing_contribution_create",
     ),
+    path("puljer/ny/", views.pool_create, name="pool_create"),
     path("puljer/<int:pk>/", views.pool_detail, name="pool_detail"),
+    path("puljer/<int:pk>/rediger/", views.pool_edit, name="pool_edit"),
+    path("puljer/<int:pk>/historik/", views.pool_history, name="pool_history"),
+    path("puljer/<int:pk>/fjern/", views.pool_remove, name="pool_remove"),
 ]
 for kind, slug in OVERVIEW_PATHS.items():
     urlpatterns += [

@@ -5,6 +5,7 @@ Everybody with a role reads; caseworkers and administrators register and change.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -21,44 +22,30 @@ from django.views.decorators.http import require_POST
 from core.authority import authorise
 from core.versioning import VersionConflict, attempted_values
 
-from ..models import CoFinancing, Plan
+from ..models import CoFinancing, CoFinancingPool, Plan
 from . import exports, selectors, services
 from .forms import (
     CommitmentEditForm,
     CommitmentForm,
+    ConfirmForm,
     CorrectionForm,
     GrantForm,
     HousingContributionForm,
     OverviewFilterForm,
+    PoolForm,
     WithdrawForm,
     add_service_errors,
     danish_amount,
 )
+from .pages import form_page, form_saved
 
 VIEW = "helhedsplaner.view_cofinancing"
 ADD = "helhedsplaner.add_cofinancing"
 CHANGE = "helhedsplaner.change_cofinancing"
 CORRECT = "helhedsplaner.add_commitmentcorrection"
 ADD_CONTRIBUTION = "helhedsplaner.add_housingcontribution"
-
-
-def _form_page(
-    request, form, *, title, intro="", notice="", submit, cancel_url, status=200, **extra
-):
-    return render(
-        request,
-        "helhedsplaner/cofinancing/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "intro": intro,
-            "notice": notice,
-            "submit": submit,
-            "cancel_url": cancel_url,
-            **extra,
-        },
-        status=status,
-    )
+VIEW_POOL = "helhedsplaner.view_cofinancingpool"
+MANAGE_POOLS = "helhedsplaner.manage_pools"
 
 
 # -- commitments ------------------------------------------------------------------------------
@@ -95,20 +82,21 @@ def commitment_create(request):
     if plan_pk.isdigit():
         initial["plan"] = Plan.objects.filter(pk=plan_pk).first()
     form = CommitmentForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            commitment = services.commitment_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The commitment has been registered as proposed."))
-            return redirect("cofinancing:commitment_detail", pk=commitment.pk)
+    saved = form_saved(
+        request,
+        form,
+        partial(services.commitment_create, user=request.user),
+        done=_("The commitment has been registered as proposed."),
+        then=_commitment_url,
+    )
+    if saved is not None:
+        return saved
     cancel = (
         reverse("cofinancing:plan_detail", args=[initial["plan"].pk])
         if initial.get("plan")
         else reverse("cofinancing:commitment_list")
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("New co-financing commitment"),
@@ -118,7 +106,6 @@ def commitment_create(request):
         ),
         submit=_("Register commitment"),
         cancel_url=cancel,
-        status=400 if form.errors else 200,
     )
 
 
@@ -139,6 +126,10 @@ def commitment_detail(request, pk: int):
         }
     )
     return render(request, "helhedsplaner/cofinancing/commitment_detail.html", context)
+
+
+def _commitment_url(commitment: CoFinancing) -> str:
+    return reverse("cofinancing:commitment_detail", args=[commitment.pk])
 
 
 def _commitment(request, pk: int, perm: str = "helhedsplaner.change_commitment") -> CoFinancing:
@@ -199,7 +190,7 @@ def commitment_edit(request, pk: int):
         else:
             messages.success(request, _("The commitment has been saved."))
             return redirect("cofinancing:commitment_detail", pk=commitment.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit co-financing commitment"),
@@ -219,17 +210,16 @@ def commitment_grant(request, pk: int):
         user=request.user, plan=commitment.plan, administration=commitment.administration
     )
     form = GrantForm(request.POST or None, items=items, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.commitment_grant(
-                commitment=commitment, item=form.cleaned_data["item"], user=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The commitment has been granted."))
-            return redirect("cofinancing:commitment_detail", pk=commitment.pk)
-    return _form_page(
+    saved = form_saved(
+        request,
+        form,
+        partial(services.commitment_grant, commitment=commitment, user=request.user),
+        done=_("The commitment has been granted."),
+        then=_commitment_url(commitment),
+    )
+    if saved is not None:
+        return saved
+    return form_page(
         request,
         form,
         title=_("Grant co-financing commitment"),
@@ -238,8 +228,7 @@ def commitment_grant(request, pk: int):
             "Money from the shared pool is granted only if the pool has enough left."
         ),
         submit=_("Grant"),
-        cancel_url=reverse("cofinancing:commitment_detail", args=[commitment.pk]),
-        status=400 if form.errors else 200,
+        cancel_url=_commitment_url(commitment),
         commitment=commitment,
     )
 
@@ -264,24 +253,22 @@ def commitment_withdraw(request, pk: int):
         request.POST or None,
         reason_required=commitment.status == CoFinancing.Status.GRANTED,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.commitment_withdraw(
-                commitment=commitment, reason=form.cleaned_data["reason"], user=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The commitment has been withdrawn."))
-            return redirect("cofinancing:commitment_detail", pk=commitment.pk)
-    return _form_page(
+    saved = form_saved(
+        request,
+        form,
+        partial(services.commitment_withdraw, commitment=commitment, user=request.user),
+        done=_("The commitment has been withdrawn."),
+        then=_commitment_url(commitment),
+    )
+    if saved is not None:
+        return saved
+    return form_page(
         request,
         form,
         title=_("Withdraw co-financing commitment"),
         intro=_("A withdrawn commitment no longer counts in any total."),
         submit=_("Withdraw"),
-        cancel_url=reverse("cofinancing:commitment_detail", args=[commitment.pk]),
-        status=400 if form.errors else 200,
+        cancel_url=_commitment_url(commitment),
         commitment=commitment,
     )
 
@@ -297,22 +284,16 @@ def commitment_correct(request, pk: int):
     form = CorrectionForm(
         request.POST or None, initial=_initial(commitment), items=items, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.commitment_correct(
-                commitment=commitment,
-                reason=data.pop("reason"),
-                decided_by_item=data.pop("decided_by_item"),
-                user=request.user,
-                **data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The correction has been recorded."))
-            return redirect("cofinancing:commitment_detail", pk=commitment.pk)
-    return _form_page(
+    saved = form_saved(
+        request,
+        form,
+        partial(services.commitment_correct, commitment=commitment, user=request.user),
+        done=_("The correction has been recorded."),
+        then=_commitment_url(commitment),
+    )
+    if saved is not None:
+        return saved
+    return form_page(
         request,
         form,
         title=_("Correct granted commitment"),
@@ -322,8 +303,7 @@ def commitment_correct(request, pk: int):
             "what changed, who changed it and when."
         ),
         submit=_("Record correction"),
-        cancel_url=reverse("cofinancing:commitment_detail", args=[commitment.pk]),
-        status=400 if form.errors else 200,
+        cancel_url=_commitment_url(commitment),
         commitment=commitment,
     )
 
@@ -354,15 +334,16 @@ def housing_contribution_create(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
     authorise(request.user, "helhedsplaner.add_housing_contribution", plan)
     form = HousingContributionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.housing_contribution_create(plan=plan, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The housing organisation's contribution is registered."))
-            return redirect("cofinancing:plan_detail", pk=plan.pk)
-    return _form_page(
+    saved = form_saved(
+        request,
+        form,
+        partial(services.housing_contribution_create, plan=plan, user=request.user),
+        done=_("The housing organisation's contribution is registered."),
+        then=reverse("cofinancing:plan_detail", args=[plan.pk]),
+    )
+    if saved is not None:
+        return saved
+    return form_page(
         request,
         form,
         title=_("Housing organisation's contribution to %(plan)s") % {"plan": plan.name},
@@ -373,14 +354,107 @@ def housing_contribution_create(request, pk: int):
         ),
         submit=_("Register contribution"),
         cancel_url=reverse("cofinancing:plan_detail", args=[plan.pk]),
-        status=400 if form.errors else 200,
     )
 
 
-@permission_required("helhedsplaner.view_cofinancingpool", raise_exception=True)
+@permission_required(VIEW_POOL, raise_exception=True)
 def pool_detail(request, pk: int):
     context = selectors.pool_get_for_page(pk=pk, user=request.user)
+    context["may_manage"] = request.user.has_perm(MANAGE_POOLS)
     return render(request, "helhedsplaner/cofinancing/pool_detail.html", context)
+
+
+def _pool_url(pool: CoFinancingPool) -> str:
+    return reverse("cofinancing:pool_detail", args=[pool.pk])
+
+
+POOLS_URL = "cofinancing:overview_pools"
+
+
+@permission_required(VIEW_POOL, raise_exception=True)
+def pool_create(request):
+    authorise(request.user, MANAGE_POOLS)  # administrators (helhedsplaner/rules.py)
+    form = PoolForm(request.POST or None)
+    saved = form_saved(
+        request,
+        form,
+        partial(services.pool_create, user=request.user),
+        done=lambda pool: _("The pool “%(name)s” has been set up.") % {"name": pool.name},
+        then=_pool_url,
+    )
+    if saved is not None:
+        return saved
+    return form_page(
+        request,
+        form,
+        title=_("New co-financing pool"),
+        intro=_(
+            "A shared budget the administrations grant co-financing from. A grant is "
+            "refused when the pool does not have enough left."
+        ),
+        submit=_("Set up the pool"),
+        cancel_url=reverse(POOLS_URL),
+    )
+
+
+@permission_required(VIEW_POOL, raise_exception=True)
+def pool_edit(request, pk: int):
+    authorise(request.user, MANAGE_POOLS)
+    pool = get_object_or_404(CoFinancingPool, pk=pk)
+    initial = {name: getattr(pool, name) for name in services.POOL_FIELDS}
+    initial["budget"] = danish_amount(pool.budget)
+    form = PoolForm(request.POST or None, initial=initial)
+    saved = form_saved(
+        request,
+        form,
+        partial(services.pool_update, pool=pool, user=request.user),
+        done=_("The pool has been saved."),
+        then=_pool_url(pool),
+    )
+    if saved is not None:
+        return saved
+    return form_page(
+        request,
+        form,
+        title=_("Edit %(pool)s") % {"pool": pool.name},
+        intro=_("The budget cannot be lowered below what has been granted from the pool."),
+        submit=_("Save"),
+        cancel_url=_pool_url(pool),
+    )
+
+
+@permission_required(VIEW_POOL, raise_exception=True)
+def pool_history(request, pk: int):
+    pool, history = selectors.pool_history(pk=pk)
+    return render(
+        request,
+        "helhedsplaner/cofinancing/pool_history.html",
+        {"pool": pool, "history": history},
+    )
+
+
+@permission_required(VIEW_POOL, raise_exception=True)
+def pool_remove(request, pk: int):
+    """Asks first (GET), removes on the confirming POST; a pool with commitments is kept,
+    and the page says why (400 on the refused POST)."""
+    authorise(request.user, MANAGE_POOLS)
+    pool = get_object_or_404(CoFinancingPool, pk=pk)
+    form = ConfirmForm(request.POST or None)
+    refusal = services.pool_removal_refusal(pool)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pool_remove(pool=pool, user=request.user)
+        except ValidationError as error:
+            refusal = " ".join(error.messages)
+        else:
+            messages.success(request, _("The pool “%(name)s” is removed.") % {"name": pool.name})
+            return redirect(POOLS_URL)
+    return render(
+        request,
+        "helhedsplaner/cofinancing/pool_remove.html",
+        {"pool": pool, "refusal": refusal},
+        status=400 if refusal and request.method == "POST" else 200,
+    )
 
 
 # -- overviews and exports --------------------------------------------------------------------
@@ -433,6 +507,7 @@ def overview(request, kind: str):
             "kind": kind,
             "overviews": OVERVIEWS,
             "query_string": request.GET.urlencode(),
+            "may_create_pool": kind == "pools" and request.user.has_perm(MANAGE_POOLS),
         },
         status=200 if table else 400,
     )

@@ -2,9 +2,11 @@
 forms where the secretariat or an administrator sets up a group, its members, the plans it
 follows and its meetings. Every write is checked per group (``helhedsplaner/rules.py``)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from committees.models import FollowUpGroup, FollowUpGroupMeeting, FollowUpGroupMembership
 
-from ..cofinancing.forms import add_service_errors
+from ..cofinancing.pages import form_page, form_saved
 from . import selectors, services
 from .forms import FollowUpMeetingForm, GroupForm, MemberAddForm, PlanFilterForm, PlansForm
 
@@ -28,20 +30,12 @@ def _require(request, perm: str, group: FollowUpGroup) -> None:
         raise PermissionDenied  # the secretariat of the group (see helhedsplaner/rules.py)
 
 
-def _form_page(request, form, *, title, submit, cancel_url, intro=""):
-    return render(
-        request,
-        "helhedsplaner/cofinancing/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "submit": submit,
-            "cancel_url": cancel_url,
-            "intro": intro,
-            "section": "followup",
-        },
-        status=400 if form.errors else 200,
-    )
+def _form_page(request, form, **page):
+    return form_page(request, form, section="followup", **page)
+
+
+def _group_url(group_or_id) -> str:
+    return reverse("followup:group_detail", args=[getattr(group_or_id, "pk", group_or_id)])
 
 
 @permission_required(VIEW, raise_exception=True)
@@ -71,14 +65,15 @@ def group_create(request):
     if not request.user.has_perm(CREATE):
         raise PermissionDenied
     form = GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = services.follow_up_group_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The follow-up group has been set up."))
-            return redirect("followup:group_detail", pk=group.pk)
+    saved = form_saved(
+        request,
+        form,
+        partial(services.follow_up_group_create, user=request.user),
+        done=_("The follow-up group has been set up."),
+        then=_group_url,
+    )
+    if saved is not None:
+        return saved
     return _form_page(
         request,
         form,
@@ -99,20 +94,21 @@ def group_edit(request, pk: int):
     _require(request, EDIT, group)
     initial = {name: getattr(group, name) for name in services.GROUP_FIELDS}
     form = GroupForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_group_update(group=group, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The follow-up group has been saved."))
-            return redirect("followup:group_detail", pk=group.pk)
+    saved = form_saved(
+        request,
+        form,
+        partial(services.follow_up_group_update, group=group, user=request.user),
+        done=_("The follow-up group has been saved."),
+        then=_group_url(group),
+    )
+    if saved is not None:
+        return saved
     return _form_page(
         request,
         form,
         title=_("Edit %(group)s") % {"group": group.name},
         submit=_("Save"),
-        cancel_url=reverse("followup:group_detail", args=[group.pk]),
+        cancel_url=_group_url(group),
     )
 
 
@@ -121,19 +117,17 @@ def members(request, pk: int):
     group = get_object_or_404(FollowUpGroup, pk=pk)
     _require(request, MEMBERS, group)
     form = MemberAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.follow_up_member_add(
-                group=group, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(person)s has been added to the group.") % {"person": membership.person.name},
-            )
-            return redirect("followup:members", pk=group.pk)
+    saved = form_saved(
+        request,
+        form,
+        partial(services.follow_up_member_add, group=group, user=request.user),
+        done=lambda membership: (
+            _("%(person)s has been added to the group.") % {"person": membership.person.name}
+        ),
+        then=reverse("followup:members", args=[group.pk]),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "helhedsplaner/followup/members.html",
@@ -183,12 +177,15 @@ def group_plans(request, pk: int):
     _require(request, EDIT, group)
     all_plans = selectors.plans_to_follow()
     form = PlansForm(request.POST or None, plans=all_plans)
-    if request.method == "POST" and form.is_valid():
-        services.follow_up_group_plans_set(
-            group=group, plans=form.cleaned_data["plans"], user=request.user
-        )
-        messages.success(request, _("The plans the group follows have been saved."))
-        return redirect("followup:group_detail", pk=group.pk)
+    saved = form_saved(
+        request,
+        form,
+        partial(services.follow_up_group_plans_set, group=group, user=request.user),
+        done=_("The plans the group follows have been saved."),
+        then=_group_url(group),
+    )
+    if saved is not None:
+        return saved
     filter_form = PlanFilterForm(request.GET or None)
     query = filter_form.cleaned_data["q"] if filter_form.is_valid() else ""
     if form.is_bound:
@@ -219,20 +216,21 @@ def meeting_create(request, pk: int):
     group = get_object_or_404(FollowUpGroup, pk=pk)
     _require(request, MEETINGS, group)
     form = FollowUpMeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_meeting_create(group=group, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The meeting and its notes have been recorded."))
-            return redirect("followup:group_detail", pk=group.pk)
+    saved = form_saved(
+        request,
+        form,
+        partial(services.follow_up_meeting_create, group=group, user=request.user),
+        done=_("The meeting and its notes have been recorded."),
+        then=_group_url(group),
+    )
+    if saved is not None:
+        return saved
     return _form_page(
         request,
         form,
         title=_("New meeting in %(group)s") % {"group": group.name},
         submit=_("Record meeting"),
-        cancel_url=reverse("followup:group_detail", args=[group.pk]),
+        cancel_url=_group_url(group),
     )
 
 
@@ -243,21 +241,20 @@ def meeting_edit(request, pk: int):
     form = FollowUpMeetingForm(
         request.POST or None, initial={"date": meeting.date, "notes": meeting.notes}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_meeting_update(
-                meeting=meeting, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The meeting has been saved."))
-            return redirect("followup:group_detail", pk=meeting.group_id)
+    saved = form_saved(
+        request,
+        form,
+        partial(services.follow_up_meeting_update, meeting=meeting, user=request.user),
+        done=_("The meeting has been saved."),
+        then=_group_url(meeting.group_id),
+    )
+    if saved is not None:
+        return saved
     return _form_page(
         request,
         form,
         title=_("Edit the meeting of %(date)s in %(group)s")
         % {"date": meeting.date.strftime("%d.%m.%Y"), "group": meeting.group.name},
         submit=_("Save"),
-        cancel_url=reverse("followup:group_detail", args=[meeting.group_id]),
+        cancel_url=_group_url(meeting.group_id),
     )

@@ -34,7 +34,7 @@ def test_demo_bif_overview_shows_15_plans_and_14_5_million(demo_client):
 
 
 def test_demo_pool_has_a_realistic_balance_and_decided_grants(demo_client):
-    pool = CoFinancingPool.objects.get()
+    pool = CoFinancingPool.objects.get(name__contains="2019–2026")
     content = demo_client.get(reverse("cofinancing:pool_detail", args=[pool.pk])).content.decode()
     assert "20.000.000 kr." in content  # budget
     assert "9.000.000 kr." in content  # granted incl. paid
@@ -46,3 +46,13 @@ def test_demo_pool_has_a_realistic_balance_and_decided_grants(demo_client):
     assert item.decision.outcome == "approved"
     back = demo_client.get(reverse("cofinancing:item_commitments", args=[item.pk]))
     assert len(back.context["commitments"]) == 18
+
+
+def test_demo_next_pool_was_set_up_and_raised_by_the_administrator(demo_client):
+    """The 2027–2030 pool is made through the pool screens' services: its history tab
+    names the administrator for both the creation and the raise of its budget."""
+    pool = CoFinancingPool.objects.get(name__contains="2027–2030")
+    assert pool.budget == Decimal(15_000_000)
+    page = demo_client.get(reverse("cofinancing:pool_history", args=[pool.pk])).content.decode()
+    assert "<td>12.000.000 kr.</td><td>15.000.000 kr.</td>" in page
+    assert page.count("Ada Administrator") >= 2
