@@ -30,7 +30,9 @@ from committees.models import (
     Person,
 )
 from core import roles
+from helhedsplaner.cofinancing import services as cofinancing_services
 from helhedsplaner.dashboard import figures as plan_figures
+from helhedsplaner.followup import services as follow_up_services
 from helhedsplaner.models import (
     Area,
     CoFinancing,
@@ -456,12 +458,17 @@ class DemoLoader:
         caseworker = user("sagsbehandler", "Sara", "Sagsbehandler", roles.CASEWORKER)
         secretary = user("sekretaer", "Søren", "Sekretær", roles.SECRETARY)
         politician = user("politiker", "Pernille", "Politiker", roles.POLITICIAN)
-        user("admin", "Ada", "Administrator", roles.ADMINISTRATOR, superuser=True)
+        admin = user("admin", "Ada", "Administrator", roles.ADMINISTRATOR, superuser=True)
         # Authority is scoped: a caseworker of the plans' lead administration (TMF) edits
         # them, and a secretary of Kultur- og Fritidsudvalget acts on KFU's meetings only.
         caseworker_tmf = user("sagsbehandler-tmf", "Tobias", "Teknik", roles.CASEWORKER)
         secretary_kfu = user("sekretaer-kfu", "Karen", "Kultur", roles.SECRETARY)
-        self.users = {"caseworker": caseworker, "secretary": secretary, "politician": politician}
+        self.users = {
+            "caseworker": caseworker,
+            "secretary": secretary,
+            "politician": politician,
+            "admin": admin,
+        }
 
         Person.objects.get_or_create(
             user=caseworker,
@@ -794,11 +801,24 @@ class DemoLoader:
         # (and the caseworker as author) into the history.
         self.plans[28] = Plan.objects.get(pk=plan.pk)
 
+    def _next_pool(self) -> None:
+        """The next period's pool, set up and then raised by the administrator in the
+        product's own screens (services), so its history tab shows both steps."""
+        name = "Fælles medfinansieringspulje 2027–2030"
+        if CoFinancingPool.objects.filter(name=name).exists():
+            return
+        admin = self.users["admin"]
+        pool = cofinancing_services.pool_create(
+            name=name, start_year=2027, end_year=2030, budget=Decimal(12_000_000), user=admin
+        )
+        cofinancing_services.pool_update(pool=pool, budget=Decimal(15_000_000), user=admin)
+
     def load_commitments(self) -> None:
         self.pool, _ = CoFinancingPool.objects.get_or_create(
             name="Fælles medfinansieringspulje 2019–2026",
             defaults={"start_year": 2019, "end_year": 2026, "budget": Decimal(20_000_000)},
         )
+        self._next_pool()
         pool_item = self._pool_decision()
         self._housing_contributions()
         if CoFinancing.objects.filter(is_demo=True).exists():
@@ -1247,7 +1267,12 @@ class DemoLoader:
             members = [(self.members["BR"][3], True), (self.members["BR"][4], False)]
             for person, chair in [*members, (self.politician, False)]:
                 FollowUpGroupMembership.objects.create(group=group, person=person, is_chair=chair)
-            group.plans.add(*Plan.objects.filter(name__icontains="Tingbjerg"))
+            # Through the service, so each plan's history and the group's say who chose them.
+            follow_up_services.follow_up_group_plans_set(
+                group=group,
+                plans=Plan.objects.filter(name__icontains="Tingbjerg"),
+                user=self.users["secretary"],
+            )
         FollowUpGroupMeeting.objects.get_or_create(
             group=group,
             date=date(2022, 9, 14),

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import (
@@ -15,6 +16,8 @@ from committees.models import (
     Person,
 )
 from core.validation import validate_sane_date
+
+from ..models import Plan
 
 
 def _as(obj, user):
@@ -173,9 +176,28 @@ def follow_up_member_remove(*, membership: FollowUpGroupMembership, user=None) -
 @transaction.atomic
 def follow_up_group_plans_set(*, group: FollowUpGroup, plans, user=None) -> None:
     """Choose the plans the group follows (shown on the group page and each plan's
-    status page)."""
+    status page).
+
+    Written from the plans' side (``Plan.follow_up_groups`` is tracked in the plan's
+    history, the reverse side is not): each plan gained or lost gets a history row with
+    its groups, the acting user and one shared moment, and the group's history reads
+    the change from those rows (``selectors.group_plan_changes``). Each plan changed is
+    locked and read afresh, so its history row holds its current values.
+    """
     FollowUpGroup.objects.select_for_update().get(pk=group.pk)
-    group.plans.set(plans)
+    wanted = {plan.pk for plan in plans}
+    current = set(group.plans.values_list("pk", flat=True))
+    changed = wanted ^ current
+    if not changed:
+        return
+    moment = timezone.now()
+    for plan in Plan.objects.select_for_update().filter(pk__in=changed).order_by("pk"):
+        plan._history_date = moment
+        _as(plan, user)
+        if plan.pk in wanted:
+            plan.follow_up_groups.add(group)
+        else:
+            plan.follow_up_groups.remove(group)
 
 
 def _check_meeting_date(*, group: FollowUpGroup, day: date, exclude_pk: int | None = None):

@@ -439,18 +439,26 @@ def _action(history_type: str) -> str:
     return {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}[history_type]
 
 
+def plan_m2m_history(name: str):
+    """A tracked many-to-many field of the plan (``Plan._history_m2m_fields``): the model of
+    its snapshots (one row per related object per plan history row, ``history_id``) and
+    the name of the column holding the related object's id."""
+    historical = Plan.history.model
+    m2m_field = next(f for f in historical._history_m2m_fields if f.name == name)
+    through = getattr(Plan, name).through
+    m2m_history = next(
+        rel.related_model
+        for rel in historical._meta.related_objects
+        if getattr(rel.related_model, "instance_type", None) is through
+    )
+    return m2m_history, get_m2m_reverse_field_name(m2m_field) + "_id"
+
+
 def _plan_m2m_snapshots(history_ids) -> dict[str, dict[int, set]]:
     """For each tracked many-to-many field: history row id -> the set of related ids."""
-    historical = Plan.history.model
     snapshots = {}
-    for m2m_field in historical._history_m2m_fields:
-        through = getattr(Plan, m2m_field.name).through
-        m2m_history = next(
-            rel.related_model
-            for rel in historical._meta.related_objects
-            if getattr(rel.related_model, "instance_type", None) is through
-        )
-        target = get_m2m_reverse_field_name(m2m_field) + "_id"
+    for m2m_field in Plan.history.model._history_m2m_fields:
+        m2m_history, target = plan_m2m_history(m2m_field.name)
         per_row: dict[int, set] = {history_id: set() for history_id in history_ids}
         for history_id, related_id in m2m_history.objects.filter(
             history_id__in=history_ids

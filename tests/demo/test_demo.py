@@ -4,11 +4,13 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
 
 from cases.models import AgendaItem, Case, MemberInquiry
+from committees.models import FollowUpGroup
 from helhedsplaner.models import CoFinancing, Plan
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +83,18 @@ def test_each_demo_user_can_log_in_and_open_the_seed_case(demo, client, username
     assert "at Beskæftigelses- og Integrationsudvalget drøfter sagen." in content
     assert "2009-300035" in content
     assert "Nye procesmuligheder i forbindelse med de områdebaserede indsatser" in content
+
+
+def test_formal_group_history_shows_the_plans_chosen_by_the_secretary(demo, client):
+    """The demo's § 17 stk. 4 group follows the Tingbjerg plans, chosen through the
+    follow-up service: the group's history tab and each plan's history name the secretary."""
+    group = FollowUpGroup.objects.get(name__contains="Tingbjerg-Husum")
+    plan = group.plans.order_by("name").first()
+    assert plan is not None and "Tingbjerg" in plan.name
+    client.force_login(User.objects.get(username="politiker"))
+    page = client.get(reverse("followup:group_detail", args=[group.pk])).content.decode()
+    history = page[page.index('id="history-title"') :]
+    assert "Planer, der følges" in history
+    assert f"+ {plan.name}" in history and "Søren Sekretær" in history
+    row = Plan.history.filter(id=plan.pk).first()
+    assert row.history_user.username == "sekretaer"
