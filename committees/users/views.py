@@ -3,33 +3,17 @@ else gets 403 on every route, GET and POST. A superuser is changed by superusers
 (``committees.manage_user`` on the login)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ..views import _add_errors, _posted, _require
 from . import selectors, services
 from .forms import ConfirmForm, PasswordForm, UserCreateForm, UserForm, error_summary
 
 MANAGE = "committees.manage_users"
 MANAGE_ONE = "committees.manage_user"
-
-
-def _require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request, template, context, form):
