@@ -11,7 +11,9 @@ from committees.selectors import meetings_open_for_agenda
 from committees.services import meeting_plan_days
 from core.validation import SaneDateField
 
-from .models import AgendaItem, Correction, Decision, case_number_validator
+from .models import AgendaItem, Correction, Decision
+from .numbering import MAX_LENGTH as CASE_NUMBER_MAX_LENGTH
+from .numbering import case_number_validator
 from .services import CORRECTABLE_DECISION_FIELDS, CORRECTABLE_ITEM_FIELDS
 from .uploads import attachment_upload_check
 
@@ -169,7 +171,7 @@ class AgendaItemForm(forms.ModelForm):
     case_number = forms.CharField(
         label=_("Case number"),
         required=False,
-        max_length=20,
+        max_length=CASE_NUMBER_MAX_LENGTH,
         validators=[case_number_validator],
         help_text=_(
             "Leave empty to open a new case with the next free number. Enter an existing "
@@ -299,7 +301,7 @@ class AttachmentForm(forms.Form):
     case_number = forms.CharField(
         label=_("Case number"),
         required=False,
-        max_length=20,
+        max_length=CASE_NUMBER_MAX_LENGTH,
         validators=[case_number_validator],
         help_text=_("The attachment's own case number, e.g. 2009-300035."),
     )

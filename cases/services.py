@@ -27,6 +27,7 @@ from .models import (
     MemberInquiry,
     RecommendationPoint,
 )
+from .numbering import case_number_format
 from .uploads import attachment_upload_check
 from .versions import agenda_changes, agenda_snapshot, only_additions
 
@@ -44,7 +45,7 @@ def case_number_next(*, year: int) -> str:
     sequence = CaseNumberSequence.objects.select_for_update().get(year=year)
     while True:
         sequence.last_value += 1
-        number = f"{year}-{sequence.last_value:05d}"
+        number = case_number_format(year=year, sequence=sequence.last_value)
         if not Case.objects.filter(number=number).exists():
             break
     sequence.save(update_fields=["last_value"])
@@ -60,7 +61,8 @@ def case_create(
     description: str = "",
     opened_on=None,
 ) -> Case:
-    """Create a case; without ``number`` the next free ``YYYY-NNNNN`` is assigned."""
+    """Create a case; without ``number`` the next free one in the installation's format
+    (``cases.numbering``, default ``YYYY-NNNNNNN``) is assigned."""
     if not number:
         number = case_number_next(year=timezone.localdate().year)
     case = Case(

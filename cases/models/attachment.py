@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
 
-from .case import case_number_validator
+from ..numbering import MAX_LENGTH as CASE_NUMBER_MAX_LENGTH
+from ..numbering import case_number_validator
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
@@ -29,7 +30,10 @@ class Attachment(TrackedModel):
     position = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
     case_number = models.CharField(
-        _("case number"), max_length=20, blank=True, validators=[case_number_validator]
+        _("case number"),
+        max_length=CASE_NUMBER_MAX_LENGTH,
+        blank=True,
+        validators=[case_number_validator],
     )
     is_closed = models.BooleanField(_("closed attachment"), default=False)
     file = models.FileField(_("file"), upload_to=attachment_upload_to, blank=True)

@@ -1,24 +1,21 @@
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
 
-CASE_NUMBER_PATTERN = r"^(19|20)\d{2}-\d{5,}$"
-
-case_number_validator = RegexValidator(
-    CASE_NUMBER_PATTERN,
-    _("A case number has the form YYYY-NNNNN, e.g. 2009-68440."),
-    code="invalid_case_number",
-)
+from ..numbering import MAX_LENGTH as CASE_NUMBER_MAX_LENGTH
+from ..numbering import case_number_validator
 
 
 class Case(TrackedModel):
     """A matter (sag) with a journal number; it may visit several committees."""
 
     number = models.CharField(
-        _("case number"), max_length=20, unique=True, validators=[case_number_validator]
+        _("case number"),
+        max_length=CASE_NUMBER_MAX_LENGTH,
+        unique=True,
+        validators=[case_number_validator],
     )
     title = models.CharField(_("title"), max_length=300)
     administration = models.ForeignKey(

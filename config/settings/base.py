@@ -242,6 +242,14 @@ TASKS = {
 # Publishing an agenda renders its PDFs in the background (cases.rendering).
 PDF_RENDER_AT_PUBLISH = True
 
+# Case numbers (cases.numbering): how new ones are drawn and which typed ones are accepted.
+# Default Copenhagen's YYYY-NNNNNNN (2019-0077034); numbers drawn before (2026-00001) stay
+# valid. A KLE-style installation sets e.g. "00.01.00-G01-{sequence}-{yy}" and a pattern
+# such as ^\d{2}\.\d{2}\.\d{2}-[A-Z]\d{2}-\d+-\d{2}(\d{2})?$
+CASE_NUMBER_FORMAT = os.environ.get("DJANGO_CASE_NUMBER_FORMAT", "{year}-{sequence:07d}")
+CASE_NUMBER_PATTERN = os.environ.get("DJANGO_CASE_NUMBER_PATTERN", r"^(19|20)\d{2}-\d{5,}$")
+CASE_NUMBER_EXAMPLE = os.environ.get("DJANGO_CASE_NUMBER_EXAMPLE", "2019-0077034")
+
 # Upload limits (attachments): 25 MB per file.
 ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
