@@ -8,10 +8,12 @@ attachment.
 """
 
 import atexit
+import copy
 import io
 import logging
 import mimetypes
 import os
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +28,11 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from committees.models import Meeting, Membership
+from committees.models import Administration, Committee, Meeting, Membership
 
-from .models import AgendaItem, Attachment
+from .models import AgendaItem, AgendaVersion, Attachment
 from .selectors import user_can_see_closed
+from .versions import SnapshotItem, agenda_changes, agenda_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -188,15 +191,43 @@ def _members(meeting: Meeting) -> list[Membership]:
     )
 
 
+def holds_closed_content(items, edition: Edition) -> bool:
+    """Whether the edition prints closed content: a closed item or a closed attachment in
+    full. Only then is the document confidential; a members' edition of an agenda without
+    any is the public one, and says nothing else."""
+    if edition != Edition.MEMBERS:
+        return False
+    return any(
+        item.is_closed or any(a.is_closed for a in getattr(item, "visible_attachments", []))
+        for item in items
+    )
+
+
 def _context(meeting: Meeting, edition: Edition, title: str, **extra) -> dict:
+    items = extra.get("items")
+    if items is None:
+        items = [extra["item"]] if extra.get("item") is not None else []
     return {
         "meeting": meeting,
         "committee": meeting.committee,
         "edition": edition.value,
         "document_title": title,
         "show_decisions": meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED),
+        "confidential": holds_closed_content(items, edition),
         **extra,
     }
+
+
+def live_version_label(meeting: Meeting, items) -> str:
+    """What the agenda as it stands now prints as its version: the last published
+    version's label, saying so when the agenda has changed since; "Not published" before
+    the first publication."""
+    last = meeting.agenda_versions.order_by("-number").first()
+    if last is None:
+        return _("Not published")
+    if agenda_changes(last.snapshot, agenda_snapshot(meeting, items)):
+        return _("%(version)s, with changes not yet published") % {"version": last.label()}
+    return last.label()
 
 
 def _date(meeting: Meeting) -> str:
@@ -207,6 +238,15 @@ def agenda_title(meeting: Meeting) -> str:
     return _("Agenda – %(committee)s %(date)s") % {
         "committee": meeting.committee.name,
         "date": _date(meeting),
+    }
+
+
+def version_title(version: AgendaVersion) -> str:
+    meeting = version_meeting(version)
+    return _("Agenda – %(committee)s %(date)s – %(version)s") % {
+        "committee": meeting.committee.name,
+        "date": _date(meeting),
+        "version": version.label(),
     }
 
 
@@ -240,12 +280,70 @@ def item_title(item: AgendaItem) -> str:
 
 
 def meeting_agenda_html(*, meeting: Meeting, edition: Edition) -> str:
+    items = _agenda_items(meeting, edition)
     context = _context(
         meeting,
         edition,
         agenda_title(meeting),
-        items=_agenda_items(meeting, edition),
+        items=items,
         members=_members(meeting),
+        version_label=live_version_label(meeting, items),
+    )
+    return render_to_string("cases/pdf/agenda.html", context)
+
+
+def _version_items(version: AgendaVersion, edition: Edition) -> list[SnapshotItem]:
+    """The items of the version's snapshot, marked for the edition like live ones."""
+    data = version.snapshot.get("items", [])
+    names = {
+        "administrations": dict(
+            Administration.objects.filter(
+                pk__in={d.get("recommending_administration") for d in data} - {None}
+            ).values_list("pk", "name")
+        ),
+        "committees": dict(
+            Committee.objects.filter(
+                pk__in={d.get("decided_by") for d in data} - {None}
+            ).values_list("pk", "name")
+        ),
+    }
+    items = [SnapshotItem(d, names) for d in data if d.get("number") is not None]
+    for item in items:
+        _mark(item, edition)
+    return items
+
+
+def version_printable(version: AgendaVersion) -> bool:
+    """Whether the version kept what it published (versions published before the agenda's
+    content was kept with them have no items to print)."""
+    return bool(version.snapshot.get("items"))
+
+
+def version_meeting(version: AgendaVersion) -> Meeting:
+    """The meeting as the version published it: its time and place from the snapshot."""
+    meeting = copy.copy(version.meeting)
+    published = version.snapshot.get("meeting", {})
+    if published.get("starts_at"):
+        meeting.starts_at = datetime.fromisoformat(published["starts_at"])
+    if "location" in published:
+        meeting.location = published["location"]
+    return meeting
+
+
+def version_agenda_html(*, version: AgendaVersion, edition: Edition) -> str:
+    """The agenda as ``version`` published it (its snapshot, not today's items), with no
+    decisions: what the readers were sent."""
+    meeting = version_meeting(version)
+    items = _version_items(version, edition)
+    context = _context(
+        meeting,
+        edition,
+        version_title(version),
+        items=items,
+        members=_members(meeting),
+        version_label=version.label(),
+        version=version,
+        show_decisions=False,
     )
     return render_to_string("cases/pdf/agenda.html", context)
 
@@ -282,7 +380,14 @@ def package_parts(*, meeting: Meeting, edition: Edition) -> tuple[str, list[Agen
     items = _agenda_items(meeting, edition)
     html = render_to_string(
         "cases/pdf/agenda.html",
-        _context(meeting, edition, agenda_title(meeting), items=items, members=_members(meeting)),
+        _context(
+            meeting,
+            edition,
+            agenda_title(meeting),
+            items=items,
+            members=_members(meeting),
+            version_label=live_version_label(meeting, items),
+        ),
     )
     return html, items
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from committees.models import Meeting
 
 from . import pdf, rendering
-from .models import RenderedFile
+from .models import AgendaVersion, RenderedFile
 from .selectors import agenda_items_visible_to
 
 EDITION_PARAMETER = {"medlem": pdf.Edition.MEMBERS, "offentlig": pdf.Edition.PUBLIC}
@@ -108,6 +108,33 @@ def meeting_agenda(request, pk: int):
     edition = _edition(request, meeting)
     filename = f"{pdf.agenda_title(meeting)}{_suffix(edition)}.pdf"
     return _stored(request, meeting, RenderedFile.Kind.AGENDA, edition, filename)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_version_agenda(request, pk: int, number: int):
+    """A published version's agenda (v1, v2, the tillæg) as it was published, in the
+    edition the reader may read (the members' edition follows the closed-item rule)."""
+    meeting = _meeting_for(request.user, pk)
+    version = get_object_or_404(
+        AgendaVersion.objects.select_related("meeting__committee"), meeting=meeting, number=number
+    )
+    edition = _edition(request, meeting)
+    filename = f"{pdf.version_title(version)}{_suffix(edition)}.pdf"
+    back = (reverse("meetings:meeting_detail", args=[meeting.pk]), str(meeting))
+    if not pdf.version_printable(version):
+        return render(
+            request,
+            "cases/version_pdf_unavailable.html",
+            {"back_url": back[0], "back_name": back[1], "title": filename.removesuffix(".pdf")},
+            status=404,
+        )
+    return stored_pdf(
+        request,
+        lambda again: rendering.current_version(version, edition, again=again),
+        filename,
+        may_retry=request.user.has_perm("committees.manage_meeting", meeting),
+        back=back,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -15,6 +15,11 @@ every download. Now:
   download, so any change that would change the PDF, whatever made it, makes the
   stored file unusable until it is rendered again. No list of what a PDF depends on
   to keep up to date.
+- **A published version** (v1, v2, the tillæg) keeps its agenda in both editions
+  (:func:`current_version`): rendered from the snapshot kept with the version, asked for
+  with the publication and, for versions published before, on their first download;
+  once made it is served as made (the document that was published), never made again
+  because the meeting or a template changed.
 - **A report** of an app above this one (registered with :func:`register_subject`:
   ``helhedsplaner`` registers its plans' status reports) is named by its *subject*, the
   page-cache scope of the page that shows the same data (``plan:34``). It shows what
@@ -62,7 +67,7 @@ from committees.models import Meeting
 from core import pagecache
 
 from . import pdf
-from .models import RenderedFile
+from .models import AgendaVersion, RenderedFile
 
 try:  # Django 6.0's own Tasks API, else the backport with the same API
     from django.tasks import task
@@ -138,11 +143,17 @@ class Document:
     edition: pdf.Edition | None = None
     subject: str = ""
     reader: object = None
+    version: AgendaVersion | None = None
     _audience: str | None = field(default=None, repr=False)
 
     @classmethod
     def of_meeting(cls, meeting: Meeting, kind: str, edition: pdf.Edition) -> "Document":
         return cls(kind=kind, meeting=meeting, edition=edition)
+
+    @classmethod
+    def of_version(cls, version: AgendaVersion, edition: pdf.Edition) -> "Document":
+        """A published version's agenda, from the snapshot kept with it."""
+        return cls(kind=Kind.AGENDA, meeting=version.meeting, edition=edition, version=version)
 
     @classmethod
     def report(cls, subject: str, reader) -> "Document":
@@ -152,6 +163,8 @@ class Document:
     def of_row(cls, row: RenderedFile) -> "Document":
         if row.kind == Kind.REPORT:
             return cls(kind=row.kind, subject=row.subject, reader=row.asked_by)
+        if row.version_id:
+            return cls.of_version(row.version, pdf.Edition(row.edition))
         return cls(kind=row.kind, meeting=row.meeting, edition=pdf.Edition(row.edition))
 
     @property
@@ -169,8 +182,17 @@ class Document:
                 "audience": self.audience,
                 "language": _language(),
             }
+        if self.version is not None:
+            return {
+                "meeting": self.meeting,
+                "version": self.version,
+                "kind": self.kind,
+                "edition": self.edition.value,
+                "language": _language(),
+            }
         return {
             "meeting": self.meeting,
+            "version": None,
             "kind": self.kind,
             "edition": self.edition.value,
             "language": _language(),
@@ -184,6 +206,8 @@ class Document:
 
     def parts(self):
         """What the PDF is rendered from: the HTML, and for the package its items."""
+        if self.version is not None:
+            return pdf.version_agenda_html(version=self.version, edition=self.edition), None
         if self.kind == Kind.PACKAGE:
             return pdf.package_parts(meeting=self.meeting, edition=self.edition)
         if self.kind == Kind.MINUTES:
@@ -205,6 +229,8 @@ class Document:
             owner, variant = self.subject.replace(":", "-"), self.audience[:12]
         else:
             owner, variant = str(self.meeting.pk), self.edition.value
+            if self.version is not None:
+                variant = f"v{self.version.number}-{variant}"
         return f"rendered/{owner}/{self.kind}-{variant}-{_language()}-{source[:16]}.pdf"
 
 
@@ -294,6 +320,18 @@ def current(meeting: Meeting, kind: str, edition: pdf.Edition, *, again: bool = 
     return current_document(Document.of_meeting(meeting, kind, edition), again=again, fresh=fresh)
 
 
+def current_version(version: AgendaVersion, edition: pdf.Edition, *, again: bool = False):
+    """The stored PDF of a published version's agenda, else the row of the rendering asked
+    for (from the version's snapshot). Once made it is served as made: it is the document
+    that was published, so neither a later change to the meeting nor one to the templates
+    makes it again (``again`` does, for the secretariat after a failure)."""
+    document = Document.of_version(version, edition)
+    row = RenderedFile.objects.filter(**document.lookup()).first()
+    if row is not None and row.is_ready and not again:
+        return row
+    return _ask(document, source_of(document.kind, document.parts()), again=again)
+
+
 def current_report(subject: str, user, *, again: bool = False):
     """:func:`current_document` of the report of ``subject`` as ``user`` may read it."""
     return current_document(Document.report(subject, user), again=again)
@@ -331,7 +369,7 @@ def again_after_commit(scopes: set[str], unaccounted: set[str]) -> None:
     try:
         with transaction.atomic():  # a savepoint, if there is a transaction around
             rows = RenderedFile.objects.all()
-            meeting_rows = rows.filter(meeting__isnull=False)
+            meeting_rows = rows.filter(meeting__isnull=False, version__isnull=True)
             if not everything:
                 meeting_rows = meeting_rows.filter(meeting_id__in=meetings)
             report_rows = rows.filter(kind=Kind.REPORT)
@@ -377,6 +415,12 @@ def render_meeting(meeting_id: int, language: str | None = None) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
         for kind, edition in AT_PUBLISH:
             current(meeting, kind, edition, fresh=True)
+        # Each published version keeps its agenda in both editions (the one just
+        # published, and any published before this was kept).
+        for version in meeting.agenda_versions.select_related("meeting__committee"):
+            if pdf.version_printable(version):
+                for edition in pdf.Edition:
+                    current_version(version, edition)
 
 
 @task()
@@ -386,7 +430,9 @@ def render_meeting_again(meeting_id: int) -> None:
     meeting = Meeting.objects.select_related("committee").filter(pk=meeting_id).first()
     if meeting is None:
         return
-    made = RenderedFile.objects.filter(meeting=meeting).values_list("kind", "edition", "language")
+    made = RenderedFile.objects.filter(meeting=meeting, version__isnull=True).values_list(
+        "kind", "edition", "language"
+    )
     for kind, edition, language in sorted(set(made)):
         with translation.override(language):
             current(meeting, kind, pdf.Edition(edition), fresh=True)
@@ -415,7 +461,9 @@ def _report(pk: int, source: str, **values) -> int:
 def render_file(pk: int, source: str) -> None:
     """Render the document of row ``pk`` if it still asks for ``source``, and store it."""
     row = (
-        RenderedFile.objects.select_related("meeting__committee", "asked_by").filter(pk=pk).first()
+        RenderedFile.objects.select_related("meeting__committee", "asked_by", "version__meeting")
+        .filter(pk=pk)
+        .first()
     )
     if row is None or row.rendering != source:
         return  # superseded by a newer request

@@ -10,7 +10,7 @@ content, so a closed item's text cannot leak through a version list.
 
 from bisect import bisect_left
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -180,3 +180,86 @@ def change_lines(changes: list[dict]) -> list[str]:
         elif kind == "location":
             lines.append(_("Meeting place changed"))
     return lines
+
+
+# -- a version as printed -----------------------------------------------------------------------
+
+
+def snapshot_has_closed_content(snapshot: dict) -> bool:
+    """A closed item or a closed attachment in the snapshot."""
+    return any(
+        item.get("is_closed") or any(attachment[3] for attachment in item.get("attachments", []))
+        for item in snapshot.get("items", [])
+    )
+
+
+def _day(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "j. F Y")
+
+
+def version_label(version) -> str:
+    """The line a version's PDF prints on its cover and in its running footer."""
+    values = {"number": version.number, "date": _day(version.published_at)}
+    if version.kind == "supplementary":
+        return _("Supplementary agenda, version %(number)s of %(date)s") % values
+    return _("Version %(number)s of %(date)s") % values
+
+
+class _Named:
+    """A reference the item template reads by its name (an administration, a committee)."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __str__(self) -> str:
+        return str(getattr(self, "name", "") or getattr(self, "number", ""))
+
+
+class _Points(list):
+    """A list read like a related manager (``.all``), as the templates read a live item."""
+
+    def all(self):
+        return self
+
+
+class SnapshotItem:
+    """An agenda item as a version's snapshot kept it, with the attributes the PDF's item
+    template reads from a live item (``item.case.number``, ``recommendation_points.all``,
+    ``recommending_administration.name`` …). ``names``: administration and committee ids
+    to their names, read once for the whole snapshot."""
+
+    def __init__(self, data: dict, names: dict):
+        self.pk = data.get("id")
+        self.number = data.get("number")
+        for name in ITEM_FIELDS:
+            if name not in ("case", "points", "attachments", "recommending_administration"):
+                setattr(self, name, data.get(name) or ("" if name != "is_closed" else False))
+        self.is_closed = bool(data.get("is_closed"))
+        self.decided_by_id = data.get("decided_by")
+        self.case = _Named(number=data.get("case", ""))
+        administration = data.get("recommending_administration")
+        self.recommending_administration = (
+            _Named(name=names["administrations"].get(administration, ""))
+            if administration
+            else None
+        )
+        self.recommending_administration_id = administration
+        self.decided_by = (
+            _Named(name=names["committees"].get(self.decided_by_id, ""))
+            if self.decided_by_id
+            else None
+        )
+        self.recommendation_points = _Points(
+            _Named(position=position, text=text)
+            for position, text in enumerate(data.get("points", []), start=1)
+        )
+        self.attachments = _Points(
+            _Named(position=a[0], title=a[1], case_number=a[2], is_closed=bool(a[3]))
+            for a in data.get("attachments", [])
+        )
+        self.decision = None  # an agenda as published has no decisions yet
+
+    def get_item_type_display(self) -> str:
+        from cases.models import AgendaItem
+
+        return str(dict(AgendaItem.ItemType.choices).get(self.item_type, self.item_type))

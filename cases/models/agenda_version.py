@@ -68,3 +68,18 @@ class AgendaVersion(TrackedModel):
         from cases.versions import change_lines
 
         return change_lines(self.changes)
+
+    @property
+    def has_closed_content(self) -> bool:
+        """Whether the version as published holds a closed item or a closed attachment:
+        only then does its members' edition differ from the public one."""
+        from cases.versions import snapshot_has_closed_content
+
+        return snapshot_has_closed_content(self.snapshot)
+
+    def label(self) -> str:
+        """What the version's PDF prints: "Version 2 of 12 January 2027", or for a
+        supplementary agenda "Supplementary agenda, version 3 of …"."""
+        from cases.versions import version_label
+
+        return version_label(self)

@@ -50,6 +50,17 @@ class RenderedFile(models.Model):
         blank=True,
         related_name="+",
     )
+    # A published version of the meeting's agenda (``AgendaVersion``), rendered from the
+    # snapshot kept with it: what that version said, not what the agenda says now. Kept as
+    # made once ready (the published document), never asked for again after a change.
+    version = models.ForeignKey(
+        "cases.AgendaVersion",
+        verbose_name=_("agenda version"),
+        on_delete=models.CASCADE,
+        related_name="rendered_files",
+        null=True,
+        blank=True,
+    )
     kind = models.CharField(_("document"), max_length=10, choices=Kind.choices)
     edition = models.CharField(_("edition"), max_length=10)
     language = models.CharField(_("language"), max_length=10)
@@ -72,7 +83,19 @@ class RenderedFile(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "kind", "edition", "language"],
+                condition=models.Q(version__isnull=True),
                 name="renderedfile_one_per_document",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "kind", "edition", "language"],
+                condition=models.Q(version__isnull=False),
+                name="renderedfile_one_per_version",
+            ),
+            # A version's PDF is its meeting's document (of the agenda).
+            models.CheckConstraint(
+                condition=models.Q(version__isnull=True)
+                | models.Q(meeting__isnull=False, kind="agenda"),
+                name="renderedfile_version_of_a_meeting_agenda",
             ),
             models.UniqueConstraint(
                 fields=["subject", "kind", "audience", "language"],
@@ -88,6 +111,8 @@ class RenderedFile(models.Model):
 
     def __str__(self) -> str:
         owner = f"meeting {self.meeting_id}" if self.meeting_id else self.subject
+        if self.version_id:
+            owner = f"{owner}, version {self.version_id}"
         return f"{self.get_kind_display()} ({self.edition or self.audience[:8]}), {owner}"
 
     @property
