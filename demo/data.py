@@ -987,9 +987,16 @@ class DemoLoader:
                 "recommending_administration": self.admins["TMF"],
                 "problem": "Ansøgnings- og planlægningsforløbet for Landsbyggefondens "
                 "boligsociale helhedsplaner er stramt, og udvalgene inddrages sent. " + DEMO_NOTE,
-                "solution": "Forvaltningen peger på en fælles politik, en fælles "
-                "medfinansieringspraksis og pulje, en politisk følgegruppe og "
-                "brug af Det socioøkonomiske københavnerkort.",
+                # The text sections' markup (core.markup): a list and a small table.
+                "solution": "Forvaltningen peger på fire greb:\n\n"
+                "- en **fælles politik** med mål for helhedsplanerne\n"
+                "- en fælles medfinansieringspraksis og -pulje\n"
+                "- en politisk følgegruppe\n"
+                "- brug af *Det socioøkonomiske københavnerkort*",
+                "economy": "Forvaltningernes medfinansiering i perioden 2007–2013:\n\n"
+                "| Forvaltning | Helhedsplaner | Medfinansiering |\n"
+                "|---|---|---|\n"
+                "| BIF | 15 | 14,5 mio. kr. |\n\n" + DEMO_NOTE,
             },
         )
         if created:

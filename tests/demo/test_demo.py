@@ -98,3 +98,12 @@ def test_formal_group_history_shows_the_plans_chosen_by_the_secretary(demo, clie
     assert f"+ {plan.name}" in history and "Søren Sekretær" in history
     row = Plan.history.filter(id=plan.pk).first()
     assert row.history_user.username == "sekretaer"
+
+
+def test_the_tmu_item_shows_its_list_and_table(demo, client):
+    """The demo's TMU item of 13 May 2009 uses the text sections' markup (core.markup)."""
+    item = AgendaItem.objects.get(meeting__committee__short_name="TMU", case__number="2009-68440")
+    client.force_login(User.objects.get(username="politiker"))
+    page = client.get(reverse("cases:item_detail", args=[item.pk])).content.decode()
+    assert "<li>en <strong>fælles politik</strong> med mål for helhedsplanerne</li>" in page
+    assert "<td>14,5 mio. kr.</td>" in page
