@@ -9,9 +9,16 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from committees.models import Administration, Meeting, Person
-from committees.services import meeting_assert_agenda_open, meeting_assert_unlocked, meeting_lock
+from committees.selectors import meeting_seats_by_party
+from committees.services import (
+    meeting_assert_agenda_open,
+    meeting_assert_started,
+    meeting_assert_unlocked,
+    meeting_lock,
+)
 from core import pagecache
 from core.versioning import VersionConflict, version_bump, version_check
 
@@ -475,6 +482,7 @@ def meeting_mark_held(*, meeting: Meeting) -> Meeting:
     meeting_assert_unlocked(meeting)
     if meeting.status != Meeting.Status.PUBLISHED:
         raise ValidationError(_("Only a meeting with a published agenda can be marked as held."))
+    meeting_assert_started(meeting)
     if meeting_pending_changes(meeting):
         raise ValidationError(
             _(
@@ -496,6 +504,7 @@ def meeting_minutes_approve(*, meeting: Meeting) -> Meeting:
     meeting_assert_unlocked(meeting)
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("The minutes can be approved once the meeting has been held."))
+    meeting_assert_started(meeting)
     missing = list(
         meeting.agenda_items.filter(decision__isnull=True)
         .order_by("number")
@@ -538,6 +547,12 @@ def decision_record(
     meeting = _item_meeting_for_write(item, agenda_open=False)
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("Decisions are recorded after the meeting has been held."))
+    meeting_assert_started(meeting)
+    votes = votes or []
+    parties = [vote["party"].strip() for vote in votes]
+    if len(parties) != len(set(parties)):
+        raise ValidationError({"votes": _("Each party can only be listed once.")})
+    _votes_assert_within_seats(meeting, votes)
     # The meeting's row is locked (above), so two decisions on one item are recorded in turn.
     decision = Decision.objects.select_for_update().filter(item=item).first()
     if decision is None:
@@ -551,10 +566,6 @@ def decision_record(
         decision.outcome, decision.text = outcome, text
         decision.full_clean()
         decision.save(update_fields=["outcome", "text", "version", "updated_at"])
-    votes = votes or []
-    parties = [vote["party"].strip() for vote in votes]
-    if len(parties) != len(set(parties)):
-        raise ValidationError({"votes": _("Each party can only be listed once.")})
     existing = {vote.party: vote for vote in decision.votes.all()}
     for row in votes:
         party = row["party"].strip()
@@ -567,6 +578,36 @@ def decision_record(
     for vote in existing.values():
         vote.delete()
     return decision
+
+
+def _votes_assert_within_seats(meeting: Meeting, votes: list[dict]) -> None:
+    """Refuse votes a party could not have cast: for + against + abstained at most its
+    seats in the committee on the meeting's day minus its members recorded absent
+    (``committees.selectors.meeting_seats_by_party``, which says why substitutes add
+    none). Parties are matched as written on the members, ignoring case and the spaces
+    around; every party over its limit is named with both numbers."""
+    seats = {party.casefold(): counts for party, counts in meeting_seats_by_party(meeting).items()}
+    errors = []
+    for row in votes:
+        party = row["party"].strip()
+        cast = sum(row.get(key) or 0 for key in ("votes_for", "votes_against", "votes_abstained"))
+        total, absent = seats.get(party.casefold(), (0, 0))
+        allowed = total - absent
+        if cast <= allowed:
+            continue
+        values = {"party": party, "seats": total, "absent": absent, "allowed": allowed}
+        errors.append(
+            ngettext(
+                "%(party)s has %(seats)s seat, %(absent)s absent: at most %(allowed)s votes, "
+                "not %(cast)s.",
+                "%(party)s has %(seats)s seats, %(absent)s absent: at most %(allowed)s votes, "
+                "not %(cast)s.",
+                total,
+            )
+            % {**values, "cast": cast}
+        )
+    if errors:
+        raise ValidationError({"votes": errors})
 
 
 def _correct(*, obj, item: AgendaItem, decision, field: str, new_value: str, reason: str, user):
@@ -643,15 +684,36 @@ def decision_correct(
 # -- member inquiries -----------------------------------------------------------------------
 
 
+INQUIRY_STATUSES = (Meeting.Status.PUBLISHED, Meeting.Status.HELD)
+
+
+def member_inquiry_assert_possible(meeting: Meeting) -> None:
+    """Refuse an inquiry where none is registered: a member asks at a meeting whose agenda
+    is published (before or after it is held), never on a draft or in approved minutes.
+    The meeting page offers the form, and the form opens, only where this passes."""
+    meeting_assert_unlocked(meeting)
+    if meeting.status not in INQUIRY_STATUSES:
+        raise ValidationError(
+            _("Inquiries are registered at a meeting with a published agenda."),
+            code="not_published",
+        )
+
+
+def member_inquiry_possible(meeting: Meeting) -> bool:
+    try:
+        member_inquiry_assert_possible(meeting)
+    except ValidationError:
+        return False
+    return True
+
+
 @transaction.atomic
 def member_inquiry_register(
     *, meeting: Meeting, member: Person, text: str, title: str, administration: Administration
 ) -> MemberInquiry:
     """Register a member's inquiry at a meeting; it becomes a new case a later item answers."""
     meeting = meeting_lock(meeting)
-    meeting_assert_unlocked(meeting)
-    if meeting.status not in (Meeting.Status.PUBLISHED, Meeting.Status.HELD):
-        raise ValidationError(_("Inquiries are registered at a meeting with a published agenda."))
+    member_inquiry_assert_possible(meeting)
     case = case_create(
         title=title,
         administration=administration,

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,9 +22,11 @@ from committees.selectors import (
     committee_members_current,
     meeting_absent_person_ids,
     meeting_find,
+    meeting_seats_by_party,
     meetings_list,
     meetings_open_for_agenda,
 )
+from core import pagecache
 from core.authority import authorise
 from core.fragments import cached_fragments
 from core.pagecache import case_scope, item_scope, meeting_scope, shared_page
@@ -343,6 +346,7 @@ def item_detail(request, pk: int):
         "can_place": user.has_perm("cases.place_item", item),
         "can_decide": meeting is not None
         and meeting.status == Meeting.Status.HELD
+        and meeting.has_started
         and item.content_visible
         and user.has_perm("cases.record_decision", item),
         "can_correct_item": frozen
@@ -526,6 +530,10 @@ def decision_record(request, pk: int):
             else _("Decisions are recorded after the meeting has been held.")
         )
         return _refused(request, error, _item_url(item))
+    try:
+        committee_services.meeting_assert_started(meeting)
+    except ValidationError as error:
+        return _refused(request, error, _item_url(item))
     decision = getattr(item, "decision", None)
     conflict = None
     if request.method == "POST":
@@ -594,7 +602,7 @@ def _votes_text(rows: list[dict]) -> str:
 
 
 def _decision_forms_unbound(meeting, decision):
-    """The decision form and the votes showing what is saved (a row per members' party)."""
+    """The decision form and the votes showing what is saved (a row per party seated)."""
     initial = (
         {"outcome": decision.outcome, "text": decision.text, "version": decision.version}
         if decision
@@ -602,7 +610,8 @@ def _decision_forms_unbound(meeting, decision):
     )
     rows = _vote_rows(decision)
     known = {row["party"] for row in rows}
-    parties = sorted({p.party for p in committee_members_current(meeting.committee)} - known)
+    # The parties seated on the meeting's day (those that may cast votes, with how many).
+    parties = sorted(set(meeting_seats_by_party(meeting)) - known)
     rows += [{"party": party} for party in parties if party]
     form = forms.DecisionForm(initial=initial)
     votes = forms.formset_factory(forms.VoteForm, extra=1)(initial=rows, prefix="votes")
@@ -713,12 +722,21 @@ def _meeting_actions(user, meeting, pending_changes) -> dict[str, bool]:
             meeting.status == Meeting.Status.DRAFT
             or (meeting.status == Meeting.Status.PUBLISHED and bool(pending_changes))
         ),
+        # Held, decided and approved only once the meeting has started (the services ask
+        # ``committees.services.meeting_assert_started``, the buttons ``has_started``).
+        "can_mark_held": manage
+        and meeting.status == Meeting.Status.PUBLISHED
+        and meeting.has_started,
+        "can_approve_minutes": manage
+        and meeting.status == Meeting.Status.HELD
+        and meeting.has_started,
         "can_decide": meeting.status == Meeting.Status.HELD
+        and meeting.has_started
         and user.has_perms(["cases.add_decision", "cases.change_decision"])
         and manage,
         "can_record_absence": meeting.status == Meeting.Status.HELD
         and user.has_perm("committees.record_absences", meeting),
-        "can_register_inquiry": meeting.status in (Meeting.Status.PUBLISHED, Meeting.Status.HELD)
+        "can_register_inquiry": services.member_inquiry_possible(meeting)
         and user.has_perm("cases.register_inquiry", meeting),
         "can_add_item": user.has_perm("cases.add_item_to_meeting", meeting)
         and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
@@ -726,7 +744,25 @@ def _meeting_actions(user, meeting, pending_changes) -> dict[str, bool]:
     }
 
 
-@shared_page(scopes=lambda _request, pk: [meeting_scope(pk)])
+_meeting_starts = pagecache.local_memo()
+
+
+def _meeting_started(request) -> str:
+    """Whether the meeting has started: its page offers "mark as held", decisions and the
+    approval only then, so a page kept from before the start is not served after it.
+    The start is kept in the process per meeting for the meeting's version read with
+    the page (a change of the meeting raises it): asked of the database once per change."""
+    pk = request.resolver_match.kwargs["pk"]
+    version = request.shared_page_versions[meeting_scope(pk)]
+    kept = _meeting_starts.get(pk)
+    if kept is None or kept[0] != version:
+        start = Meeting.objects.filter(pk=pk).values_list("starts_at", flat=True).first()
+        kept = _meeting_starts[pk] = (version, start)
+    start = kept[1]
+    return "started" if start is not None and start <= timezone.now() else "coming"
+
+
+@shared_page(scopes=lambda _request, pk: [meeting_scope(pk)], vary_page=_meeting_started)
 def meeting_detail(request, pk: int):
     user = request.user
     context = selectors.meeting_get_for_page(pk=pk, user=user)
@@ -744,6 +780,7 @@ def meeting_detail(request, pk: int):
     # and a page rendered afresh checks no permission.
     actions = (
         f"actions-{meeting.committee_id}-{meeting.status}-{int(bool(context['pending_changes']))}"
+        f"-{int(meeting.has_started)}"
     )
     parts[actions] = []
     # Each item's cells in the order table show its row alone (number, title, case,
@@ -985,7 +1022,7 @@ def inquiry_create(request, pk: int):
     meeting = selectors.meeting_get(pk=pk)
     authorise(request.user, "cases.register_inquiry", meeting)
     try:
-        committee_services.meeting_assert_unlocked(meeting)
+        services.member_inquiry_assert_possible(meeting)
     except ValidationError as error:
         return _refused(request, error, _meeting_url(meeting))
     form = forms.InquiryForm(

@@ -187,6 +187,34 @@ def meeting_find(*, pk: int) -> Meeting | None:
     return Meeting.objects.select_related("committee").filter(pk=pk).first()
 
 
+def meeting_seats_by_party(meeting) -> dict[str, tuple[int, int]]:
+    """Per party (as written on the people, stripped): (the seats its politicians held in
+    the committee on the meeting's day, how many of them are recorded absent).
+
+    A seat is a membership as chair, vice chair or member whose period covers the day.
+    Substitutes (stedfortrædere) hold no seat of their own: one sits only in place of an
+    absent member. An absence (``MeetingAbsence``) records who was away, not who came
+    instead, so nothing says a substitute attended: a party casts at most its seats minus
+    its recorded absences. (Recording the substitute on the absence would let the seat
+    count again; until then a member whose substitute voted is not recorded absent.)
+    """
+    day = timezone.localtime(meeting.starts_at).date()
+    seated = _current(
+        Membership.objects.filter(committee_id=meeting.committee_id).filter(
+            role__in=Membership.POLITICAL_ROLES
+        ),
+        day,
+    ).values_list("person_id", "person__party")
+    party_of = {person_id: (party or "").strip() for person_id, party in seated}
+    absent = set(meeting.absences.values_list("person_id", flat=True))
+    seats: dict[str, list[int]] = {}
+    for person_id, party in party_of.items():
+        counts = seats.setdefault(party, [0, 0])
+        counts[0] += 1
+        counts[1] += person_id in absent
+    return {party: (total, away) for party, (total, away) in seats.items()}
+
+
 def meeting_absent_person_ids(meeting) -> list[int]:
     return list(meeting.absences.values_list("person_id", flat=True))
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.validation import validate_sane_date
@@ -36,6 +36,21 @@ def meeting_assert_agenda_open(meeting: Meeting) -> None:
     meeting_assert_unlocked(meeting)
     if meeting.status == Meeting.Status.HELD:
         raise ValidationError(HELD_MESSAGE, code="held")
+
+
+def meeting_assert_started(meeting: Meeting) -> None:
+    """Refuse what belongs after the meeting (marking it held, recording a decision,
+    approving the minutes) while its start time is still ahead (``Meeting.has_started``)."""
+    if not meeting.has_started:
+        when = formats.date_format(timezone.localtime(meeting.starts_at), r"j. F Y \k\l. H.i")
+        raise ValidationError(
+            _(
+                "The meeting has not started yet: it starts on %(when)s. Until then it cannot "
+                "be marked as held, and no decision or approval of the minutes is recorded."
+            )
+            % {"when": when},
+            code="not_started",
+        )
 
 
 def meeting_lock(meeting: Meeting) -> Meeting:

@@ -762,7 +762,7 @@ def _serve(request, stored, status: str) -> HttpResponse:
     return response
 
 
-def shared_page(view=None, *, scopes=None, vary=None, ahead=()):
+def shared_page(view=None, *, scopes=None, vary=None, vary_page=None, ahead=()):
     """Serve ``view``'s page from the page cache to readers of the same kind (see above).
 
     ``scopes(request, *args, **kwargs)`` names what the page shows (default: ``all``):
@@ -775,10 +775,14 @@ def shared_page(view=None, *, scopes=None, vary=None, ahead=()):
     changes whenever the page would; it may read the versions just read
     (``request.shared_page_versions``). ``ahead`` names scopes to read in the same
     query for the page's fragments (``core.fragments``) and ``vary``: they are not part
-    of the page's key.
+    of the page's key. ``vary_page`` is like ``vary`` for what the page shows outside
+    its fragments only (a button offered from a moment on): its value keys the page,
+    not the fragments, which stay shared with the other pages that show them.
     """
     if view is None:
-        return lambda view: shared_page(view, scopes=scopes, vary=vary, ahead=ahead)
+        return lambda view: shared_page(
+            view, scopes=scopes, vary=vary, vary_page=vary_page, ahead=ahead
+        )
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -805,6 +809,7 @@ def shared_page(view=None, *, scopes=None, vary=None, ahead=()):
             (
                 "page",
                 prefix,
+                str(vary_page(request)) if vary_page else "",
                 path_hash,
                 ",".join(f"{scope}={version}" for scope, version in current.items()),
             )

@@ -62,3 +62,11 @@ class Meeting(TrackedModel):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.MINUTES_APPROVED
+
+    @property
+    def has_started(self) -> bool:
+        """The meeting's start time has passed: only then is it held, decided, approved
+        (``committees.services.meeting_assert_started``)."""
+        from django.utils import timezone
+
+        return self.starts_at is not None and self.starts_at <= timezone.now()

@@ -17,7 +17,17 @@ def held(client, secretary):
     factories.member(secretary, committee, role=Membership.Role.SECRETARY)
     chair = factories.person("Gitte Dahl", party="Dansk Folkeparti (O)")
     member = factories.person("Hans Nørgaard", party="Socialdemokratiet (A)")
-    for person, role in ((chair, Membership.Role.CHAIR), (member, Membership.Role.MEMBER)):
+    # Enough seats for the votes recorded below (a party casts at most its seats).
+    others = [
+        (factories.person(f"{party} {index}", party=party), Membership.Role.MEMBER)
+        for party, count in (("Socialdemokratiet (A)", 4), ("Dansk Folkeparti (O)", 2))
+        for index in range(count)
+    ]
+    for person, role in (
+        (chair, Membership.Role.CHAIR),
+        (member, Membership.Role.MEMBER),
+        *others,
+    ):
         Membership.objects.create(
             person=person, committee=committee, role=role, start_date="2006-01-01"
         )

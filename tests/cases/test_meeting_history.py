@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from committees.models import Meeting, MeetingAbsence
+from committees.models import Meeting, MeetingAbsence, Membership
 from committees.services import meeting_absences_set
 from core import roles
 from tests import factories
@@ -20,7 +20,15 @@ with translation.override("da"):
 @pytest.fixture
 def held(db):
     biu = factories.committee("BIU", name="Beskæftigelses- og Integrationsudvalget", slug="biu")
-    meeting = factories.meeting(biu, day=date(2030, 3, 7), status=Meeting.Status.HELD)
+    # Held and decided: a meeting that has started (cases.services), with four Social
+    # Democrats seated, so the votes below are within the party's seats.
+    meeting = factories.meeting(biu, day=date(2021, 3, 11), status=Meeting.Status.HELD)
+    for index in range(4):
+        Membership.objects.create(
+            person=factories.person(f"Medlem {index}", party="Socialdemokratiet (A)"),
+            committee=biu,
+            start_date=date(2018, 1, 1),
+        )
     open_item = factories.item(meeting, title="Åbent punkt om beskæftigelse")
     closed = factories.item(meeting, title="Fortroligt grundkøb i Tingbjerg", is_closed=True)
     return {"committee": biu, "meeting": meeting, "open": open_item, "closed": closed}
