@@ -171,6 +171,11 @@ EXPECTED = {
     # POST: have a PDF made again (after a failure): the meeting's secretariat only.
     "pdf:meeting_agenda": ("L 200 200 200 200 200 200 200", "L 403 403 302 403 403 403 302"),
     "pdf:meeting_package": ("L 200 200 200 200 200 200 200", "L 403 403 302 403 403 403 302"),
+    # A published version's agenda (version 1 of the seed meeting); the POST asks again.
+    "pdf:meeting_version_agenda": (
+        "L 200 200 200 200 200 200 200",
+        "L 403 403 302 403 403 403 302",
+    ),
     "pdf:meeting_minutes": ("L 404 404 404 404 404 404 404", None),
     "pdf:agenda_item": ("L 200 200 200 200 200 200 200", None),
     "pdf:agenda_item#closed": ("L 200 200 200 200 200 200 200", None),
@@ -470,6 +475,8 @@ def path_for(key: str, objects: dict, token: str) -> str:
     name, _, variant = key.partition("#")
     if name in ("calendar_mine",):
         return reverse(name, args=[token])
+    if name == "pdf:meeting_version_agenda":
+        return reverse(name, args=[objects["meeting"], 1])
     if name == "calendar_committee":
         return reverse(name, args=[token, "tmu"])
     if name == "committees:committee_detail":
