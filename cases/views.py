@@ -574,6 +574,11 @@ def decision_record(request, pk: int):
             "item": item,
             "form": form,
             "votes": votes,
+            "seats": [
+                {"party": party, "seats": total, "absent": absent, "allowed": total - absent}
+                for party, (total, absent) in sorted(meeting_seats_by_party(meeting).items())
+                if party
+            ],
             "errors": forms.error_summary(form, votes) if form.is_bound else [],
             **(_conflict_context(conflict, attempted, _("the decision")) if conflict else {}),
         },

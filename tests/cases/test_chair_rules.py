@@ -215,6 +215,21 @@ def test_more_votes_than_seats_are_refused_naming_the_party_and_both_numbers(cli
     assert not Decision.objects.exists()
 
 
+def test_the_decision_form_says_how_many_votes_each_party_has(client, voting):
+    meeting, item = voting
+    MeetingAbsence.objects.create(meeting=meeting, person=Person.objects.get(name="Bent"))
+    content = text_of(client.get(reverse("cases:decision_record", args=[item.pk])))
+    with translation.override("da"):
+        for party, seats, absent in ((SOC, 3, 1), ("Venstre (V)", 1, 0)):
+            values = {"party": party, "seats": seats, "absent": absent, "allowed": seats - absent}
+            line = ngettext(
+                "%(party)s: %(seats)s seat, %(absent)s absent, at most %(allowed)s votes",
+                "%(party)s: %(seats)s seats, %(absent)s absent, at most %(allowed)s votes",
+                seats,
+            )
+            assert line % values in content
+
+
 def test_votes_up_to_the_seats_are_recorded(client, voting):
     _, item = voting
     response = decide(client, item, [(SOC, "2", "0", "1"), ("Venstre (V)", "", "1", "")])
