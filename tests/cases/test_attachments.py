@@ -111,7 +111,7 @@ def test_a_file_over_the_limit_is_refused(client, item, settings):
 
 def test_a_bad_attachment_case_number_is_refused(client, item):
     content = error_page(upload(client, item, "bilag.pdf", b"%PDF-1.4\n", case_number="300035"))
-    assert "Et sagsnummer har formen" in content
+    assert "Et sagsnummer ser sådan ud: 2019-0077034" in content
 
 
 def test_no_file_chosen_gets_a_message(client, item):

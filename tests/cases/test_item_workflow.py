@@ -76,7 +76,7 @@ def test_bad_input_shows_a_danish_summary_and_keeps_the_text(client, secretary):
     assert '<div class="error-summary" role="alert"' in content
     assert 'href="#id_title"' in content
     assert 'href="#id_case_number"' in content
-    assert "Et sagsnummer har formen" in content
+    assert "Et sagsnummer ser sådan ud: 2019-0077034" in content
     assert 'aria-invalid="true"' in content
     assert 'aria-describedby="id_title_error"' in content
     assert "Min lange problemtekst" in content
