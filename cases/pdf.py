@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from committees.models import Administration, Committee, Meeting, Membership
 
-from .models import AgendaItem, AgendaVersion, Attachment
+from .models import AgendaItem, AgendaVersion, Attachment, Correction
 from .selectors import user_can_see_closed
 from .versions import SnapshotItem, agenda_changes, agenda_snapshot
 
@@ -164,6 +164,8 @@ def _agenda_items(meeting: Meeting, edition: Edition) -> list[AgendaItem]:
             "recommendation_points",
             "decision__votes",
             Prefetch("attachments", queryset=Attachment.objects.order_by("position")),
+            # the minutes print each item's corrections with who made them
+            Prefetch("corrections", queryset=Correction.objects.select_related("corrected_by")),
         )
         .order_by("number")
     )

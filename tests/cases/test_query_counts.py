@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from cases import pdf
 from cases.models import AgendaItem, Correction, DecisionVote, MemberInquiry
 from cases.services import meeting_publish
 from committees.models import Meeting, MeetingAbsence, Membership
@@ -154,3 +155,16 @@ def test_lists_query_count_is_fixed(client, secretary, django_assert_max_num_que
         more()
         with django_assert_max_num_queries(len(small.captured_queries)):
             client.get(reverse(name))
+
+
+def test_minutes_html_query_count_is_fixed(furnished, secretary, django_assert_max_num_queries):
+    """The minutes print every item's corrections with who made them: one query for all
+    of them, however many items carry corrections."""
+    _, meeting, case = furnished
+    with django_assert_max_num_queries(40) as small:
+        html = pdf.meeting_minutes_html(meeting=meeting, edition=pdf.Edition.MEMBERS)
+    assert html.count("Stavefejl") == 2
+    grow(meeting, case, 6, secretary)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        html = pdf.meeting_minutes_html(meeting=meeting, edition=pdf.Edition.MEMBERS)
+    assert html.count("Stavefejl") == 8
