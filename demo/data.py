@@ -497,8 +497,10 @@ class DemoLoader:
             start_date=term_2006,
             defaults={"role": Membership.Role.SECRETARY},
         )
-        # The demo secretary serves BIU, TMU and ØU; the demo politician sits on BIU only.
-        for short in ("BIU", "TMU", "ØU"):
+        # The demo secretary serves BIU, TMU, ØU and Borgerrepræsentationen (whose
+        # secretariat sits in Økonomiforvaltningen), so a case's route TMU → ØU → BR can be
+        # followed by one login; the demo politician sits on BIU only.
+        for short in ("BIU", "TMU", "ØU", "BR"):
             Membership.objects.get_or_create(
                 person=secretary_person,
                 committee=self.committees[short],

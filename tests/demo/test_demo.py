@@ -107,3 +107,11 @@ def test_the_tmu_item_shows_its_list_and_table(demo, client):
     page = client.get(reverse("cases:item_detail", args=[item.pk])).content.decode()
     assert "<li>en <strong>fælles politik</strong> med mål for helhedsplanerne</li>" in page
     assert "<td>14,5 mio. kr.</td>" in page
+
+
+def test_the_demo_secretary_sets_up_a_city_council_meeting(demo, client):
+    """Borgerrepræsentationen's meetings are set up like any committee's (issue 18 point 2:
+    the case's route ends there)."""
+    client.force_login(User.objects.get(username="sekretaer"))
+    form = client.get(reverse("meetings:meeting_create")).content.decode()
+    assert "Borgerrepræsentationen" in form
