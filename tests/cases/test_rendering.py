@@ -248,7 +248,10 @@ def test_publishing_with_a_real_worker_makes_the_pdfs_ready_before_anyone_asks(
         WORKER, cwd=ROOT, env=_worker_env(settings), capture_output=True, text=True, timeout=300
     )
     assert worker.returncode == 0, worker.stderr
-    assert RenderedFile.objects.filter(meeting=meeting, status="ready").count() == 4
+    ready = RenderedFile.objects.filter(meeting=meeting, status="ready")
+    # agenda and package in both editions, and version 1's agenda in both editions
+    assert ready.filter(version__isnull=True).count() == 4
+    assert ready.filter(version__number=1).count() == 2
     no_weasyprint()
     client.force_login(politician)
     for url in (_agenda(meeting), reverse("pdf:meeting_package", args=[meeting.pk])):
