@@ -24,6 +24,8 @@ from .models import (
     Decision,
     DecisionVote,
     MemberInquiry,
+    RecommendationBlock,
+    RecommendationParty,
     RecommendationPoint,
 )
 
@@ -68,13 +70,24 @@ def item_scopes(item_ids) -> set[str]:
     ids = {pk for pk in item_ids if pk is not None}
     if not ids:
         return set()
+    # The items sent on from these print their decisions (send videre), so they show them.
+    frontier = ids
+    while frontier:
+        frontier = (
+            set(AgendaItem.objects.filter(sent_from_id__in=frontier).values_list("pk", flat=True))
+            - ids
+        )
+        ids |= frontier
     scopes = {item_scope(pk) for pk in ids} | {item_facts_scope(pk) for pk in ids}
     scopes |= {item_body_scope(pk) for pk in ids}
     case_ids = set()
     rows = AgendaItem.objects.filter(pk__in=ids).values_list(
-        "meeting_id", "case_id", "case__number", "plans"
+        "meeting_id", "case_id", "case__number", "plans", "sent_from_id"
     )
-    for meeting_id, case_id, number, plan_id in rows:
+    for meeting_id, case_id, number, plan_id, sent_from_id in rows:
+        if sent_from_id is not None:
+            # The item it was sent on from names it ("Sagen er sendt videre: …").
+            scopes.add(item_scope(sent_from_id))
         if meeting_id is not None:
             scopes.add(meeting_scope(meeting_id))
         if case_id is not None:
@@ -121,6 +134,13 @@ def _of_item_parts(instances) -> set[str]:
     return item_scopes(instance.item_id for instance in instances)
 
 
+def _of_parties(instances) -> set[str]:
+    blocks = {instance.block_id for instance in instances}
+    return item_scopes(
+        RecommendationBlock.objects.filter(pk__in=blocks).values_list("item_id", flat=True)
+    )
+
+
 def _of_votes(instances) -> set[str]:
     decisions = {instance.decision_id for instance in instances}
     return item_scopes(Decision.objects.filter(pk__in=decisions).values_list("item_id", flat=True))
@@ -161,8 +181,9 @@ def _of_inquiries(instances) -> set[str]:
 
 def register() -> None:
     pagecache.register(AgendaItem, _of_items, others=_bodies, others_show=BODY_FIELDS)
-    for model in (RecommendationPoint, Attachment, Decision, Correction):
+    for model in (RecommendationPoint, RecommendationBlock, Attachment, Decision, Correction):
         pagecache.register(model, _of_item_parts)
+    pagecache.register(RecommendationParty, _of_parties)
     pagecache.register(DecisionVote, _of_votes)
     pagecache.register(Case, _of_cases)
     pagecache.register(Meeting, _of_meetings)

@@ -14,6 +14,7 @@ from core.validation import SaneDateField
 from .models import AgendaItem, Correction, Decision
 from .numbering import MAX_LENGTH as CASE_NUMBER_MAX_LENGTH
 from .numbering import case_number_validator
+from .recommendations import BlockData, blocks_of
 from .services import CORRECTABLE_DECISION_FIELDS, CORRECTABLE_ITEM_FIELDS
 from .uploads import attachment_upload_check
 
@@ -195,6 +196,36 @@ class AgendaItemForm(forms.ModelForm):
         required=False,
         help_text=_("Optional: the item goes straight onto this meeting's agenda."),
     )
+    co_administrations = forms.ModelMultipleChoiceField(
+        label=_("Also recommended by"),
+        queryset=Administration.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A joint recommendation: the other administrations that recommend with the "
+            "recommending administration."
+        ),
+    )
+    recommending_committees = forms.ModelMultipleChoiceField(
+        label=_("Recommending committees"),
+        queryset=Committee.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only when the case goes on: the committees that recommend it. None ticked: the "
+            "committee whose meeting the item is on."
+        ),
+    )
+    addressees = forms.ModelMultipleChoiceField(
+        label=_("Recommends to (over for)"),
+        queryset=Committee.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The committees the case goes on to, e.g. Økonomiudvalget and "
+            "Borgerrepræsentationen. None ticked: the committee decides the case itself."
+        ),
+    )
 
     class Meta:
         model = AgendaItem
@@ -236,10 +267,128 @@ class AgendaItemForm(forms.ModelForm):
         if not secretary:
             # Caseworkers draft for their own administration; the service sets it.
             del self.fields["recommending_administration"]
+        if not self.instance.route:
+            # The free-text route of items from before the route was kept as committees
+            # stays editable where it could not be read as committees; new items use the
+            # committee fields.
+            del self.fields["route"]
+        if not self.is_bound and self.instance.pk:
+            first = next(iter(blocks_of(self.instance)), None)
+            if first is not None:
+                lead = self.instance.recommending_administration_id
+                self.initial.setdefault(
+                    "co_administrations", [a.pk for a in first.administrations if a.pk != lead]
+                )
+                self.initial.setdefault("recommending_committees", [c.pk for c in first.committees])
+                self.initial.setdefault("addressees", [c.pk for c in first.addressees])
         self.order_fields(["case_number", "case_title", "meeting"])
+
+    def first_block(self, points: list[str]) -> BlockData:
+        """The first recommendation block (its lead administration is added by the service)."""
+        return BlockData(
+            administrations=list(self.cleaned_data.get("co_administrations") or []),
+            committees=list(self.cleaned_data.get("recommending_committees") or []),
+            addressees=list(self.cleaned_data.get("addressees") or []),
+            points=points,
+        )
 
     def item_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class BlockForm(forms.Form):
+    """A further recommendation block: "Økonomiforvaltningen indstiller, at Økonomiudvalget
+    over for Borgerrepræsentationen anbefaler, 2. at …"."""
+
+    administrations = forms.ModelMultipleChoiceField(
+        label=_("Recommending administrations"),
+        queryset=Administration.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    committees = forms.ModelMultipleChoiceField(
+        label=_("Recommending committees"),
+        queryset=Committee.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the committee whose meeting the item is on."),
+    )
+    addressees = forms.ModelMultipleChoiceField(
+        label=_("Recommends to (over for)"),
+        queryset=Committee.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    points = forms.CharField(
+        label=_("Points"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            'One point per line, each beginning with "at". They are numbered on from the '
+            "points above."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if self.cleaned_data.get("DELETE"):
+            return data
+        if data.get("points", "").strip() and not data.get("administrations"):
+            self.add_error(
+                "administrations",
+                _("Tick the administrations that recommend these points."),
+            )
+        return data
+
+    def block(self) -> BlockData | None:
+        data = self.cleaned_data
+        if not data or data.get("DELETE"):
+            return None
+        points = [line.strip() for line in data.get("points", "").splitlines() if line.strip()]
+        if not points and not data.get("administrations"):
+            return None
+        return BlockData(
+            administrations=list(data["administrations"]),
+            committees=list(data.get("committees") or []),
+            addressees=list(data.get("addressees") or []),
+            points=points,
+        )
+
+
+def block_formset_class():
+    return formset_factory(BlockForm, extra=1, can_delete=True)
+
+
+def blocks_initial(item) -> list[dict]:
+    """The item's further blocks (after the first) as the block formset's initial rows."""
+    return [
+        {
+            "administrations": [a.pk for a in block.administrations],
+            "committees": [c.pk for c in block.committees],
+            "addressees": [c.pk for c in block.addressees],
+            "points": "\n".join(block.points),
+        }
+        for block in blocks_of(item)[1:]
+    ]
+
+
+def blocks_typed(formset) -> list[dict]:
+    """For "add another point": the further blocks as typed so far (not yet checked)."""
+    rows = []
+    for form in formset.forms:
+        if form["DELETE"].value():
+            continue
+        row = {name: form[name].value() for name in ("administrations", "committees", "addressees")}
+        row["points"] = form["points"].value() or ""
+        if row["points"].strip() or row["administrations"]:
+            rows.append(row)
+    return rows
+
+
+def blocks_from(form, formset, points: list[str]) -> list[BlockData]:
+    """All the blocks: the first from the item form and its points, then the formset's."""
+    further = [block for block in (f.block() for f in formset.forms) if block is not None]
+    return [form.first_block(points), *further]
 
 
 class PointForm(forms.Form):
@@ -286,6 +435,28 @@ class ScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only meetings of committees the user serves (committees.rules).
         self.fields["meeting"].queryset = meetings_served(user, meetings_open_for_agenda())
+
+
+class SendOnForm(forms.Form):
+    """Send the case on: a meeting of the next committee on its route."""
+
+    meeting = MeetingChoiceField(
+        label=_("Meeting"),
+        queryset=Meeting.objects.none(),
+        help_text=_("The next committee's meetings after this one whose agenda is still open."),
+    )
+
+    def __init__(self, *args, user, item, following, **kwargs):
+        super().__init__(*args, **kwargs)
+        meetings = Meeting.objects.none()
+        if following is not None:
+            meetings = meetings_served(
+                user,
+                meetings_open_for_agenda().filter(
+                    committee=following, starts_at__gt=item.meeting.starts_at
+                ),
+            )
+        self.fields["meeting"].queryset = meetings
 
 
 class ReturnForm(forms.Form):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from committees.models import Administration, Committee, Meeting, Membership
 
 from .models import AgendaItem, AgendaVersion, Attachment, Correction
+from .recommendations import BLOCKS_PREFETCH
 from .selectors import user_can_see_closed
 from .versions import SnapshotItem, agenda_changes, agenda_snapshot
 
@@ -162,6 +163,7 @@ def _agenda_items(meeting: Meeting, edition: Edition) -> list[AgendaItem]:
         .select_related("case", "recommending_administration", "decided_by", "decision")
         .prefetch_related(
             "recommendation_points",
+            BLOCKS_PREFETCH,
             "decision__votes",
             Prefetch("attachments", queryset=Attachment.objects.order_by("position")),
             # the minutes print each item's corrections with who made them
@@ -297,17 +299,22 @@ def meeting_agenda_html(*, meeting: Meeting, edition: Edition) -> str:
 def _version_items(version: AgendaVersion, edition: Edition) -> list[SnapshotItem]:
     """The items of the version's snapshot, marked for the edition like live ones."""
     data = version.snapshot.get("items", [])
+    administration_ids = {d.get("recommending_administration") for d in data}
+    committee_ids = {d.get("decided_by") for d in data}
+    for d in data:
+        for admins, committees, addressees, _numbers in d.get("recommendation") or ():
+            administration_ids.update(admins)
+            committee_ids.update(committees, addressees)
     names = {
         "administrations": dict(
-            Administration.objects.filter(
-                pk__in={d.get("recommending_administration") for d in data} - {None}
-            ).values_list("pk", "name")
+            Administration.objects.filter(pk__in=administration_ids - {None}).values_list(
+                "pk", "name"
+            )
         ),
         "committees": dict(
-            Committee.objects.filter(
-                pk__in={d.get("decided_by") for d in data} - {None}
-            ).values_list("pk", "name")
+            Committee.objects.filter(pk__in=committee_ids - {None}).values_list("pk", "name")
         ),
+        "meeting_committee": version.meeting.committee,
     }
     items = [SnapshotItem(d, names) for d in data if d.get("number") is not None]
     for item in items:

@@ -101,6 +101,14 @@ rules.add_perm(
     & is_placed
     & (is_administrator | serves_committee),
 )
+# Send a decided item on to the next committee on its route (the target meeting is
+# checked with cases.add_item_to_meeting).
+rules.add_perm(
+    "cases.send_on",
+    has_model_perms("cases.add_agendaitem", "committees.change_meeting")
+    & is_placed
+    & (is_administrator | serves_committee),
+)
 rules.add_perm(
     "cases.correct",
     has_model_perms("cases.add_correction") & is_placed & (is_administrator | serves_committee),

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from committees.models import Meeting, MeetingAbsence
+from committees.models import Administration, Committee, Meeting, MeetingAbsence
 from committees.selectors import administration_id_for_user, committee_ids_for_user
 from core.history import history_entries
 from core.roles import CASEWORKER, SECRETARY, is_administrator, user_roles
@@ -31,8 +31,11 @@ from .models import (
     Decision,
     DecisionVote,
     MemberInquiry,
+    RecommendationBlock,
+    RecommendationParty,
     RecommendationPoint,
 )
+from .recommendations import BLOCKS_PREFETCH, case_route
 from .versions import agenda_changes, agenda_snapshot, change_lines
 
 
@@ -388,10 +391,18 @@ def _marks(values) -> str:
 # case number, closedness and file name, a vote's three counts. Written out (plain SQL,
 # for SQLite and PostgreSQL alike) because the ORM took longer to build the union than
 # the database took to answer it; the table and column names are fixed, the ids bound.
-_POINT, _ATTACHMENT, _VOTE = 0, 1, 2
+_POINT, _ATTACHMENT, _VOTE, _PARTY = 0, 1, 2, 3
 _CHILDREN_SQL = """
-SELECT 0, p.id, p.item_id, p.position, p.text, '', FALSE, '', 0, 0, 0
+SELECT 0, p.id, p.item_id, p.position, p.text, '', FALSE, '', COALESCE(p.block_id, 0), 0, 0
   FROM cases_recommendationpoint p WHERE p.item_id IN ({ids})
+UNION ALL
+SELECT 3, r.id, b.item_id, r.position, COALESCE(ad.name, co.name), r.role, FALSE, '',
+       b.position, b.id, COALESCE(r.committee_id, r.administration_id)
+  FROM cases_recommendationparty r
+  JOIN cases_recommendationblock b ON b.id = r.block_id
+  LEFT JOIN committees_administration ad ON ad.id = r.administration_id
+  LEFT JOIN committees_committee co ON co.id = r.committee_id
+ WHERE b.item_id IN ({ids})
 UNION ALL
 SELECT 1, a.id, a.item_id, a.position, a.title, a.case_number, a.is_closed, a.file, 0, 0, 0
   FROM cases_attachment a WHERE a.item_id IN ({ids})
@@ -406,7 +417,7 @@ SELECT 2, v.id, d.item_id, 0, v.party, '', FALSE, '', v.votes_for, v.votes_again
 def _children_rows(ids) -> list[tuple]:
     ids = [int(pk) for pk in ids]
     with connection.cursor() as cursor:
-        cursor.execute(_CHILDREN_SQL.format(ids=_marks(ids)), ids * 3)
+        cursor.execute(_CHILDREN_SQL.format(ids=_marks(ids)), ids * 4)
         return cursor.fetchall()
 
 
@@ -417,7 +428,7 @@ def _read_children(items) -> None:
     built with the fields the blocks show (``agenda_item.html``), no more."""
     if not items:
         return
-    points, attachments, votes = {}, {}, {}
+    points, attachments, votes, blocks = {}, {}, {}, {}
     for (
         kind,
         pk,
@@ -433,8 +444,22 @@ def _read_children(items) -> None:
     ) in _children_rows([item.pk for item in items]):
         if kind == _POINT:
             points.setdefault(item_id, []).append(
-                RecommendationPoint(id=pk, item_id=item_id, position=position, text=text)
+                RecommendationPoint(
+                    id=pk, item_id=item_id, position=position, text=text, block_id=yes or None
+                )
             )
+        elif kind == _PARTY:
+            block = blocks.setdefault(item_id, {}).get(no)
+            if block is None:
+                block = RecommendationBlock(id=no, item_id=item_id, position=yes)
+                block.rows = []
+                blocks[item_id][no] = block
+            party = RecommendationParty(id=pk, block_id=no, role=number, position=position)
+            if number == RecommendationParty.Role.ADMINISTRATION:
+                party.administration = Administration(id=abstained, name=text)
+            else:
+                party.committee = Committee(id=abstained, name=text)
+            block.rows.append(party)
         elif kind == _ATTACHMENT:
             attachments.setdefault(item_id, []).append(
                 Attachment(
@@ -458,6 +483,10 @@ def _read_children(items) -> None:
                 )
             )
     for item in items:
+        mine = sorted(blocks.get(item.pk, {}).values(), key=lambda block: block.position)
+        for block in mine:
+            _keep_prefetched(block, "parties", block.rows)
+        _keep_prefetched(item, "recommendation_blocks", mine)
         _keep_prefetched(
             item,
             "recommendation_points",
@@ -487,6 +516,19 @@ def _keep_prefetched(instance, name: str, rows: list) -> None:
     queryset._result_cache = rows
     queryset._prefetch_done = True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def case_route_steps(*, number: str) -> list[dict]:
+    """The case's route (sagsgang) with where it stands (cases.recommendations.case_route).
+
+    Only committees, dates and item numbers: what any agenda shows of an item, closed or not.
+    """
+    items = (
+        AgendaItem.objects.filter(case__number=number, meeting__isnull=False)
+        .select_related("meeting__committee", "decision", "decided_by")
+        .prefetch_related(BLOCKS_PREFETCH)
+    )
+    return case_route(list(items))
 
 
 def case_get(*, number: str) -> Case:
@@ -549,6 +591,7 @@ def _item_prefetches(user=None):
         Prefetch(
             "recommendation_points", queryset=RecommendationPoint.objects.order_by("position")
         ),
+        BLOCKS_PREFETCH,
         Prefetch("attachments", queryset=Attachment.objects.order_by("position")),
         Prefetch("decision__votes", queryset=DecisionVote.objects.order_by("party")),
         Prefetch(
@@ -560,7 +603,14 @@ def _item_prefetches(user=None):
 
 
 # The names of the relations :func:`_item_prefetches` reads, in its order.
-_ITEM_PREFETCH_NAMES = ("recommendation_points", "attachments", "votes", "corrections", "plans")
+_ITEM_PREFETCH_NAMES = (
+    "recommendation_points",
+    "recommendation_blocks",
+    "attachments",
+    "votes",
+    "corrections",
+    "plans",
+)
 
 
 def agenda_item_get_for_page(*, pk: int, user) -> AgendaItem:
@@ -569,6 +619,8 @@ def agenda_item_get_for_page(*, pk: int, user) -> AgendaItem:
         agenda_items_visible_to(user, AgendaItem.objects.filter(pk=pk))
         .select_related(*ITEM_PAGE_RELATED)
         .prefetch_related(*_item_prefetches())
+        # Whether the case has been sent on from this item (its page then names where).
+        .annotate(was_sent_on=Exists(AgendaItem.objects.filter(sent_from=OuterRef("pk"))))
     )
     item = get_object_or_404(queryset)
     return mark_visibility(user, [item])[0]

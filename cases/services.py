@@ -7,7 +7,7 @@ live in one place and the history rows carry the acting user.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,9 +32,15 @@ from .models import (
     Decision,
     DecisionVote,
     MemberInquiry,
-    RecommendationPoint,
 )
 from .numbering import case_number_format
+from .recommendations import (
+    BLOCKS_PREFETCH,
+    BlockData,
+    blocks_of,
+    next_committee,
+    recommendations_set,
+)
 from .uploads import attachment_upload_check
 from .versions import agenda_changes, agenda_snapshot, only_additions
 
@@ -131,22 +137,26 @@ def agenda_item_assert_editable(item: AgendaItem) -> None:
         meeting_assert_agenda_open(item.meeting)
 
 
-def _points_set(item: AgendaItem, texts: list[str]) -> None:
-    """Make the item's recommendation points exactly ``texts`` (1., 2., …), in place."""
-    texts = [text.strip() for text in texts if text and text.strip()]
-    existing = {point.position: point for point in item.recommendation_points.all()}
-    for position, text in enumerate(texts, start=1):
-        point = existing.pop(position, None)
-        if point is None:
-            point = RecommendationPoint(item=item, position=position, text=text)
-            point.full_clean()
-            point.save()
-        elif point.text != text:
-            point.text = text
-            point.full_clean()
-            point.save(update_fields=["text", "updated_at"])
-    for point in existing.values():
-        point.delete()
+def _recommendations_write(
+    item: AgendaItem, *, points: list[str] | None, blocks: list[BlockData] | None
+) -> None:
+    """Write the item's recommendation blocks and points.
+
+    ``blocks`` (from the item form) replaces them all; the first block always starts with
+    the item's recommending administration. Only ``points``: the first block's points
+    change and everything else stays as it is.
+    """
+    lead = item.recommending_administration
+    if blocks is None:
+        blocks = blocks_of(item) or [BlockData(administrations=[lead])]
+        blocks[0].points = list(points or [])
+    if not blocks:
+        blocks = [BlockData(administrations=[lead], points=list(points or []))]
+    first = blocks[0]
+    first.administrations = [lead, *(a for a in first.administrations if a.pk != lead.pk)]
+    if points is not None and not first.points:
+        first.points = list(points)
+    recommendations_set(item, blocks)
 
 
 def _case_for_item(
@@ -197,6 +207,7 @@ def agenda_item_create(
     case_number: str = "",
     case_title: str = "",
     points: list[str],
+    blocks: list[BlockData] | None = None,
     status: str = AgendaItem.Status.DRAFT,
     meeting: Meeting | None = None,
     only_administration: Administration | None = None,
@@ -227,7 +238,7 @@ def agenda_item_create(
     item = AgendaItem(case=case, status=status, **fields)
     item.full_clean()
     item.save()
-    _points_set(item, points)
+    _recommendations_write(item, points=points, blocks=blocks)
     if meeting is not None:
         item.status = AgendaItem.Status.READY
         agenda_item_schedule(item=item, meeting=meeting)
@@ -236,7 +247,12 @@ def agenda_item_create(
 
 @transaction.atomic
 def agenda_item_update(
-    *, item: AgendaItem, expected_version: int, points: list[str], **fields
+    *,
+    item: AgendaItem,
+    expected_version: int,
+    points: list[str],
+    blocks: list[BlockData] | None = None,
+    **fields,
 ) -> AgendaItem:
     """Change an item's sections and points; refused once its meeting has been held.
 
@@ -257,7 +273,7 @@ def agenda_item_update(
     item.full_clean()
     # Saved even when only the points changed: the version moves on with every save.
     item.save(update_fields=[*changed, "version", "updated_at"])
-    _points_set(item, points)
+    _recommendations_write(item, points=points, blocks=blocks)
     return item
 
 
@@ -310,6 +326,127 @@ def agenda_item_schedule(*, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     version_bump(item)
     item.save(update_fields=["meeting", "number", "status", "return_comment", "updated_at"])
     return item
+
+
+# What the item sent on starts from: the old item's text and its place in the case.
+SENT_ON_FIELDS = (
+    "item_type",
+    "title",
+    "summary",
+    "recommending_administration",
+    "route",
+    "decided_by",
+    "problem",
+    "solution",
+    "economy",
+    "further_process",
+    "is_closed",
+)
+
+
+def send_on_refusal(item: AgendaItem) -> str | None:
+    """Why the item cannot be sent on now (None: it can), in the interface language."""
+    if item.meeting_id is None:
+        return _("Only an item on a meeting can be sent on.")
+    decision = Decision.objects.filter(item=item).first()
+    if decision is None:
+        return _("Record %(committee)s's decision before sending the case on.") % {
+            "committee": item.meeting.committee.name
+        }
+    if decision.outcome in (Decision.Outcome.REJECTED, Decision.Outcome.POSTPONED):
+        return _("The item was %(outcome)s: a rejected or postponed case is not sent on.") % {
+            "outcome": decision.get_outcome_display().lower()
+        }
+    following = next_committee(item)
+    if following is None:
+        return _(
+            "The case's route ends at %(committee)s. Tick the committees it goes on to under "
+            "“Recommends to (over for)” on the item first."
+        ) % {"committee": item.meeting.committee.name}
+    sent = item.sent_on_items.filter(meeting__committee=following).select_related("meeting")
+    already = sent.first()
+    if already is not None:
+        return _(
+            "The case has already been sent on to %(committee)s: item %(number)s of %(meeting)s."
+        ) % {
+            "committee": following.name,
+            "number": already.number,
+            "meeting": formats.date_format(timezone.localtime(already.meeting.starts_at), "j. F Y"),
+        }
+    return None
+
+
+@transaction.atomic
+def agenda_item_send_on(*, item: AgendaItem, meeting: Meeting) -> AgendaItem:
+    """Send the case on (send videre) to ``meeting`` of the next committee on its route.
+
+    The new item starts from the old one's text, recommendations with their points, and
+    attachments (the same stored documents), keeps the case and its plans, and prints the
+    earlier committees' decisions. It goes straight onto the meeting's agenda.
+    """
+    item = (
+        AgendaItem.objects.select_for_update()
+        .select_related("meeting__committee", "recommending_administration", "case")
+        .prefetch_related(BLOCKS_PREFETCH, "recommendation_points", "attachments", "plans")
+        .get(pk=item.pk)
+    )
+    refusal = send_on_refusal(item)
+    if refusal:
+        raise ValidationError(refusal)
+    following = next_committee(item)
+    meeting = meeting_lock(meeting)
+    if meeting.committee_id != following.pk:
+        raise ValidationError(
+            {
+                "meeting": _("The case goes on to %(committee)s: choose one of its meetings.")
+                % {"committee": following.name}
+            }
+        )
+    if meeting.starts_at <= item.meeting.starts_at:
+        raise ValidationError(
+            {
+                "meeting": _("Choose a meeting after %(date)s, when %(committee)s decided.")
+                % {
+                    "date": formats.date_format(
+                        timezone.localtime(item.meeting.starts_at), "j. F Y"
+                    ),
+                    "committee": item.meeting.committee.name,
+                }
+            }
+        )
+    meeting_assert_agenda_open(meeting)
+    new = AgendaItem(
+        case=item.case,
+        status=AgendaItem.Status.READY,
+        sent_from=item,
+        **{name: getattr(item, name) for name in SENT_ON_FIELDS},
+    )
+    new.full_clean()
+    new.save()
+    blocks = blocks_of(item)
+    for block in blocks:
+        # "at udvalget over for … anbefaler" named the committee by the meeting it was on;
+        # on the next committee's agenda it must still name the committee that recommended.
+        if block.addressees and not block.committees:
+            block.committees = [item.meeting.committee]
+    recommendations_set(new, blocks)
+    for attachment in sorted(item.attachments.all(), key=lambda a: a.position):
+        copy = Attachment(
+            item=new,
+            position=attachment.position,
+            title=attachment.title,
+            case_number=attachment.case_number,
+            is_closed=attachment.is_closed,
+            file=attachment.file.name,
+            original_filename=attachment.original_filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+        )
+        copy.full_clean()
+        copy.save()
+    for plan in item.plans.all():
+        plan.agenda_items.add(new)
+    return agenda_item_schedule(item=new, meeting=meeting)
 
 
 def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
@@ -411,7 +548,7 @@ def attachment_add(
 
 def _current_snapshot(meeting: Meeting) -> dict:
     items = meeting.agenda_items.select_related("case").prefetch_related(
-        "recommendation_points", "attachments"
+        "recommendation_points", BLOCKS_PREFETCH, "attachments"
     )
     return agenda_snapshot(meeting, items)
 

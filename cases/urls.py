@@ -18,6 +18,7 @@ urlpatterns = [
     path("punkter/<int:pk>/flyt/", views.item_move, name="item_move"),
     path("punkter/<int:pk>/bilag/nyt/", views.attachment_create, name="attachment_create"),
     path("punkter/<int:pk>/beslutning/", views.decision_record, name="decision_record"),
+    path("punkter/<int:pk>/send-videre/", views.item_send_on, name="item_send_on"),
     path("punkter/<int:pk>/ret/", views.item_correct, name="item_correct"),
     path("punkter/<int:pk>/beslutning/historik/", views.decision_history, name="decision_history"),
     path("punkter/<int:pk>/beslutning/ret/", views.decision_correct, name="decision_correct"),

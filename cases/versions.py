@@ -28,6 +28,7 @@ ITEM_FIELDS = (
     "economy",
     "further_process",
     "points",
+    "recommendation",
     "attachments",
 )
 
@@ -45,6 +46,7 @@ FIELD_LABELS = {
     "economy": gettext_lazy("economy"),
     "further_process": gettext_lazy("further process"),
     "points": gettext_lazy("recommendation"),
+    "recommendation": gettext_lazy("who recommends"),
     "attachments": gettext_lazy("attachments"),
 }
 
@@ -69,11 +71,39 @@ def item_snapshot(item) -> dict:
         "points": [
             p.text for p in sorted(item.recommendation_points.all(), key=lambda p: p.position)
         ],
+        "recommendation": _blocks_snapshot(item),
         "attachments": [
             [a.position, a.title, a.case_number, a.is_closed, a.original_filename, a.size]
             for a in sorted(item.attachments.all(), key=lambda a: a.position)
         ],
     }
+
+
+def _blocks_snapshot(item) -> list:
+    """Per block: administration ids, committee ids, addressee ids, its points' numbers.
+
+    An item without blocks (made before them, or by a bulk load) is printed as one block
+    of its recommending administration (cases.recommendations.display_blocks), and kept so.
+    """
+    if not item.recommendation_blocks.all():
+        numbers = sorted(p.position for p in item.recommendation_points.all())
+        return [[[item.recommending_administration_id], [], [], numbers]]
+    rows = []
+    for block in sorted(item.recommendation_blocks.all(), key=lambda b: b.position):
+        parties = sorted(block.parties.all(), key=lambda p: p.position)
+        rows.append(
+            [
+                [p.administration_id for p in parties if p.role == "administration"],
+                [p.committee_id for p in parties if p.role == "committee"],
+                [p.committee_id for p in parties if p.role == "addressee"],
+                [
+                    p.position
+                    for p in item.recommendation_points.all()
+                    if p.block_id == block.pk or (p.block_id is None and block.position == 1)
+                ],
+            ]
+        )
+    return rows
 
 
 def agenda_snapshot(meeting, items) -> dict:
@@ -143,7 +173,12 @@ def agenda_changes(previous: dict, current: dict) -> list[dict]:
         if old is None:
             changes.append({"kind": "added", "number": item["number"]})
             continue
-        fields = [name for name in ITEM_FIELDS if old.get(name) != item.get(name)]
+        # A key an older snapshot did not keep yet ("recommendation") counts as unchanged.
+        fields = [
+            name
+            for name in ITEM_FIELDS
+            if (name in old or name not in item) and old.get(name) != item.get(name)
+        ]
         if fields:
             changes.append({"kind": "changed", "number": item["number"], "fields": fields})
     return changes
@@ -232,7 +267,13 @@ class SnapshotItem:
         self.pk = data.get("id")
         self.number = data.get("number")
         for name in ITEM_FIELDS:
-            if name not in ("case", "points", "attachments", "recommending_administration"):
+            if name not in (
+                "case",
+                "points",
+                "attachments",
+                "recommending_administration",
+                "recommendation",
+            ):
                 setattr(self, name, data.get(name) or ("" if name != "is_closed" else False))
         self.is_closed = bool(data.get("is_closed"))
         self.decided_by_id = data.get("decided_by")
@@ -258,6 +299,40 @@ class SnapshotItem:
             for a in data.get("attachments", [])
         )
         self.decision = None  # an agenda as published has no decisions yet
+        self.earlier_decisions = []
+        self._blocks = data.get("recommendation")
+        self._names = names
+        self._committee = names.get("meeting_committee")
+
+    @property
+    def recommendation_display(self) -> list[dict]:
+        """The blocks' sentences and points as the snapshot kept them (a snapshot from
+        before the blocks existed: one block, the recommending administration)."""
+        from cases.recommendations import BlockData, block_sentence
+
+        points = {p.position: p for p in self.recommendation_points}
+        administrations, committees = self._names["administrations"], self._names["committees"]
+        if not self._blocks:
+            name = getattr(self.recommending_administration, "name", "")
+            data = BlockData(administrations=[_Named(name=name)])
+            return [
+                {
+                    "sentence": block_sentence(data, default_committee=None),
+                    "points": list(points.values()),
+                }
+            ]
+        rows = []
+        for admins, comms, addressees, numbers in self._blocks:
+            data = BlockData(
+                administrations=[_Named(name=administrations.get(pk, "")) for pk in admins],
+                committees=[_Named(name=committees.get(pk, "")) for pk in comms],
+                addressees=[_Named(name=committees.get(pk, "")) for pk in addressees],
+            )
+            sentence = block_sentence(data, default_committee=self._committee)
+            rows.append(
+                {"sentence": sentence, "points": [points[n] for n in numbers if n in points]}
+            )
+        return rows
 
     def get_item_type_display(self) -> str:
         from cases.models import AgendaItem

@@ -36,6 +36,7 @@ from core.versioning import AttemptedValue, VersionConflict, attempted_values
 from . import forms, selectors, services
 from .cachescopes import case_facts_scope, item_body_scope
 from .models import AgendaItem, Attachment, Decision
+from .recommendations import next_committee, route_of
 from .uploads import ALLOWED
 
 # -- helpers --------------------------------------------------------------------------------
@@ -157,22 +158,34 @@ def case_detail(request, number: str):
     is read (a deleted case raises its scope)."""
     items = selectors.case_rows(number=number, user=request.user)
     parts, render_blocks, ahead = _item_blocks(request, "cases/partials/case_item.html", items)
-    head = "head"
+    head, route = "head", "route"
     parts[head] = [case_facts_scope(number)]
+    # The route with where the case stands changes with any of its items (case:<number>).
+    parts[route] = [case_scope(number)]
 
     def render_parts(names):
         rendered = {}
         if head in names:  # first: the 404
             case = selectors.case_get(number=number)
             rendered[head] = render_to_string("cases/partials/case_head.html", {"case": case})
-        return rendered | render_blocks([name for name in names if name != head])
+        if route in names:
+            steps = selectors.case_route_steps(number=number)
+            rendered[route] = render_to_string(
+                "cases/partials/case_route.html", {"route": steps}, request=request
+            )
+        return rendered | render_blocks([name for name in names if name not in (head, route)])
 
     fragments = cached_fragments(request, "case", parts, render_parts, ahead=ahead)
     _set_blocks(items, fragments)
     return render(
         request,
         "cases/case_detail.html",
-        {"number": number, "case_head": fragments[head], "items": items},
+        {
+            "number": number,
+            "case_head": fragments[head],
+            "case_route": fragments[route],
+            "items": items,
+        },
     )
 
 
@@ -214,6 +227,7 @@ def _item_form_page(request, *, form, formset, item=None, meeting=None, status=2
             "item": item,
             "meeting": meeting,
             "errors": error_summary_if_bound(form, formset),
+            "blocks": form.blocks,
             **extra,
         },
         status=status,
@@ -229,7 +243,10 @@ def _conflict_context(conflict: VersionConflict, attempted, what: str) -> dict:
 
 
 def error_summary_if_bound(form, formset) -> list[dict]:
-    return forms.error_summary(form, formset) if form.is_bound else []
+    if not form.is_bound:
+        return []
+    blocks = getattr(form, "blocks", None)
+    return forms.error_summary(form, formset, *([blocks] if blocks is not None else []))
 
 
 def _item_forms(request, *, creating: bool, item=None, initial=None):
@@ -241,17 +258,38 @@ def _item_forms(request, *, creating: bool, item=None, initial=None):
     if request.method != "POST":
         return (*_item_forms_unbound(kwargs, item=item, initial=initial), False)
     bound = forms.point_formset_class()(request.POST, prefix="points")
+    blocks = forms.block_formset_class()(
+        request.POST if "blocks-TOTAL_FORMS" in request.POST else None, prefix="blocks"
+    )
     if "add_point" in request.POST:
         rows, blanks = forms.points_initial(bound)
+        multiple = ("co_administrations", "recommending_committees", "addressees")
         form = forms.AgendaItemForm(
             initial={k: v for k, v in request.POST.items() if k in forms.AgendaItemForm.base_fields}
+            | {name: request.POST.getlist(name) for name in multiple}
             | {"is_closed": "is_closed" in request.POST},
             **kwargs,
         )
         formset = forms.point_formset_class(extra=blanks + 1)(initial=rows, prefix="points")
+        form.blocks = forms.block_formset_class()(
+            initial=forms.blocks_typed(blocks), prefix="blocks"
+        )
         return form, formset, False
     form = forms.AgendaItemForm(request.POST, **kwargs)
+    form.blocks = blocks
     return form, bound, True
+
+
+def _blocks_posted(form, points):
+    """The blocks the form posted; None from a client that did not send the block fields
+    (only the points then change, who recommends stays as it is)."""
+    if not form.blocks.is_bound:
+        return None
+    return forms.blocks_from(form, form.blocks, points)
+
+
+def _blocks_valid(form) -> bool:
+    return not form.blocks.is_bound or form.blocks.is_valid()
 
 
 def _item_forms_unbound(kwargs: dict, *, item=None, initial=None):
@@ -259,6 +297,9 @@ def _item_forms_unbound(kwargs: dict, *, item=None, initial=None):
     points = [{"text": p.text} for p in item.recommendation_points.all()] if item else []
     form = forms.AgendaItemForm(initial=initial, **kwargs)
     formset = forms.point_formset_class(extra=1)(initial=points, prefix="points")
+    form.blocks = forms.block_formset_class()(
+        initial=forms.blocks_initial(item) if item else [], prefix="blocks"
+    )
     return form, formset
 
 
@@ -309,12 +350,14 @@ def item_create(request):
             meeting = None
     initial = {"meeting": meeting.pk} if meeting else None
     form, formset, submitted = _item_forms(request, creating=True, initial=initial)
-    if submitted and form.is_valid() and formset.is_valid():
+    if submitted and form.is_valid() and formset.is_valid() and _blocks_valid(form):
+        points = forms.points_from(formset)
         try:
             item = services.agenda_item_create(
                 case_number=form.cleaned_data["case_number"],
                 case_title=form.cleaned_data["case_title"],
-                points=forms.points_from(formset),
+                points=points,
+                blocks=_blocks_posted(form, points),
                 status=AgendaItem.Status.READY if secretary else AgendaItem.Status.DRAFT,
                 meeting=form.cleaned_data.get("meeting"),
                 only_administration=only_administration,
@@ -357,6 +400,13 @@ def item_detail(request, pk: int):
         and item.content_visible
         and user.has_perm("cases.correct", item),
         "can_link_plans": editable and not (meeting and meeting.is_locked),
+        # Send videre: the next committee on the route, once this one has decided.
+        "send_on_to": _send_on_target(user, item),
+        "sent_on": list(
+            item.sent_on_items.filter(meeting__isnull=False).select_related("meeting__committee")
+        )
+        if item.was_sent_on
+        else [],
         "can_see_decision_history": meeting is not None
         and user.has_perm("committees.change_meeting")
         and user.has_perm("committees.manage_meeting", meeting),
@@ -371,12 +421,14 @@ def item_edit(request, pk: int):
     except ValidationError as error:
         return _refused(request, error, _item_url(item))
     form, formset, submitted = _item_forms(request, creating=False, item=item)
-    if submitted and form.is_valid() and formset.is_valid():
+    if submitted and form.is_valid() and formset.is_valid() and _blocks_valid(form):
+        points = forms.points_from(formset)
         try:
             services.agenda_item_update(
                 item=item,
                 expected_version=form.cleaned_data["version"] or 0,
-                points=forms.points_from(formset),
+                points=points,
+                blocks=_blocks_posted(form, points),
                 **form.item_fields(),
             )
         except VersionConflict as conflict:
@@ -512,6 +564,72 @@ def attachment_create(request, pk: int):
         request,
         "cases/attachment_form.html",
         {"item": item, "form": form, "errors": forms.error_summary(form) if form.is_bound else []},
+    )
+
+
+def _send_on_target(user, item):
+    """The committee the user may send the item's case on to now, or None."""
+    if not (item.meeting_id and item.content_visible and getattr(item, "decision", None)):
+        return None
+    if item.decision.outcome in (Decision.Outcome.REJECTED, Decision.Outcome.POSTPONED):
+        return None
+    if not user.has_perm("cases.send_on", item):
+        return None
+    following = next_committee(item)
+    if following is None or (
+        getattr(item, "was_sent_on", True)
+        and item.sent_on_items.filter(meeting__committee=following).exists()
+    ):
+        return None
+    return following
+
+
+def item_send_on(request, pk: int):
+    """Send a decided item's case on to a meeting of the next committee on its route."""
+    _require(request.user, "cases.add_agendaitem", "committees.change_meeting")
+    item = selectors.agenda_item_get_for_page(pk=pk, user=request.user)
+    if not item.content_visible:
+        raise PermissionDenied
+    authorise(request.user, "cases.send_on", item)
+    if item.meeting_id is None:  # administrators pass every rule; the state still holds
+        return _refused(
+            request,
+            ValidationError(_("Only an item on a meeting can be sent on.")),
+            _item_url(item),
+        )
+    following = next_committee(item)
+    refusal = services.send_on_refusal(item)
+    form = forms.SendOnForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        item=item,
+        following=following,
+    )
+    if request.method == "POST" and refusal is None and form.is_valid():
+        meeting = form.cleaned_data["meeting"]
+        authorise(request.user, "cases.add_item_to_meeting", meeting)
+        try:
+            new = services.agenda_item_send_on(item=item, meeting=meeting)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The case has been sent on to %(committee)s as item %(number)s.")
+                % {"committee": meeting.committee.name, "number": new.number},
+            )
+            return redirect(_item_url(new))
+    return render(
+        request,
+        "cases/item_send_on.html",
+        {
+            "item": item,
+            "following": following,
+            "route": route_of(item),
+            "refusal": refusal,
+            "form": form,
+            "errors": forms.error_summary(form) if form.is_bound else [],
+        },
     )
 
 

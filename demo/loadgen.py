@@ -35,6 +35,8 @@ from cases.models import (
     Case,
     CaseNumberSequence,
     Decision,
+    RecommendationBlock,
+    RecommendationParty,
     RecommendationPoint,
 )
 from committees.models import Administration, Committee, Meeting, Membership, Person
@@ -555,12 +557,31 @@ class LoadGenerator:
             items.append(item)
         self.write(AgendaItem, items)
         self.item_ids.extend(item.pk for item in items)
+        # Each item's recommendation block: its administration recommends its points.
+        blocks = []
+        for item, (meeting, _number, _case, _index) in zip(items, specs, strict=True):
+            block = RecommendationBlock(item=item, position=1)
+            block._history_date = meeting.starts_at - timedelta(days=14)
+            blocks.append(block)
+        self.write(RecommendationBlock, blocks)
+        parties = []
+        for block, item in zip(blocks, items, strict=True):
+            party = RecommendationParty(
+                block=block,
+                role=RecommendationParty.Role.ADMINISTRATION,
+                position=1,
+                administration_id=item.recommending_administration_id,
+            )
+            party._history_date = block._history_date
+            parties.append(party)
+        self.write(RecommendationParty, parties)
         points, attachments, decisions = [], [], []
-        for item, (meeting, _number, case, index) in zip(items, specs, strict=True):
+        for item, block, (meeting, _number, case, index) in zip(items, blocks, specs, strict=True):
             when = meeting.starts_at - timedelta(days=14)
             for position in range(1, POINTS_PER_ITEM[index % len(POINTS_PER_ITEM)] + 1):
                 point = RecommendationPoint(
                     item=item,
+                    block=block,
                     position=position,
                     text=f"at udvalget godkender punkt {position} i indstillingen",
                 )

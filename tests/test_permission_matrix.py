@@ -88,6 +88,7 @@ EXPECTED = {
     "cases:attachment_create": ("L 403 403 200 403 403 403 200", "L 403 403 200 403 403 403 200"),
     "cases:decision_record": ("L 403 403 302 403 403 403 302", "L 403 403 302 403 403 403 302"),
     "cases:item_correct": ("L 403 403 200 403 403 403 200", "L 403 403 404 403 403 403 404"),
+    "cases:item_send_on": ("L 403 403 200 403 403 403 200", "L 403 403 403 403 403 403 302"),
     "cases:decision_correct": ("L 403 403 404 403 403 403 404", "L 403 403 404 403 403 403 404"),
     # The sample item has no decision (404 for those who may read a decision's history).
     "cases:decision_history": ("L 403 403 404 403 403 403 404", None),

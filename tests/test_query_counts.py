@@ -29,9 +29,9 @@ BOUNDS = {
     "meeting_list": 5,
     "meeting_detail": 14,
     "case_list": 5,
-    "case_detail": 10,
+    "case_detail": 11,  # + the route: the case's items on meetings, their blocks and parties
     "case_history": 9,
-    "item_detail": 10,
+    "item_detail": 12,  # + the recommendation blocks and who takes part in them
     "search": 9,
     "committee_list": 5,  # + the policy layer asked whether the reader may create committees
     "committee_detail": 9,  # + the former members

@@ -1,4 +1,9 @@
-from .agenda_item import AgendaItem, RecommendationPoint
+from .agenda_item import (
+    AgendaItem,
+    RecommendationBlock,
+    RecommendationParty,
+    RecommendationPoint,
+)
 from .agenda_version import AgendaVersion
 from .attachment import Attachment
 from .case import Case, CaseNumberSequence, case_number_validator
@@ -17,6 +22,8 @@ __all__ = [
     "Decision",
     "DecisionVote",
     "MemberInquiry",
+    "RecommendationBlock",
+    "RecommendationParty",
     "RecommendationPoint",
     "RenderedFile",
     "case_number_validator",

@@ -84,6 +84,16 @@ class AgendaItem(TrackedModel):
         ),
     )
     return_comment = models.TextField(_("comment when sent back"), blank=True)
+    # The item this one was sent on from (send videre: TMU → ØU → BR). The new item
+    # starts as a copy and prints each earlier committee's decision under its own heading.
+    sent_from = models.ForeignKey(
+        "self",
+        verbose_name=_("sent on from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sent_on_items",
+    )
     # Raised by every write to the item (core.versioning): a form carries the version it
     # was loaded with, so a save on top of somebody else's change is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -110,6 +120,119 @@ class AgendaItem(TrackedModel):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}" if self.number else self.title
 
+    @property
+    def earlier_decisions(self) -> list:
+        """The decisions of the items this one was sent on from, oldest first
+        (cases.recommendations.attach_earlier_decisions reads them for many items at once)."""
+        if "_earlier_decisions" not in self.__dict__:
+            from cases.recommendations import attach_earlier_decisions
+
+            attach_earlier_decisions([self])
+        return self.__dict__["_earlier_decisions"]
+
+    @property
+    def recommendation_display(self) -> list[dict]:
+        """Each recommendation block's sentence and its points (cases.recommendations)."""
+        from cases.recommendations import display_blocks
+
+        return display_blocks(self)
+
+
+class RecommendationBlock(TrackedModel):
+    """One recommendation (indstilling) of an item: who recommends, and to whom.
+
+    "Teknik- og Miljøforvaltningen og Økonomiforvaltningen indstiller, at Teknik- og
+    Miljøudvalget over for Økonomiudvalget og Borgerrepræsentationen anbefaler," followed
+    by its numbered points. An item has one or more blocks; the points are numbered
+    through the whole item (the second block may start at "2. at …"). Who takes part is
+    kept as :class:`RecommendationParty` rows, so every change has its history row.
+    """
+
+    item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="recommendation_blocks",
+    )
+    position = models.PositiveIntegerField(_("number"))
+
+    class Meta:
+        ordering = ["item", "position"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "position"], name="recommendation_block_unique"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="recommendation_block_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}/{self.position}"
+
+
+class RecommendationParty(TrackedModel):
+    """Who takes part in a recommendation block, in order.
+
+    ``administration``: a recommending administration ("… indstiller"); ``committee``:
+    a committee that recommends ("at Teknik- og Miljøudvalget …"); ``addressee``: the
+    committee it recommends to ("… over for Borgerrepræsentationen anbefaler").
+    """
+
+    class Role(models.TextChoices):
+        ADMINISTRATION = "administration", _("Recommending administration")
+        COMMITTEE = "committee", _("Recommending committee")
+        ADDRESSEE = "addressee", _("Recommends to")
+
+    block = models.ForeignKey(
+        RecommendationBlock,
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        related_name="parties",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    position = models.PositiveIntegerField(_("order"))
+    administration = models.ForeignKey(
+        "committees.Administration",
+        verbose_name=_("administration"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["block", "role", "position"]
+        verbose_name = _("recommendation party")
+        verbose_name_plural = _("recommendation parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["block", "role", "position"], name="recommendation_party_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    role="administration", administration__isnull=False, committee__isnull=True
+                )
+                | Q(
+                    role__in=["committee", "addressee"],
+                    administration__isnull=True,
+                    committee__isnull=False,
+                ),
+                name="recommendation_party_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.administration or self.committee)
+
 
 class RecommendationPoint(TrackedModel):
     """One numbered point of the recommendation: "1. at …"."""
@@ -119,6 +242,15 @@ class RecommendationPoint(TrackedModel):
         verbose_name=_("agenda item"),
         on_delete=models.CASCADE,
         related_name="recommendation_points",
+    )
+    # The block the point belongs to; numbering runs through the whole item.
+    block = models.ForeignKey(
+        RecommendationBlock,
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="points",
     )
     position = models.PositiveIntegerField(_("number"))
     text = models.TextField(

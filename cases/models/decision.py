@@ -14,6 +14,8 @@ class Decision(TrackedModel):
         POSTPONED = "postponed", _("Postponed")
         NOTED = "noted", _("Noted")
         APPROVED_WITH_CHANGES = "approved_with_changes", _("Approved with changes")
+        # A committee on the route recommends the case to the next ("Anbefalet").
+        RECOMMENDED = "recommended", _("Recommended")
 
     item = models.OneToOneField(
         "cases.AgendaItem",
@@ -39,6 +41,7 @@ class Decision(TrackedModel):
                         "postponed",
                         "noted",
                         "approved_with_changes",
+                        "recommended",
                     ]
                 ),
                 name="decision_outcome_valid",

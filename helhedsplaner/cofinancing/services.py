@@ -36,7 +36,13 @@ Status = CoFinancing.Status
 COMMITTED_FIELDS = ("plan", "administration", "year", "amount", "source", "pool")
 EDITABLE_FIELDS = (*COMMITTED_FIELDS, "note")
 COUNTED_IN_POOL = COMMITTED
-NOT_A_GRANT = (Decision.Outcome.REJECTED, Decision.Outcome.POSTPONED, Decision.Outcome.NOTED)
+# A recommendation to the next committee grants nothing yet: the final decision does.
+NOT_A_GRANT = (
+    Decision.Outcome.REJECTED,
+    Decision.Outcome.POSTPONED,
+    Decision.Outcome.NOTED,
+    Decision.Outcome.RECOMMENDED,
+)
 
 
 def _stamp(obj, user, reason: str = "") -> None:

@@ -51,6 +51,7 @@ MATRIX = [
     ("cases:item_correct", "item", STAFF, STAFF),
     ("cases:decision_correct", "decided", STAFF, STAFF),
     ("cases:decision_history", "decided", STAFF, None),
+    ("cases:item_send_on", "decided", STAFF, STAFF),
     ("agenda_item_plans", "item", STAFF, STAFF),
     ("cases:case_history", "case", EVERYBODY, None),
     # committees, people and memberships (issue 17 B)
