@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import AgendaItem, Attachment, Case, Decision, MemberInquiry, RecommendationPoint
-from cases.services import meeting_publish
+from cases.recommendations import BlockData, recommendations_set
+from cases.services import agenda_item_send_on, meeting_publish
 from committees.models import (
     Administration,
     Committee,
@@ -408,9 +410,11 @@ class DemoLoader:
             ("33 plans with estates and lifecycle", self.load_plans),
             ("co-financing commitments", self.load_commitments),
             ("the seed case 2009-68440 and its meetings", self.load_seed_case),
+            ("the seed case's route TMU → ØU → BR", self.load_seed_route),
             ("upcoming meetings", self.load_upcoming),
             ("the coming year's meeting plan", self.load_meeting_plan),
             ("the formal follow-up group for Tingbjerg-Husum", self.load_formal_follow_up_group),
+            ("recommendations for every item", self.load_recommendation_blocks),
         ]
         for number, (label, step) in enumerate(steps, start=1):
             self.progress(f"[{number}/{len(steps)}] {label}")
@@ -1092,6 +1096,109 @@ class DemoLoader:
                     plan.agenda_items.add(item)
         # The agenda was published a week before the meeting: version 1 on the meeting page.
         self._record_published_version(biu, self.at(date(2009, 5, 22), 12))
+
+    def load_seed_route(self) -> None:
+        """The seed case's follow-up travels TMU → ØU → BR (invented, in the seed's form).
+
+        TMF and ØKF recommend jointly that TMU over for ØU and BR recommends a common
+        policy and co-financing pool; ØKF recommends in a block of its own that ØU over for
+        BR recommends the pool's budget. TMU decided on 19 August 2009 and sent the case on
+        to ØU (decided 25 August), which sent it on to BR's meeting of 3 September: BR's
+        agenda prints both earlier decisions under their own headings.
+        """
+        case = Case.objects.get(number=seed.SEED_CASE_NUMBER)
+        if case.agenda_items.filter(sent_from__isnull=False).exists():
+            return
+        tmu = self._meeting("TMU", date(2009, 8, 19), Meeting.Status.PUBLISHED)
+        oeu = self._meeting("ØU", date(2009, 8, 25), Meeting.Status.DRAFT)
+        br = self._meeting("BR", date(2009, 9, 3), Meeting.Status.DRAFT, hour=17)
+        number = (tmu.agenda_items.aggregate(last=Max("number"))["last"] or 0) + 1
+        item = AgendaItem.objects.create(
+            meeting=tmu,
+            number=number,
+            case=case,
+            status=AgendaItem.Status.SCHEDULED,
+            item_type=AgendaItem.ItemType.DECISION,
+            title="Fælles politik og medfinansieringspulje for de boligsociale helhedsplaner",
+            summary="Opfølgning på drøftelsen 13. maj 2009: forvaltningerne foreslår en fælles "
+            "politik for helhedsplanerne og en fælles pulje til kommunens medfinansiering. "
+            + DEMO_NOTE,
+            recommending_administration=self.admins["TMF"],
+            decided_by=self.committees["BR"],
+            problem="Kommunens medfinansiering af helhedsplanerne aftales i dag plan for plan "
+            "og forvaltning for forvaltning. " + DEMO_NOTE,
+            solution="Forvaltningerne foreslår:\n\n"
+            "- en **fælles politik** med mål for helhedsplanerne\n"
+            "- en fælles medfinansieringspulje, som Økonomiudvalget administrerer\n"
+            "- en årlig status til udvalgene",
+            economy="Puljen foreslås til 2,0 mio. kr. årligt i 2010–2013. " + DEMO_NOTE,
+            further_process="Sagen sendes videre til Økonomiudvalget og Borgerrepræsentationen.",
+        )
+        recommendations_set(
+            item,
+            [
+                BlockData(
+                    administrations=[self.admins["TMF"], self.admins["ØKF"]],
+                    committees=[self.committees["TMU"]],
+                    addressees=[self.committees["ØU"], self.committees["BR"]],
+                    points=[
+                        "at der vedtages en fælles politik for de boligsociale "
+                        "helhedsplaner som beskrevet i sagen,",
+                    ],
+                ),
+                BlockData(
+                    administrations=[self.admins["ØKF"]],
+                    committees=[self.committees["ØU"]],
+                    addressees=[self.committees["BR"]],
+                    points=[
+                        "at der afsættes 2,0 mio. kr. årligt i 2010–2013 til en fælles "
+                        "medfinansieringspulje.",
+                    ],
+                ),
+            ],
+        )
+        Attachment.objects.create(
+            item=item,
+            position=1,
+            title=seed.SEED_ATTACHMENT_TITLE,
+            case_number=seed.SEED_ATTACHMENT_CASE_NUMBER,
+        )
+        Decision.objects.create(
+            item=item,
+            outcome=Decision.Outcome.RECOMMENDED,
+            text="Indstillingen blev anbefalet. " + DEMO_NOTE,
+        )
+        Meeting.objects.filter(pk=tmu.pk).update(
+            status=Meeting.Status.MINUTES_APPROVED,
+            minutes_approved_at=self.at(date(2009, 8, 19), 18),
+        )
+        tmu.refresh_from_db()
+        oeu_item = agenda_item_send_on(item=item, meeting=oeu)
+        Decision.objects.create(
+            item=oeu_item,
+            outcome=Decision.Outcome.RECOMMENDED,
+            text="Anbefalet. " + DEMO_NOTE,
+        )
+        Meeting.objects.filter(pk=oeu.pk).update(
+            status=Meeting.Status.MINUTES_APPROVED,
+            minutes_approved_at=self.at(date(2009, 8, 25), 18),
+        )
+        agenda_item_send_on(item=oeu_item, meeting=br)
+        Meeting.objects.filter(pk=br.pk).update(status=Meeting.Status.PUBLISHED)
+        br.refresh_from_db()
+        self._record_published_version(br, self.at(date(2009, 8, 28), 12))
+
+    def load_recommendation_blocks(self) -> None:
+        """Every item made above with its points only gets its first recommendation block
+        (its administration), as the item form and the migration give it."""
+        items = AgendaItem.objects.filter(recommendation_blocks__isnull=True).prefetch_related(
+            "recommendation_points"
+        )
+        for item in items.select_related("recommending_administration"):
+            points = [p.text for p in item.recommendation_points.all()]
+            recommendations_set(
+                item, [BlockData(administrations=[item.recommending_administration], points=points)]
+            )
 
     def load_upcoming(self) -> None:
         year = max(timezone.localdate().year + 1, 2027)

@@ -65,7 +65,9 @@ def test_seed_case_is_item_18_with_its_text(demo):
     assert attachment.case_number == "2009-300035"
     assert attachment.file.read().startswith(b"%PDF")
     # The same case at TMU on 13 May 2009 and the member inquiry on 14 May 2009.
-    tmu = AgendaItem.objects.get(case=case, meeting__committee__short_name="TMU")
+    tmu = AgendaItem.objects.get(
+        case=case, meeting__committee__short_name="TMU", meeting__starts_at__month=5
+    )
     assert tmu.meeting.starts_at.date().isoformat() == "2009-05-13"
     inquiry = MemberInquiry.objects.get(case=case)
     assert inquiry.meeting.starts_at.date().isoformat() == "2009-05-14"
@@ -102,7 +104,11 @@ def test_formal_group_history_shows_the_plans_chosen_by_the_secretary(demo, clie
 
 def test_the_tmu_item_shows_its_list_and_table(demo, client):
     """The demo's TMU item of 13 May 2009 uses the text sections' markup (core.markup)."""
-    item = AgendaItem.objects.get(meeting__committee__short_name="TMU", case__number="2009-68440")
+    item = AgendaItem.objects.get(
+        meeting__committee__short_name="TMU",
+        meeting__starts_at__month=5,
+        case__number="2009-68440",
+    )
     client.force_login(User.objects.get(username="politiker"))
     page = client.get(reverse("cases:item_detail", args=[item.pk])).content.decode()
     assert "<li>en <strong>fælles politik</strong> med mål for helhedsplanerne</li>" in page
@@ -115,3 +121,28 @@ def test_the_demo_secretary_sets_up_a_city_council_meeting(demo, client):
     client.force_login(User.objects.get(username="sekretaer"))
     form = client.get(reverse("meetings:meeting_create")).content.decode()
     assert "Borgerrepræsentationen" in form
+
+
+def test_the_seed_case_travels_tmu_ou_br_with_a_joint_recommendation(demo, client):
+    """The seed case's follow-up (invented): TMF and ØKF recommend jointly, TMU and ØU
+    recommend, and BR's published agenda carries both earlier decisions (issue 18, 7)."""
+    br_item = AgendaItem.objects.get(case__number="2009-68440", meeting__committee__short_name="BR")
+    ou_item = br_item.sent_from
+    tmu_item = ou_item.sent_from
+    assert (ou_item.meeting.committee.short_name, tmu_item.meeting.committee.short_name) == (
+        "ØU",
+        "TMU",
+    )
+    assert br_item.meeting.status == "published"
+    client.force_login(User.objects.get(username="politiker"))
+    page = client.get(reverse("cases:item_detail", args=[br_item.pk])).content.decode()
+    page = " ".join(page.split())
+    assert (
+        "Teknik- og Miljøforvaltningen og Økonomiforvaltningen indstiller, at Teknik- og "
+        "Miljøudvalget over for Økonomiudvalget og Borgerrepræsentationen anbefaler,"
+    ) in page
+    tmu = page.index("Teknik- og Miljøudvalgets beslutning den 19. august 2009")
+    assert tmu < page.index("Økonomiudvalgets beslutning den 25. august 2009")
+    case_page = client.get(reverse("cases:case_detail", args=["2009-68440"])).content.decode()
+    assert 'aria-current="step"' in case_page
+    assert "Sagsgang og hvor sagen er nu" in case_page
