@@ -637,7 +637,15 @@ def agenda_item_editable_by(user, item: AgendaItem) -> bool:
     return item.content_visible and user.has_perm("cases.edit_item", item)
 
 
+# A closed item, or a closed attachment of an open one: only then is there a members'
+# edition that differs from the public one (cases.pdf.holds_closed_content).
+_CLOSED_CONTENT = (
+    "EXISTS (SELECT 1 FROM cases_agendaitem i WHERE i.meeting_id = t0.id AND (i.is_closed OR "
+    "EXISTS (SELECT 1 FROM cases_attachment a WHERE a.item_id = i.id AND a.is_closed)))"
+)
+
 _MEETING_FLAGS = (
+    ("has_closed_content", _CLOSED_CONTENT),
     ("has_versions", _exists(AgendaVersion, "meeting_id")),
     ("has_inquiries", _exists(MemberInquiry, "meeting_id")),
     ("has_absences", _exists(MeetingAbsence, "meeting_id")),

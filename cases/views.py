@@ -863,7 +863,9 @@ def _meeting_actions(user, meeting, pending_changes) -> dict[str, bool]:
         and user.has_perm("cases.register_inquiry", meeting),
         "can_add_item": user.has_perm("cases.add_item_to_meeting", meeting)
         and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.PUBLISHED),
-        "members_edition": selectors.user_can_see_closed(user, meeting.committee_id),
+        # The members' edition only where it holds something the public one leaves out.
+        "members_edition": meeting.has_closed_content
+        and selectors.user_can_see_closed(user, meeting.committee_id),
     }
 
 
@@ -903,7 +905,7 @@ def meeting_detail(request, pk: int):
     # and a page rendered afresh checks no permission.
     actions = (
         f"actions-{meeting.committee_id}-{meeting.status}-{int(bool(context['pending_changes']))}"
-        f"-{int(meeting.has_started)}"
+        f"-{int(meeting.has_started)}-{int(meeting.has_closed_content)}"
     )
     parts[actions] = []
     # Each item's cells in the order table show its row alone (number, title, case,

@@ -371,3 +371,24 @@ def test_the_inquiry_form_on_a_draft_meeting_says_why(client, secretary, inquiry
     )
     assert expected in text_of(response)
     assert not MemberInquiry.objects.exists()
+
+
+def test_the_meeting_page_offers_the_members_edition_only_when_it_holds_closed_content(
+    client_for, secretary
+):
+    """Issue 18, point 5: "Medlemsudgave … med lukkede punkter" only where there are any."""
+    meeting = factories.meeting(status=Meeting.Status.PUBLISHED)
+    item = factories.item(meeting)
+    client = client_for(secretary)
+    url = reverse("meetings:meeting_detail", args=[meeting.pk])
+    members = reverse("pdf:meeting_agenda", args=[meeting.pk]) + "?udgave=medlem"
+    assert members not in client.get(url).content.decode()
+
+    attachment = factories.attachment(item, title="Fortroligt bilag", is_closed=True)
+    assert members in client.get(url).content.decode()
+
+    attachment.is_closed = False
+    attachment.save()
+    assert members not in client.get(url).content.decode()
+    factories.item(meeting, is_closed=True)
+    assert members in client.get(url).content.decode()
