@@ -166,6 +166,17 @@ class MeetingPlanForm(forms.Form):
         return data
 
 
+def _ticks(model, label, help_text="") -> forms.ModelMultipleChoiceField:
+    """Administrations or committees to tick (a joint recommendation, a route), optional."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=model.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
 class AgendaItemForm(forms.ModelForm):
     """The item's sections; on creation also its case and (for secretaries) its meeting."""
 
@@ -196,31 +207,25 @@ class AgendaItemForm(forms.ModelForm):
         required=False,
         help_text=_("Optional: the item goes straight onto this meeting's agenda."),
     )
-    co_administrations = forms.ModelMultipleChoiceField(
-        label=_("Also recommended by"),
-        queryset=Administration.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    co_administrations = _ticks(
+        Administration,
+        _("Also recommended by"),
         help_text=_(
             "A joint recommendation: the other administrations that recommend with the "
             "recommending administration."
         ),
     )
-    recommending_committees = forms.ModelMultipleChoiceField(
-        label=_("Recommending committees"),
-        queryset=Committee.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    recommending_committees = _ticks(
+        Committee,
+        _("Recommending committees"),
         help_text=_(
             "Only when the case goes on: the committees that recommend it. None ticked: the "
             "committee whose meeting the item is on."
         ),
     )
-    addressees = forms.ModelMultipleChoiceField(
-        label=_("Recommends to (over for)"),
-        queryset=Committee.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    addressees = _ticks(
+        Committee,
+        _("Recommends to (over for)"),
         help_text=_(
             "The committees the case goes on to, e.g. Økonomiudvalget and "
             "Borgerrepræsentationen. None ticked: the committee decides the case itself."
@@ -300,24 +305,18 @@ class BlockForm(forms.Form):
     """A further recommendation block: "Økonomiforvaltningen indstiller, at Økonomiudvalget
     over for Borgerrepræsentationen anbefaler, 2. at …"."""
 
-    administrations = forms.ModelMultipleChoiceField(
-        label=_("Recommending administrations"),
-        queryset=Administration.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    administrations = _ticks(
+        Administration,
+        _("Recommending administrations"),
     )
-    committees = forms.ModelMultipleChoiceField(
-        label=_("Recommending committees"),
-        queryset=Committee.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    committees = _ticks(
+        Committee,
+        _("Recommending committees"),
         help_text=_("None ticked: the committee whose meeting the item is on."),
     )
-    addressees = forms.ModelMultipleChoiceField(
-        label=_("Recommends to (over for)"),
-        queryset=Committee.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    addressees = _ticks(
+        Committee,
+        _("Recommends to (over for)"),
     )
     points = forms.CharField(
         label=_("Points"),

@@ -328,20 +328,8 @@ def agenda_item_schedule(*, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     return item
 
 
-# What the item sent on starts from: the old item's text and its place in the case.
-SENT_ON_FIELDS = (
-    "item_type",
-    "title",
-    "summary",
-    "recommending_administration",
-    "route",
-    "decided_by",
-    "problem",
-    "solution",
-    "economy",
-    "further_process",
-    "is_closed",
-)
+# The item sent on starts from all the old item's fields a form may set.
+SENT_ON_FIELDS = ITEM_FIELDS
 
 
 def send_on_refusal(item: AgendaItem) -> str | None:
