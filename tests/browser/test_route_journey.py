@@ -59,9 +59,11 @@ def _hold_and_decide(page, meeting_url: str, item_url: str, text: str) -> None:
     page.goto(item_url)
 
 
-def _send_on(page, item_url: str, committee_short: str, meeting_url: str) -> str:
+def _send_on(page, item_url: str, committee_short: str, meeting_url: str, axe=None) -> str:
     page.goto(item_url)
     page.get_by_role("link", name=f"Send sagen videre til {committee_short}").click()
+    if axe is not None:
+        axe(page, "send-on form")
     meeting_pk = re.search(r"/moeder/(\d+)/", meeting_url).group(1)
     page.get_by_label("Møde").select_option(meeting_pk)
     page.get_by_role("button", name=re.compile("Send videre til")).click()
@@ -110,7 +112,7 @@ def test_a_case_goes_from_tmu_over_ou_to_br_with_both_decisions(page_as, axe, tm
 
     # TMU recommends it; the case goes on to ØU.
     _hold_and_decide(page, tmu_meeting, tmu_item, "TMU anbefalede indstillingen.")
-    ou_item = _send_on(page, tmu_item, "ØU", ou_meeting)
+    ou_item = _send_on(page, tmu_item, "ØU", ou_meeting, axe)
     article = page.get_by_role("article")
     expect(article).to_contain_text(JOINT)
     expect(article).to_contain_text("Teknik- og Miljøudvalgets beslutning den 2. juni 2025")
