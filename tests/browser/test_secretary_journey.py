@@ -77,7 +77,7 @@ def test_secretary_builds_the_seed_meeting_and_approves_the_minutes(page_as, axe
     page.get_by_label("Tekst").fill(seed.SEED_RECOMMENDATION_POINTS[0])
     page.get_by_label("Problemstilling").fill(seed.SEED_PROBLEM)
     page.get_by_label("Løsning").fill(seed.SEED_SOLUTION)
-    page.get_by_label("Økonomi").fill(seed.SEED_ECONOMY)
+    page.get_by_role("textbox", name="Økonomi").fill(seed.SEED_ECONOMY)
     page.get_by_label("Videre proces").fill(seed.SEED_FURTHER_PROCESS)
     axe(page, "item form")
     page.get_by_role("button", name="Opret punktet").click()
