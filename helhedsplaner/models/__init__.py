@@ -1,4 +1,4 @@
-from .area import Area, Indicator, IndicatorValue
+from .area import Area, ImportMapping, Indicator, IndicatorValue
 from .cofinancing import CoFinancing, CoFinancingPool, CommitmentCorrection, HousingContribution
 from .figures import PlanFigures, PlanFiguresSummary
 from .indicator_import import IndicatorImport
@@ -17,6 +17,7 @@ __all__ = [
     "HousingOrganisation",
     "Indicator",
     "IndicatorImport",
+    "ImportMapping",
     "IndicatorValue",
     "LbfPeriod",
     "Plan",

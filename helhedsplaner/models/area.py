@@ -58,7 +58,15 @@ class IndicatorValue(TrackedModel):
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
     )
     year = models.PositiveIntegerField(_("year"))
-    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    # Empty when the source publishes no figure: its symbol says why (Statistikbanken's
+    # ".." and the like, helhedsplaner.imports.symbols). Never stored as 0 for "missing".
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    symbol = models.CharField(
+        _("source's symbol"),
+        max_length=10,
+        blank=True,
+        help_text=_("The source's own mark for a figure it does not publish, e.g. “..”."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -72,7 +80,47 @@ class IndicatorValue(TrackedModel):
             models.CheckConstraint(
                 condition=Q(year__gte=1990, year__lte=2100), name="indicator_value_year_range"
             ),
+            # No figure only with the source's reason for it.
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(symbol=""),
+                name="indicator_value_or_symbol",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.area} {self.indicator} {self.year}: {self.value}"
+        shown = self.value if self.value is not None else (self.symbol or "–")
+        return f"{self.area} {self.indicator} {self.year}: {shown}"
+
+
+class ImportMapping(models.Model):
+    """How the files of one source are read, remembered for its next file.
+
+    ``kind``: what is imported (``indicators``, ``plans``); ``source``: the file's
+    signature (its header, helhedsplaner.imports), so a second file of the same export is
+    read the same way. ``mapping``: the columns' roles and the names in the file mapped
+    to the app's areas and indicators (or plans). Not history-tracked: the imports it
+    reads are, and who changed it last is kept here.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20)
+    source = models.CharField(_("source"), max_length=200)
+    mapping = models.JSONField(_("mapping"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source"], name="import_mapping_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.source}"

@@ -54,6 +54,8 @@ class Plan(TrackedModel):
     LBF_MAX_SHARE = Decimal("0.75")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # Landsbyggefonden's case number for the plan: an import matches plans by it (or name).
+    lbf_number = models.CharField(_("LBF case number"), max_length=30, blank=True, db_index=True)
     housing_organisation = models.ForeignKey(
         HousingOrganisation,
         verbose_name=_("housing organisation"),

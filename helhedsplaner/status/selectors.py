@@ -238,6 +238,7 @@ def plan_indicator_charts(plan: Plan) -> list[charts.Chart]:
     """The indicators section's charts: the plan's area against the city total."""
     values = list(
         IndicatorValue.objects.filter(Q(area_id=plan.area_id) | Q(area__is_city_total=True))
+        .filter(value__isnull=False)  # a figure the source did not publish is not drawn
         .order_by("indicator__name", "year")
         .values_list(*INDICATOR_COLUMNS)
     )
