@@ -203,6 +203,21 @@ EXPECTED = {
         "L 200 200 403 403 403 403 200",
         "L 400 400 403 403 403 403 400",
     ),
+    # Plans from a spreadsheet: for those who may register plans; without a file in the
+    # session the later steps send back to the upload.
+    "helhedsplaner:plan_import": (
+        "L 200 200 403 403 403 403 200",
+        "L 400 400 403 403 403 403 400",
+    ),
+    "helhedsplaner:plan_import_mapping": (
+        "L 302 302 403 403 403 403 302",
+        "L 302 302 403 403 403 403 302",
+    ),
+    "helhedsplaner:plan_import_preview": ("L 302 302 403 403 403 403 302", None),
+    "helhedsplaner:plan_import_commit": (
+        "L 405 405 405 405 405 405 405",
+        "L 302 302 403 403 403 403 302",
+    ),
     # An import is its uploader's (the caseworker's): others who may import get 404.
     "helhedsplaner:indicator_import_job": ("L 200 404 403 403 403 403 200", None),
     "helhedsplaner:indicator_import_confirm": (
