@@ -3,8 +3,10 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ..imports import reading
 from ..models import Area, Indicator
 from ..plans.forms import DanishDecimalField
 from . import importer
@@ -41,13 +43,80 @@ class IndicatorValueForm(forms.Form):
 
 class IndicatorImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Semicolon-separated, UTF-8, at most 1 MB. See the format below."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label=_("File (CSV or Excel)"),
+        help_text=_(
+            "CSV in any encoding (also Excel's “CSV (semikolonsepareret)”) or an Excel "
+            "workbook (.xlsx), at most 64 MB: the app's own format, Statistikbanken's CSV "
+            "or one column per indicator. See the formats below."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.txt,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         importer.check_size(upload.size)  # before reading: a large file is not loaded
-        self.text = importer.decode(upload.read())
+        sheet = reading.open_sheet(upload, upload.name)  # a ValidationError says what is wrong
+        if not sheet.header:
+            raise ValidationError(_("The file is empty."), code="empty")
+        upload.seek(0)
         return upload
+
+
+class MappingForm(forms.Form):
+    """Names in a file the app does not know, each mapped once to an existing area or
+    indicator (or left out), remembered for the next file from the same source."""
+
+    def __init__(self, *args, unknown_areas=(), unknown_indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas, self.indicators = [], []
+        area_choices = [("", _("– choose –")), (str(importer.SKIP), _("Leave out"))] + [
+            (str(area.pk), area.name) for area in Area.objects.order_by("name")
+        ]
+        indicator_choices = [("", _("– choose –")), (str(importer.SKIP), _("Leave out"))] + [
+            (str(indicator.pk), indicator.name) for indicator in Indicator.objects.order_by("name")
+        ]
+        for index, name in enumerate(unknown_areas):
+            field_name = f"area_{index}"
+            self.fields[field_name] = forms.TypedChoiceField(
+                label=name, choices=area_choices, coerce=int, required=False
+            )
+            self.areas.append((field_name, name))
+        for index, name in enumerate(unknown_indicators):
+            field_name = f"indicator_{index}"
+            self.fields[field_name] = forms.TypedChoiceField(
+                label=name, choices=indicator_choices, coerce=int, required=False
+            )
+            self.indicators.append((field_name, name))
+
+    @property
+    def area_fields(self):
+        return [self[name] for name, _label in self.areas]
+
+    @property
+    def indicator_fields(self):
+        return [self[name] for name, _label in self.indicators]
+
+    def clean(self):
+        data = super().clean()
+        if not any(
+            data.get(name) not in (None, "") for name, _label in self.areas + self.indicators
+        ):
+            raise ValidationError(_("Choose an area or indicator for at least one name."))
+        return data
+
+    def mapped(self) -> tuple[dict, dict]:
+        data = self.cleaned_data
+        areas = {
+            name: data[field] for field, name in self.areas if data.get(field) not in (None, "")
+        }
+        indicators = {
+            name: data[field]
+            for field, name in self.indicators
+            if data.get(field) not in (None, "")
+        }
+        return areas, indicators

@@ -30,15 +30,18 @@ class PreviewRow:
     indicator: str
     year: int
     current: Decimal | None
-    value: Decimal
+    value: Decimal | None
+    symbol: str = ""
+    current_symbol: str = ""
+    exists: bool = False
 
     @property
     def is_new(self) -> bool:
-        return self.current is None
+        return not self.exists
 
     @property
     def is_change(self) -> bool:
-        return self.current is not None and self.current != self.value
+        return self.exists and (self.current, self.current_symbol) != (self.value, self.symbol)
 
 
 @dataclass
@@ -54,23 +57,62 @@ class ImportPreview:
     rows: list[PreviewRow] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
     errors: list[PreviewError] = field(default_factory=list)
+    total: int = 0
+    errors_total: int = 0
+    source: str = ""
+    symbols: list[dict] = field(default_factory=list)
+    empty: int = 0
+    unknown_areas: list[str] = field(default_factory=list)
+    unknown_indicators: list[str] = field(default_factory=list)
+
+    @property
+    def needs_mapping(self) -> bool:
+        return bool(self.unknown_areas or self.unknown_indicators)
+
+    @property
+    def more_rows(self) -> int:
+        return max(self.total - len(self.rows), 0)
+
+    @property
+    def more_errors(self) -> int:
+        return max(self.errors_total - len(self.errors), 0)
+
+
+def _decimal(value):
+    return None if value is None else Decimal(value)
 
 
 def indicator_import_preview(*, job: IndicatorImport) -> ImportPreview:
-    """The rows of a checked file with the values saved when it was checked beside them."""
+    """The first rows of a checked file with the values saved when it was checked beside
+    them, the counts over all of it, and what needs mapping."""
     stored = job.preview or {}
-    return ImportPreview(
-        rows=[
+    rows = []
+    for entry in stored.get("rows", []):
+        line, area, indicator, year, current, value, *rest = entry
+        symbol, current_symbol, exists = (rest + ["", "", current is not None])[:3]
+        rows.append(
             PreviewRow(
                 line,
                 area,
                 indicator,
                 year,
-                None if current is None else Decimal(current),
-                Decimal(value),
+                _decimal(current),
+                _decimal(value),
+                symbol,
+                current_symbol,
+                exists,
             )
-            for line, area, indicator, year, current, value in stored.get("rows", [])
-        ],
+        )
+    errors = [PreviewError(**error) for error in stored.get("errors", [])]
+    return ImportPreview(
+        rows=rows,
         indicators=stored.get("indicators", []),
-        errors=[PreviewError(**error) for error in stored.get("errors", [])],
+        errors=errors,
+        total=stored.get("total", len(rows)),
+        errors_total=stored.get("errors_total", len(errors)),
+        source=stored.get("source", ""),
+        symbols=stored.get("symbols", []),
+        empty=stored.get("empty", 0),
+        unknown_areas=stored.get("unknown_areas", []),
+        unknown_indicators=stored.get("unknown_indicators", []),
     )

@@ -6,6 +6,7 @@ user who made the change.
 
 import logging
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -19,7 +20,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core import pagecache
 
-from ..models import IndicatorImport, IndicatorValue
+from ..imports import reading, symbols
+from ..models import ImportMapping, IndicatorImport, IndicatorValue
 from . import importer, tasks
 
 logger = logging.getLogger(__name__)
@@ -81,26 +83,46 @@ def indicator_values_import(*, text: str, user, progress=None) -> ImportResult:
 
 
 def _values_write(*, parsed: importer.Parsed, user) -> ImportResult:
-    """Write the rows of a file without errors; in the caller's transaction."""
+    """Write the rows of a file without errors; in the caller's transaction. In chunks of
+    :data:`WRITE_CHUNK` rows, so a large file's values and history rows are never all in
+    memory at once (bench/import_memory.py)."""
     now = timezone.now()
+    created = updated = unchanged = 0
+    for start in range(0, len(parsed.rows), WRITE_CHUNK):
+        result = _chunk_write(parsed.rows[start : start + WRITE_CHUNK], user=user, now=now)
+        created, updated = created + result.created, updated + result.updated
+        unchanged += result.unchanged
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def _chunk_write(rows, *, user, now) -> ImportResult:
     existing = {
         (v.area_id, v.indicator_id, v.year): v
         for v in IndicatorValue.objects.select_for_update().filter(
-            area__in={row.area.pk for row in parsed.rows},
-            indicator__in={row.indicator.pk for row in parsed.rows},
-            year__in={row.year for row in parsed.rows},
+            area__in={row.area.pk for row in rows},
+            indicator__in={row.indicator.pk for row in rows},
+            year__in={row.year for row in rows},
         )
     }
     new, changed, unchanged = [], [], 0
-    for row in parsed.rows:
+    for row in rows:
         obj = existing.get((row.area.pk, row.indicator.pk, row.year))
         if obj is None:
             obj = IndicatorValue(
-                area=row.area, indicator=row.indicator, year=row.year, value=row.value
+                area=row.area,
+                indicator=row.indicator,
+                year=row.year,
+                value=row.value,
+                symbol=row.symbol,
             )
             new.append(obj)
-        elif obj.value != row.value or obj.is_demo:
-            obj.value, obj.is_demo, obj.updated_at = row.value, False, now
+        elif (obj.value, obj.symbol) != (row.value, row.symbol) or obj.is_demo:
+            obj.value, obj.symbol, obj.is_demo, obj.updated_at = (
+                row.value,
+                row.symbol,
+                False,
+                now,
+            )
             changed.append(obj)
         else:
             unchanged += 1
@@ -112,16 +134,25 @@ def _values_write(*, parsed: importer.Parsed, user) -> ImportResult:
     # Written in bulk, past the signals: say which plans' pages show these values.
     pagecache.changed(*new, *changed, model=IndicatorValue)
     if new:
-        bulk_create_with_history(new, IndicatorValue, default_user=user, default_date=now)
+        bulk_create_with_history(
+            new, IndicatorValue, batch_size=WRITE_BATCH, default_user=user, default_date=now
+        )
     if changed:
         bulk_update_with_history(
             changed,
             IndicatorValue,
-            ["value", "is_demo", "updated_at"],
+            ["value", "symbol", "is_demo", "updated_at"],
+            batch_size=WRITE_BATCH,
             default_user=user,
             default_date=now,
         )
     return ImportResult(created=len(new), updated=len(changed), unchanged=unchanged)
+
+
+# Rows per INSERT/UPDATE statement when a large file is saved, and rows read, compared and
+# written at a time.
+WRITE_BATCH = 2000
+WRITE_CHUNK = 10_000
 
 
 # -- a file imported in the background ----------------------------------------------------------
@@ -150,7 +181,8 @@ def indicator_import_start(*, upload, user) -> IndicatorImport:
         status=Status.WAITING,
         requested_at=timezone.now(),
     )
-    job.file.save(f"{uuid.uuid4().hex}.csv", upload, save=False)
+    suffix = ".xlsx" if upload.name.lower().endswith((".xlsx", ".xlsm")) else ".csv"
+    job.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
     job.full_clean()
     job.save()
     # The immediate backend (tests) checks it here and now; the database backend leaves
@@ -231,16 +263,68 @@ def _report(pk: int, expected: str, **values) -> int:
     return IndicatorImport.objects.filter(pk=pk, status=expected).update(**values)
 
 
-def _read(job: IndicatorImport) -> str:
+@contextmanager
+def _sheet(job: IndicatorImport):
+    """The stored file as a stream of rows (helhedsplaner.imports.reading) and its row
+    count, open while the step reads it."""
     try:
-        with job.file.open("rb") as stored:
-            raw = stored.read()
+        stored = job.file.open("rb")
     except FileNotFoundError as error:
         raise _Refused(_("The uploaded file is no longer stored. Upload it again.")) from error
     try:
-        return importer.decode(raw)
-    except ValidationError as error:
-        raise _Refused(" ".join(error.messages)) from error
+        total = importer.sheet_row_count(stored, job.filename)
+        try:
+            sheet = reading.open_sheet(stored, job.filename)
+        except ValidationError as error:
+            raise _Refused(" ".join(error.messages)) from error
+        yield sheet, total
+    finally:
+        stored.close()
+
+
+def _parse(job: IndicatorImport, progress) -> importer.Parsed:
+    with _sheet(job) as (sheet, total):
+        mapping = mapping_for(sheet.header)
+        parsed = importer.parse_sheet(
+            sheet, mapping=mapping.mapping if mapping else None, progress=progress, total=total
+        )
+    parsed.total = total
+    parsed.signature = source_signature(sheet.header)
+    return parsed
+
+
+def source_signature(header: list[str]) -> str:
+    """A file's source, by its header: the next export from the same place has the same."""
+    return ";".join(importer.key(cell) for cell in header)[:200]
+
+
+def mapping_for(header: list[str]) -> ImportMapping | None:
+    return ImportMapping.objects.filter(kind="indicators", source=source_signature(header)).first()
+
+
+def indicator_import_map(*, job: IndicatorImport, user, areas: dict, indicators: dict) -> None:
+    """Remember names in the file for existing areas and indicators (``{name: pk}``) for
+    this file's source, then check the file again with them. Nothing is saved to the
+    values."""
+    signature = (job.preview or {}).get("signature")
+    if not signature:
+        raise ValidationError(_("Check the file first."))
+    with transaction.atomic():
+        mapping, _created = ImportMapping.objects.select_for_update().get_or_create(
+            kind="indicators", source=signature
+        )
+        stored = mapping.mapping or {}
+        stored.setdefault("areas", {}).update({name: pk for name, pk in areas.items() if pk})
+        stored.setdefault("indicators", {}).update(
+            {name: pk for name, pk in indicators.items() if pk}
+        )
+        mapping.mapping, mapping.updated_by = stored, user
+        mapping.save()
+        locked = IndicatorImport.objects.select_for_update().defer("preview").get(pk=job.pk)
+        if locked.status != Status.CHECKED:
+            return
+        locked.rows_refused = 0
+        _ask_again(locked)
 
 
 class _Refused(Exception):
@@ -248,7 +332,9 @@ class _Refused(Exception):
 
 
 def _preview_of(parsed: importer.Parsed) -> dict:
-    """What the preview page shows, as JSON (see ``IndicatorImport``)."""
+    """What the preview page shows, as JSON (see ``IndicatorImport``): the counts per
+    indicator over every row, the first rows, how the source's symbols were read, the
+    names to map, and the wrong lines (the first :data:`importer.ERRORS_LISTED`)."""
     indicators: dict[str, dict] = {}
     for row in parsed.rows:
         counts = indicators.setdefault(
@@ -257,7 +343,11 @@ def _preview_of(parsed: importer.Parsed) -> dict:
         )
         effect = "new" if row.is_new else "changed" if row.is_change else "unchanged"
         counts[effect] += 1
+    source = symbols.SOURCES.get(parsed.source, symbols.OWN)
     return {
+        "total": len(parsed.rows),
+        "source": str(source.label),
+        "signature": getattr(parsed, "signature", ""),
         "rows": [
             [
                 row.line,
@@ -265,12 +355,31 @@ def _preview_of(parsed: importer.Parsed) -> dict:
                 row.indicator.name,
                 row.year,
                 None if row.current is None else str(row.current),
-                str(row.value),
+                None if row.value is None else str(row.value),
+                row.symbol,
+                row.current_symbol,
+                row.exists,
             ]
-            for row in parsed.rows
+            for row in parsed.rows[: importer.PREVIEW_ROWS]
         ],
         "indicators": sorted(indicators.values(), key=lambda counts: counts["name"]),
-        "errors": [{"line": error.line, "message": error.message} for error in parsed.errors],
+        "symbols": [
+            {
+                "symbol": symbol.text,
+                "meaning": str(symbol.meaning),
+                "stored": None if symbol.value is None else str(symbol.value),
+                "count": parsed.symbols.get(symbol.text, 0),
+            }
+            for symbol in source.symbols
+        ],
+        "empty": parsed.empty,
+        "unknown_areas": sorted(parsed.unknown_areas),
+        "unknown_indicators": sorted(parsed.unknown_indicators),
+        "errors": [
+            {"line": error.line, "message": error.message}
+            for error in parsed.errors[: importer.ERRORS_LISTED]
+        ],
+        "errors_total": len(parsed.errors),
     }
 
 
@@ -293,21 +402,20 @@ def indicator_import_check_run(*, pk: int) -> None:
         return
     try:
         with translation.override(job.language):
-            text = _read(job)
-            total = importer.row_count(text)
-            _report(pk, Status.CHECKING, rows_total=total, requested_at=timezone.now())
 
             def progress(done: int, total: int) -> None:
                 # Also the sign of life that keeps it from being asked for again.
                 _report(
                     pk,
                     Status.CHECKING,
+                    rows_total=total,
                     rows_done=min(done, total),
                     progress=min(99, 100 * done // max(total, 1)),
                     requested_at=timezone.now(),
                 )
 
-            parsed = importer.parse(text, progress=progress)
+            parsed = _parse(job, progress)
+            total = parsed.total
             preview = _preview_of(parsed)
     except _Refused as refused:
         _fail(pk, Status.CHECKING, str(refused))
@@ -325,8 +433,9 @@ def indicator_import_check_run(*, pk: int) -> None:
         Status.CHECKING,
         status=Status.CHECKED,
         preview=preview,
+        rows_total=total,
         rows_done=total,
-        rows_refused=len(parsed.errors),
+        rows_refused=len(parsed.errors) or len(parsed.unknown_indicators),
         progress=100,
         error="",
         finished_at=timezone.now(),
@@ -356,20 +465,20 @@ def indicator_import_save_run(*, pk: int) -> None:
     )
     try:
         with translation.override(job.language):
-            text = _read(job)
-            total = importer.row_count(text)
 
             def progress(done: int, total: int) -> None:
                 _report(
                     pk,
                     Status.SAVING,
+                    rows_total=total,
                     rows_done=min(done, total),
                     progress=min(SAVE_READ_SHARE, SAVE_READ_SHARE * done // max(total, 1)),
                     requested_at=timezone.now(),
                 )
 
-            parsed = importer.parse(text, progress=progress)
-            if parsed.errors:
+            parsed = _parse(job, progress)
+            total = parsed.total
+            if parsed.errors or parsed.unknown_indicators:
                 _report(
                     pk,
                     Status.SAVING,
@@ -377,7 +486,7 @@ def indicator_import_save_run(*, pk: int) -> None:
                     preview=_preview_of(parsed),
                     rows_total=total,
                     rows_done=total,
-                    rows_refused=len(parsed.errors),
+                    rows_refused=len(parsed.errors) or len(parsed.unknown_indicators),
                     progress=100,
                     confirmed_at=None,
                     error=_("Nothing was saved: the data changed since the preview."),

@@ -15,7 +15,7 @@ from ..models import IndicatorImport
 from ..plans.forms import error_links
 from ..rules import EDIT_INDICATORS
 from . import selectors, services
-from .forms import IndicatorImportForm, IndicatorValueForm
+from .forms import IndicatorImportForm, IndicatorValueForm, MappingForm
 
 # How often the page of an import under way reloads itself.
 REFRESH_SECONDS = 3
@@ -93,11 +93,7 @@ def indicator_import_job(request, pk: int):
     was saved, or why the job failed with a button that runs it again."""
     job = services.indicator_import_resume_if_stale(job=_job_for(request, pk))
     if job.status == IndicatorImport.Status.CHECKED:
-        return render(
-            request,
-            "helhedsplaner/indicators/import_preview.html",
-            {"job": job, "preview": selectors.indicator_import_preview(job=job)},
-        )
+        return _preview_page(request, job)
     if job.status == IndicatorImport.Status.SAVED:
         return render(request, "helhedsplaner/indicators/import_saved.html", {"job": job})
     failed = job.status == IndicatorImport.Status.FAILED
@@ -107,6 +103,48 @@ def indicator_import_job(request, pk: int):
         {"job": job, "failed": failed, "refresh_seconds": REFRESH_SECONDS},
         status=200 if failed else 202,
     )
+
+
+def _preview_page(request, job, mapping_form=None):
+    preview = selectors.indicator_import_preview(job=job)
+    if mapping_form is None and preview.needs_mapping:
+        mapping_form = MappingForm(
+            unknown_areas=preview.unknown_areas, unknown_indicators=preview.unknown_indicators
+        )
+    return render(
+        request,
+        "helhedsplaner/indicators/import_preview.html",
+        {
+            "job": job,
+            "preview": preview,
+            "mapping_form": mapping_form,
+            "mapping_errors": error_links(mapping_form)
+            if mapping_form is not None and mapping_form.is_bound
+            else [],
+        },
+    )
+
+
+@require_POST
+@permission_required(EDIT_INDICATORS, raise_exception=True)
+def indicator_import_map(request, pk: int):
+    """The mapping step: names in the file the app does not know, mapped once to existing
+    areas and indicators (or left out) for this source; the file is checked again."""
+    job = _job_for(request, pk)
+    if job.status != IndicatorImport.Status.CHECKED:
+        return redirect("helhedsplaner:indicator_import_job", pk=job.pk)
+    preview = selectors.indicator_import_preview(job=job)
+    form = MappingForm(
+        request.POST,
+        unknown_areas=preview.unknown_areas,
+        unknown_indicators=preview.unknown_indicators,
+    )
+    if not form.is_valid():
+        return _preview_page(request, job, mapping_form=form)
+    areas, indicators = form.mapped()
+    services.indicator_import_map(job=job, user=request.user, areas=areas, indicators=indicators)
+    messages.success(request, _("The names are mapped; the file is checked again with them."))
+    return redirect("helhedsplaner:indicator_import_job", pk=job.pk)
 
 
 @require_POST

@@ -70,16 +70,16 @@ def large_file(rows: int = 5000):
 
 def spy_on_progress(monkeypatch, every_call):
     """Call ``every_call(done, total)`` after each progress report the parser makes."""
-    real = importer.parse
+    real = importer.parse_sheet
 
-    def parse(text, *, progress=None):
+    def parse(sheet, *, progress=None, **kwargs):
         def report(done, total):
             progress(done, total)
             every_call(done, total)
 
-        return real(text, progress=report if progress else None)
+        return real(sheet, progress=report if progress else None, **kwargs)
 
-    monkeypatch.setattr(importer, "parse", parse)
+    monkeypatch.setattr(importer, "parse_sheet", parse)
 
 
 # -- the whole flow ------------------------------------------------------------------------------
@@ -235,12 +235,12 @@ def test_another_user_can_neither_see_nor_confirm_nor_retry_the_import(
 def test_a_failed_check_says_why_and_trying_again_works(
     client_for, caseworker, reference, monkeypatch
 ):
-    real = importer.parse
+    real = importer.parse_sheet
 
-    def broken(text, *, progress=None):
+    def broken(sheet, **kwargs):
         raise RuntimeError("the parser broke")
 
-    monkeypatch.setattr(importer, "parse", broken)
+    monkeypatch.setattr(importer, "parse_sheet", broken)
     client = client_for(caseworker)
     upload(client, GOOD)
     job = IndicatorImport.objects.get()
@@ -252,7 +252,7 @@ def test_a_failed_check_says_why_and_trying_again_works(
     assert 'http-equiv="refresh"' not in content
     assert "Prøv igen" in content and f'action="{retry(job)}"' in content
 
-    monkeypatch.setattr(importer, "parse", real)
+    monkeypatch.setattr(importer, "parse_sheet", real)
     retried = client.post(retry(job))
     assert retried.status_code == 302 and retried["Location"] == page(job)
     assert "Filen har 3 værdier og ingen fejl." in client.get(page(job)).content.decode()

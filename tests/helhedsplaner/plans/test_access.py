@@ -56,6 +56,11 @@ def test_every_new_url_is_covered_here(plan):
         "helhedsplaner:indicator_import_job",
         "helhedsplaner:indicator_import_confirm",
         "helhedsplaner:indicator_import_retry",
+        "helhedsplaner:indicator_import_map",
+        "helhedsplaner:plan_import",
+        "helhedsplaner:plan_import_mapping",
+        "helhedsplaner:plan_import_preview",
+        "helhedsplaner:plan_import_commit",
     }
     assert {name for name, _ in all_routes() if name.startswith("helhedsplaner:")} == covered
 
@@ -135,6 +140,9 @@ def test_readers_direct_posts_are_refused_and_change_nothing(client, role, plan)
         (reverse("helhedsplaner:indicator_import"), {}),
         (reverse("helhedsplaner:indicator_import_confirm", args=[indicator_import.pk]), {}),
         (reverse("helhedsplaner:indicator_import_retry", args=[indicator_import.pk]), {}),
+        (reverse("helhedsplaner:indicator_import_map", args=[indicator_import.pk]), {}),
+        (reverse("helhedsplaner:plan_import"), {}),
+        (reverse("helhedsplaner:plan_import_commit"), {}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 403, url
