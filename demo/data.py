@@ -644,6 +644,18 @@ class DemoLoader:
                             is_demo=True,
                         )
                     )
+        # A figure Statistikbanken does not publish ("..", confidential): stored as no
+        # value with the source's symbol, never as 0 (helhedsplaner.imports.symbols).
+        values.append(
+            IndicatorValue(
+                area=self.areas["Tingbjerg"],
+                indicator=next(i for i in indicators if i.code == "lav-indkomst"),
+                year=2025,
+                value=None,
+                symbol="..",
+                is_demo=True,
+            )
+        )
         IndicatorValue.objects.bulk_create(values)
         # bulk_create bypasses signals: write the matching history rows too.
         IndicatorValue.history.bulk_history_create(values, default_change_reason="load_demo")
