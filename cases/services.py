@@ -373,7 +373,9 @@ def agenda_item_send_on(*, item: AgendaItem, meeting: Meeting) -> AgendaItem:
     earlier committees' decisions. It goes straight onto the meeting's agenda.
     """
     item = (
-        AgendaItem.objects.select_for_update()
+        # Only the item's row is locked: its meeting is a nullable join, which PostgreSQL
+        # cannot lock (the meeting is locked by meeting_lock below).
+        AgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting__committee", "recommending_administration", "case")
         .prefetch_related(BLOCKS_PREFETCH, "recommendation_points", "attachments", "plans")
         .get(pk=item.pk)
