@@ -71,13 +71,18 @@ class MappingForm(forms.Form):
     """Names in a file the app does not know, each mapped once to an existing area or
     indicator (or left out), remembered for the next file from the same source."""
 
-    def __init__(self, *args, unknown_areas=(), unknown_indicators=(), **kwargs):
+    def __init__(self, *args, unknown_areas=(), unknown_indicators=(), may_create=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.areas, self.indicators = [], []
-        area_choices = [("", _("– choose –")), (str(importer.SKIP), _("Leave out"))] + [
+        first = [("", _("– choose –")), (str(importer.SKIP), _("Leave out"))]
+        area_first, indicator_first = list(first), list(first)
+        if may_create:  # those who maintain the reference data (helhedsplaner.rules)
+            area_first.append((str(importer.CREATE), _("Create as a new area")))
+            indicator_first.append((str(importer.CREATE), _("Create as a new indicator")))
+        area_choices = area_first + [
             (str(area.pk), area.name) for area in Area.objects.order_by("name")
         ]
-        indicator_choices = [("", _("– choose –")), (str(importer.SKIP), _("Leave out"))] + [
+        indicator_choices = indicator_first + [
             (str(indicator.pk), indicator.name) for indicator in Indicator.objects.order_by("name")
         ]
         for index, name in enumerate(unknown_areas):

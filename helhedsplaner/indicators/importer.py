@@ -219,8 +219,9 @@ def layout_of(header: list[str]) -> Layout | str:
     return Layout(roles["area"], roles["year"], wide=others)
 
 
-# A mapping's "leave it out" (areas and indicators have positive primary keys).
+# A mapping's "leave it out" and "create it" (areas and indicators have positive keys).
 SKIP = -1
+CREATE = -2
 
 
 class Names:

@@ -15,13 +15,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import pagecache
 
 from ..imports import reading, symbols
-from ..models import ImportMapping, IndicatorImport, IndicatorValue
+from ..models import Area, ImportMapping, Indicator, IndicatorImport, IndicatorValue
+from ..reference import services as reference_services
 from . import importer, tasks
 
 logger = logging.getLogger(__name__)
@@ -302,6 +304,41 @@ def mapping_for(header: list[str]) -> ImportMapping | None:
     return ImportMapping.objects.filter(kind="indicators", source=source_signature(header)).first()
 
 
+def _unique(model, field: str, wanted: str, length: int) -> str:
+    wanted = wanted[:length] or "x"
+    candidate, number = wanted, 1
+    while model.objects.filter(**{field: candidate}).exists():
+        number += 1
+        suffix = f"-{number}"
+        candidate = wanted[: length - len(suffix)] + suffix
+    return candidate
+
+
+def _created_area(name: str, user) -> int:
+    """A new area from a name in a file ("KK-031 Ørestad" gives its code, too)."""
+    code, label = reading.split_area_cell(name)
+    area = reference_services.area_create(
+        user=user,
+        fields={
+            "name": _unique(Area, "name", label.strip(), 200),
+            "code": _unique(Area, "code", (code or slugify(label)).upper(), 20),
+        },
+    )
+    return area.pk
+
+
+def _created_indicator(name: str, user) -> int:
+    """A new indicator from a column or cell in a file (unit "%" until someone says else)."""
+    indicator = reference_services.indicator_create(
+        user=user,
+        fields={
+            "name": _unique(Indicator, "name", name.strip(), 200),
+            "code": _unique(Indicator, "code", slugify(name.replace("_", "-")), 50),
+        },
+    )
+    return indicator.pk
+
+
 def indicator_import_map(*, job: IndicatorImport, user, areas: dict, indicators: dict) -> None:
     """Remember names in the file for existing areas and indicators (``{name: pk}``) for
     this file's source, then check the file again with them. Nothing is saved to the
@@ -309,7 +346,19 @@ def indicator_import_map(*, job: IndicatorImport, user, areas: dict, indicators:
     signature = (job.preview or {}).get("signature")
     if not signature:
         raise ValidationError(_("Check the file first."))
+    if importer.CREATE in {*areas.values(), *indicators.values()} and not user.has_perm(
+        "helhedsplaner.manage_reference_data"
+    ):
+        raise ValidationError(_("Only those who maintain the areas and indicators create them."))
     with transaction.atomic():
+        areas = {
+            name: _created_area(name, user) if pk == importer.CREATE else pk
+            for name, pk in areas.items()
+        }
+        indicators = {
+            name: _created_indicator(name, user) if pk == importer.CREATE else pk
+            for name, pk in indicators.items()
+        }
         mapping, _created = ImportMapping.objects.select_for_update().get_or_create(
             kind="indicators", source=signature
         )

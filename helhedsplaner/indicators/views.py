@@ -6,6 +6,7 @@ A file is checked and saved in the background (``tasks``); its page,
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -105,11 +106,18 @@ def indicator_import_job(request, pk: int):
     )
 
 
+def _may_create(user) -> bool:
+    """Names may be created as new areas and indicators by those who maintain them."""
+    return user.has_perm("helhedsplaner.manage_reference_data")
+
+
 def _preview_page(request, job, mapping_form=None):
     preview = selectors.indicator_import_preview(job=job)
     if mapping_form is None and preview.needs_mapping:
         mapping_form = MappingForm(
-            unknown_areas=preview.unknown_areas, unknown_indicators=preview.unknown_indicators
+            unknown_areas=preview.unknown_areas,
+            unknown_indicators=preview.unknown_indicators,
+            may_create=_may_create(request.user),
         )
     return render(
         request,
@@ -138,11 +146,18 @@ def indicator_import_map(request, pk: int):
         request.POST,
         unknown_areas=preview.unknown_areas,
         unknown_indicators=preview.unknown_indicators,
+        may_create=_may_create(request.user),
     )
     if not form.is_valid():
         return _preview_page(request, job, mapping_form=form)
     areas, indicators = form.mapped()
-    services.indicator_import_map(job=job, user=request.user, areas=areas, indicators=indicators)
+    try:
+        services.indicator_import_map(
+            job=job, user=request.user, areas=areas, indicators=indicators
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _preview_page(request, job, mapping_form=form)
     messages.success(request, _("The names are mapped; the file is checked again with them."))
     return redirect("helhedsplaner:indicator_import_job", pk=job.pk)
 

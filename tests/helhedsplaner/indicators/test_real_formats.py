@@ -7,12 +7,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
 from helhedsplaner.indicators import importer
-from helhedsplaner.models import ImportMapping, IndicatorImport, IndicatorValue
+from helhedsplaner.models import Area, ImportMapping, IndicatorImport, IndicatorValue
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,40 @@ def test_an_excel_workbook_imports(client_for, caseworker, reference):
     save(client, IndicatorImport.objects.get())
     values = {v.year: v.value for v in IndicatorValue.objects.filter(area=tingbjerg)}
     assert values == {2024: Decimal("22.8"), 2023: Decimal("21")}
+
+
+def test_an_unknown_area_is_created_by_a_caseworker_who_maintains_the_areas(
+    client_for, caseworker, reference
+):
+    text = STATISTIKBANKEN + "KK-031 Ørestad;Andel med lav indkomst;2023;18,2\r\n"
+    client = client_for(caseworker)
+    upload(client, text.encode("utf-8"), "sb.csv")
+    job = IndicatorImport.objects.get()
+    page = client.get(reverse("helhedsplaner:indicator_import_job", args=[job.pk]))
+    assert "Opret som nyt område" in page.content.decode()
+    checked = client.post(
+        reverse("helhedsplaner:indicator_import_map", args=[job.pk]),
+        {"area_0": str(importer.CREATE)},
+        follow=True,
+    ).content.decode()
+    assert "Filen har 5 værdier og ingen fejl." in checked
+    created = Area.objects.get(code="KK-031")
+    assert created.name == "Ørestad"
+    assert created.history.get().history_user == caseworker
+
+
+def test_creating_names_is_refused_to_those_who_do_not_maintain_them(caseworker, reference):
+    from core import roles
+    from helhedsplaner.indicators import services
+
+    text = STATISTIKBANKEN + "KK-031 Ørestad;Andel med lav indkomst;2023;18,2\r\n"
+    job = services.indicator_import_start(
+        upload=SimpleUploadedFile("sb.csv", text.encode("utf-8")), user=caseworker
+    )
+    job.refresh_from_db()
+    politician = factories.user(roles.POLITICIAN)
+    with pytest.raises(ValidationError):
+        services.indicator_import_map(
+            job=job, user=politician, areas={"KK-031 Ørestad": importer.CREATE}, indicators={}
+        )
+    assert not Area.objects.filter(code="KK-031").exists()
