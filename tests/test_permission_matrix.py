@@ -232,6 +232,10 @@ EXPECTED = {
         "L 405 405 405 405 405 405 405",
         "L 302 404 403 403 403 403 302",
     ),
+    "helhedsplaner:indicator_import_columns": (
+        "L 405 405 405 405 405 405 405",
+        "L 302 404 403 403 403 403 302",
+    ),
     # co-financing, follow-up groups, policy
     "cofinancing:commitment_list": ("L 200 200 200 200 200 200 200", None),
     "cofinancing:commitment_create": (

@@ -125,3 +125,53 @@ class MappingForm(forms.Form):
             if data.get(field) not in (None, "")
         }
         return areas, indicators
+
+
+class ColumnsForm(forms.Form):
+    """Which column of a file holds what, when its header uses none of the names the
+    sources use (e.g. "Bydel;Årstal;Andel")."""
+
+    def __init__(self, *args, header=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            ("", _("– choose –")),
+            ("area", _("Area")),
+            ("year", _("Year")),
+            ("indicator", _("Indicator")),
+            ("value", _("Value")),
+            ("wide", _("An indicator of its own (one value per row)")),
+            ("skip", _("Leave out")),
+        ]
+        self.columns = []
+        for index, cell in enumerate(header):
+            if not cell.strip():
+                continue
+            name = f"column_{index}"
+            self.fields[name] = forms.ChoiceField(label=cell, choices=choices, required=False)
+            self.columns.append((name, cell))
+
+    @property
+    def column_fields(self):
+        return [self[name] for name, _cell in self.columns]
+
+    def clean(self):
+        data = super().clean()
+        chosen = [data.get(name) for name, _cell in self.columns]
+        if "area" not in chosen or "year" not in chosen:
+            raise ValidationError(
+                _("Choose the column with the area and the column with the year.")
+            )
+        for role in ("area", "year", "indicator", "value"):
+            if chosen.count(role) > 1:
+                raise ValidationError(
+                    _("Only one column can hold the %(role)s.")
+                    % {"role": dict(self.fields[self.columns[0][0]].choices)[role].lower()}
+                )
+        return data
+
+    def roles(self) -> dict:
+        return {
+            cell: self.cleaned_data[name]
+            for name, cell in self.columns
+            if self.cleaned_data.get(name)
+        }

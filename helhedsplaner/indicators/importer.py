@@ -86,6 +86,7 @@ class Parsed:
     symbols: dict[str, int] = field(default_factory=dict)  # the source's symbols read
     empty: int = 0  # empty value cells, skipped
     skipped: int = 0  # rows of areas or indicators the mapping leaves out
+    columns_needed: bool = False  # the header names no layout: the columns must be mapped
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(
@@ -194,12 +195,23 @@ class Layout:
     wide: dict[int, str] = field(default_factory=dict)
 
 
-def layout_of(header: list[str]) -> Layout | str:
-    """The layout the header names, or why it names none (a message)."""
+# The roles the caseworker can give a column in the mapping step (its header then need not
+# use one of the sources' names): "wide" is a column of an indicator of its own.
+COLUMN_ROLES = ("area", "year", "indicator", "value", "wide", "skip")
+
+
+def layout_of(header: list[str], columns: dict | None = None) -> Layout | str:
+    """The layout the header names (or ``columns``, the roles the caseworker gave its
+    columns by their header, override), or why it names none (a message)."""
+    columns = columns or {}
     roles: dict[str, int] = {}
     others: dict[int, str] = {}
     for index, cell in enumerate(header):
-        role = ROLES.get(key(cell))
+        role = columns.get(key(cell)) or ROLES.get(key(cell))
+        if role == "skip":
+            continue
+        if role == "wide":
+            role = None
         if role and role not in roles:
             roles[role] = index
         elif cell.strip():
@@ -297,9 +309,10 @@ def parse_sheet(
             % {"header": ";".join(HEADER)},
         )
         return parsed
-    layout = layout_of(header)
+    layout = layout_of(header, (mapping or {}).get("columns"))
     if isinstance(layout, str):
         parsed.error(1, layout)
+        parsed.columns_needed = True  # the preview asks which column holds what
         return parsed
     source = symbols.source_for(header)
     parsed.source = source.key

@@ -64,6 +64,8 @@ class ImportPreview:
     empty: int = 0
     unknown_areas: list[str] = field(default_factory=list)
     unknown_indicators: list[str] = field(default_factory=list)
+    columns_needed: bool = False
+    header: list[str] = field(default_factory=list)
 
     @property
     def needs_mapping(self) -> bool:
@@ -115,4 +117,6 @@ def indicator_import_preview(*, job: IndicatorImport) -> ImportPreview:
         empty=stored.get("empty", 0),
         unknown_areas=stored.get("unknown_areas", []),
         unknown_indicators=stored.get("unknown_indicators", []),
+        columns_needed=stored.get("columns_needed", False),
+        header=stored.get("header", []),
     )

@@ -292,6 +292,7 @@ def _parse(job: IndicatorImport, progress) -> importer.Parsed:
         )
     parsed.total = total
     parsed.signature = source_signature(sheet.header)
+    parsed.header = list(sheet.header)
     return parsed
 
 
@@ -337,6 +338,29 @@ def _created_indicator(name: str, user) -> int:
         },
     )
     return indicator.pk
+
+
+def indicator_import_columns(*, job: IndicatorImport, user, columns: dict) -> None:
+    """Remember which column holds what (``{header cell: role}``, importer.COLUMN_ROLES)
+    for this file's source, then check the file again. Nothing is saved to the values."""
+    signature = (job.preview or {}).get("signature")
+    if not signature:
+        raise ValidationError(_("Check the file first."))
+    with transaction.atomic():
+        mapping, _created = ImportMapping.objects.select_for_update().get_or_create(
+            kind="indicators", source=signature
+        )
+        stored = mapping.mapping or {}
+        stored["columns"] = {
+            importer.key(cell): role
+            for cell, role in columns.items()
+            if role in importer.COLUMN_ROLES
+        }
+        mapping.mapping, mapping.updated_by = stored, user
+        mapping.save()
+        locked = IndicatorImport.objects.select_for_update().defer("preview").get(pk=job.pk)
+        if locked.status == Status.CHECKED:
+            _ask_again(locked)
 
 
 def indicator_import_map(*, job: IndicatorImport, user, areas: dict, indicators: dict) -> None:
@@ -429,6 +453,8 @@ def _preview_of(parsed: importer.Parsed) -> dict:
             for error in parsed.errors[: importer.ERRORS_LISTED]
         ],
         "errors_total": len(parsed.errors),
+        "columns_needed": parsed.columns_needed,
+        "header": getattr(parsed, "header", []),
     }
 
 

@@ -16,7 +16,7 @@ from ..models import IndicatorImport
 from ..plans.forms import error_links
 from ..rules import EDIT_INDICATORS
 from . import selectors, services
-from .forms import IndicatorImportForm, IndicatorValueForm, MappingForm
+from .forms import ColumnsForm, IndicatorImportForm, IndicatorValueForm, MappingForm
 
 # How often the page of an import under way reloads itself.
 REFRESH_SECONDS = 3
@@ -111,7 +111,7 @@ def _may_create(user) -> bool:
     return user.has_perm("helhedsplaner.manage_reference_data")
 
 
-def _preview_page(request, job, mapping_form=None):
+def _preview_page(request, job, mapping_form=None, columns_form=None):
     preview = selectors.indicator_import_preview(job=job)
     if mapping_form is None and preview.needs_mapping:
         mapping_form = MappingForm(
@@ -119,18 +119,41 @@ def _preview_page(request, job, mapping_form=None):
             unknown_indicators=preview.unknown_indicators,
             may_create=_may_create(request.user),
         )
+    if columns_form is None and preview.columns_needed and preview.header:
+        columns_form = ColumnsForm(header=preview.header)
     return render(
         request,
         "helhedsplaner/indicators/import_preview.html",
         {
             "job": job,
             "preview": preview,
+            "columns_form": columns_form,
+            "columns_errors": error_links(columns_form)
+            if columns_form is not None and columns_form.is_bound
+            else [],
             "mapping_form": mapping_form,
             "mapping_errors": error_links(mapping_form)
             if mapping_form is not None and mapping_form.is_bound
             else [],
         },
     )
+
+
+@require_POST
+@permission_required(EDIT_INDICATORS, raise_exception=True)
+def indicator_import_columns(request, pk: int):
+    """The mapping step for a header the app does not read: which column holds what,
+    remembered for the next file from the same source; the file is checked again."""
+    job = _job_for(request, pk)
+    if job.status != IndicatorImport.Status.CHECKED:
+        return redirect("helhedsplaner:indicator_import_job", pk=job.pk)
+    preview = selectors.indicator_import_preview(job=job)
+    form = ColumnsForm(request.POST, header=preview.header)
+    if not form.is_valid():
+        return _preview_page(request, job, columns_form=form)
+    services.indicator_import_columns(job=job, user=request.user, columns=form.roles())
+    messages.success(request, _("The columns are mapped; the file is checked again with them."))
+    return redirect("helhedsplaner:indicator_import_job", pk=job.pk)
 
 
 @require_POST

@@ -203,3 +203,33 @@ def test_creating_names_is_refused_to_those_who_do_not_maintain_them(caseworker,
             job=job, user=politician, areas={"KK-031 Ørestad": importer.CREATE}, indicators={}
         )
     assert not Area.objects.filter(code="KK-031").exists()
+
+
+def test_a_header_with_other_names_is_mapped_column_by_column_and_remembered(
+    client_for, caseworker, reference
+):
+    tingbjerg, _urban, income, _work, _unemployed = reference
+    text = "Bydel;Årstal;Lav indkomst (pct.);Noter\nTingbjerg;2024;22,8;foreløbig\n"
+    client = client_for(caseworker)
+    page = upload(client, text.encode("utf-8"), "egen.csv").content.decode()
+    assert "Hvilken kolonne indeholder hvad" in page
+    job = IndicatorImport.objects.get()
+    columns = reverse("helhedsplaner:indicator_import_columns", args=[job.pk])
+    refused = client.post(columns, {"column_0": "area"}).content.decode()
+    assert "Vælg kolonnen med området og kolonnen med året." in refused
+    checked = client.post(
+        columns,
+        {"column_0": "area", "column_1": "year", "column_2": "wide", "column_3": "skip"},
+        follow=True,
+    ).content.decode()
+    # The indicator column's name is then mapped like any unknown name.
+    assert "Navne, appen ikke kender" in checked
+    client.post(
+        reverse("helhedsplaner:indicator_import_map", args=[job.pk]),
+        {"indicator_0": str(income.pk)},
+    )
+    save(client, IndicatorImport.objects.get(pk=job.pk))
+    assert IndicatorValue.objects.get(area=tingbjerg, year=2024).value == Decimal("22.8")
+
+    again = upload(client, text.replace("2024", "2023").encode("utf-8"), "egen-2023.csv")
+    assert "Filen har 1 værdi og ingen fejl." in again.content.decode()

@@ -57,6 +57,7 @@ def test_every_new_url_is_covered_here(plan):
         "helhedsplaner:indicator_import_confirm",
         "helhedsplaner:indicator_import_retry",
         "helhedsplaner:indicator_import_map",
+        "helhedsplaner:indicator_import_columns",
         "helhedsplaner:plan_import",
         "helhedsplaner:plan_import_mapping",
         "helhedsplaner:plan_import_preview",
@@ -141,6 +142,7 @@ def test_readers_direct_posts_are_refused_and_change_nothing(client, role, plan)
         (reverse("helhedsplaner:indicator_import_confirm", args=[indicator_import.pk]), {}),
         (reverse("helhedsplaner:indicator_import_retry", args=[indicator_import.pk]), {}),
         (reverse("helhedsplaner:indicator_import_map", args=[indicator_import.pk]), {}),
+        (reverse("helhedsplaner:indicator_import_columns", args=[indicator_import.pk]), {}),
         (reverse("helhedsplaner:plan_import"), {}),
         (reverse("helhedsplaner:plan_import_commit"), {}),
     ]
