@@ -92,20 +92,19 @@ class IndicatorValue(TrackedModel):
         return f"{self.area} {self.indicator} {self.year}: {shown}"
 
 
-class ImportMapping(models.Model):
+class ImportMapping(TrackedModel):
     """How the files of one source are read, remembered for its next file.
 
     ``kind``: what is imported (``indicators``, ``plans``); ``source``: the file's
     signature (its header, helhedsplaner.imports), so a second file of the same export is
     read the same way. ``mapping``: the columns' roles and the names in the file mapped
-    to the app's areas and indicators (or plans). Not history-tracked: the imports it
-    reads are, and who changed it last is kept here.
+    to the app's areas and indicators (or plans). History-tracked like the data it reads:
+    how a source's names were mapped, by whom and when, stays traceable.
     """
 
     kind = models.CharField(_("kind"), max_length=20)
     source = models.CharField(_("source"), max_length=200)
     mapping = models.JSONField(_("mapping"), default=dict, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
         "auth.User",
         verbose_name=_("updated by"),

@@ -304,6 +304,8 @@ def test_every_model_a_page_can_show_says_which_pages_show_it():
         "planfigures",
         "planfiguressummary",
         "renderedfile",  # the meetings' PDFs: served by their own views (cases.rendering)
+        "importmapping",  # how an import reads its source: shown only on the (never cached)
+        # preview of an upload
         "indicatorimport",  # an upload's own page, never cached; the values it saves are
     }
     missing = [
