@@ -1,8 +1,11 @@
-"""Danish number formatting for amounts: "1.250.000 kr." and "14,5 mio. kr."."""
+"""Danish number formatting for amounts ("1.250.000 kr.", "14,5 mio. kr.") and the
+machine-readable moments of ``<time datetime>``."""
 
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -45,3 +48,19 @@ def percent(value, digits: int = 1) -> str:
     quantum = Decimal(1).scaleb(-int(digits))
     text = f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):f}".replace(".", ",")
     return f"{text} %"
+
+
+@register.filter
+def isodatetime(value) -> str:
+    """A moment as a valid HTML ``<time datetime>``: local time, whole seconds and the
+    offset ("2026-12-03T14:51:07+01:00"); Django's ``date:"c"`` adds microseconds, which
+    the HTML standard does not allow. A date stays a date ("2026-12-03")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
