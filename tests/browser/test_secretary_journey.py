@@ -83,6 +83,8 @@ def test_secretary_builds_the_seed_meeting_and_approves_the_minutes(page_as, axe
     page.get_by_role("button", name="Opret punktet").click()
 
     summary = page.get_by_role("alert")
+    # The failed submit lands on the error summary (autofocus, no JavaScript needed).
+    expect(summary).to_be_focused()
     title_link = summary.get_by_role("link", name=re.compile("Titel"))
     expect(title_link).to_have_attribute("href", "#id_title")
     title = page.get_by_label("Titel", exact=True)
