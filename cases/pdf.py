@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from committees.models import Administration, Committee, Meeting, Membership
 
 from .models import AgendaItem, AgendaVersion, Attachment, Correction
-from .recommendations import BLOCKS_PREFETCH
+from .recommendations import BLOCKS_PREFETCH, attach_earlier_decisions
 from .selectors import user_can_see_closed
 from .versions import SnapshotItem, agenda_changes, agenda_snapshot
 
@@ -171,6 +171,7 @@ def _agenda_items(meeting: Meeting, edition: Edition) -> list[AgendaItem]:
         )
         .order_by("number")
     )
+    attach_earlier_decisions(items)  # the items sent on: their earlier decisions at once
     for item in items:
         _mark(item, edition)
     return items

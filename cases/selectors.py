@@ -35,7 +35,7 @@ from .models import (
     RecommendationParty,
     RecommendationPoint,
 )
-from .recommendations import BLOCKS_PREFETCH, case_route
+from .recommendations import BLOCKS_PREFETCH, attach_earlier_decisions, case_route
 from .versions import agenda_changes, agenda_snapshot, change_lines
 
 
@@ -235,6 +235,8 @@ def agenda_items_for_page(user, ids, *, meeting: Meeting | None = None) -> dict[
                 # Known to be empty: cached as such, as a prefetch would leave it.
                 cache = item.__dict__.setdefault("_prefetched_objects_cache", {})
                 cache[name] = getattr(item, name).none()
+    # The earlier committees' decisions of the items sent on, for all of them at once.
+    attach_earlier_decisions(items)
     return {item.pk: item for item in mark_visibility(user, items)}
 
 

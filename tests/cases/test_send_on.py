@@ -355,3 +355,36 @@ def test_a_closed_earlier_item_does_not_open_through_an_open_item(client_for, se
     reader = factories.user(roles.POLITICIAN)
     page = page_text(client_for(reader).get(reverse("cases:item_detail", args=[ou_item.pk])))
     assert "Fortrolig beslutning i TMU." not in page
+
+
+def test_an_agenda_of_items_sent_on_reads_their_earlier_decisions_at_once(
+    client_for, secretary, city
+):
+    """The BR agenda reads the earlier decisions of all its items sent on in one query
+    per step back along the route, not one per item."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(secretary)
+    url = reverse("meetings:meeting_detail", args=[city["ou_meeting"].pk])
+
+    def add_sent_item():
+        item = factories.item(city["tmu_meeting"], recommending_administration=city["tmf"])
+        recommendations_set(
+            item, [BlockData([city["tmf"]], addressees=[city["ou"]], points=["at anbefale."])]
+        )
+        factories.decision(item, Decision.Outcome.RECOMMENDED, "Anbefalet i TMU.")
+        services.agenda_item_send_on(item=item, meeting=city["ou_meeting"])
+
+    counts = []
+    for _ in range(2):
+        add_sent_item()
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert "Anbefalet i TMU." in client.get(url).content.decode()
+        counts.append(len(queries))
+    for _ in range(2):
+        add_sent_item()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) == counts[-1], (counts, len(queries))
