@@ -14,11 +14,12 @@ import pytest
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils.timezone import localdate, localtime
+from django.utils.timezone import localdate
 
 from cases.cachescopes import item_facts_scope
 from cases.models import AgendaItem, Decision
 from core import pagecache, roles
+from core.templatetags.dk import isodatetime
 from helhedsplaner.cofinancing.services import (
     commitment_grant,
     commitment_mark_paid,
@@ -267,7 +268,7 @@ def test_the_headline_says_when_a_commitment_was_last_changed(story, counted):
     commitment.refresh_from_db()
     status, page = _get(reader, story["url"])
     assert status == "miss"
-    assert f'datetime="{localtime(commitment.updated_at).isoformat()}"' in page
+    assert f'datetime="{isodatetime(commitment.updated_at)}"' in page
     # A note is not shown: the commitments were not read again, only their latest change.
     assert counted["commitments"] == 1
     with override_settings(PAGE_CACHE_ENABLED=False):
@@ -311,7 +312,7 @@ def test_a_commitment_granted_by_an_item_does_not_render_the_items_entry_again(s
     granted.refresh_from_db()
     status, page = _get(reader, story["url"])
     assert status == "miss" and "Bevilling til Vollsmose" in page
-    assert f'datetime="{localtime(granted.updated_at).isoformat()}"' in page
+    assert f'datetime="{isodatetime(granted.updated_at)}"' in page
     assert counted["items"] == items_read and counted["story"] == 1
 
 
@@ -351,7 +352,7 @@ def test_a_decision_changed_shows_at_once_and_the_entry_keeps_its_date(story):
     decision.refresh_from_db()
     status, page = _get(reader, story["url"])
     assert status == "miss" and "Indstillingen tiltrådt med en ændring" in page
-    assert f'datetime="{localtime(decision.updated_at).isoformat()}"' in page
+    assert f'datetime="{isodatetime(decision.updated_at)}"' in page
     assert '<time datetime="2021-05-03">' in page
 
 
@@ -457,7 +458,7 @@ def test_an_estate_shows_in_the_headline_at_once_and_says_when_it_changed(story,
     status, page = _get(reader, story["url"])
     assert status == "miss" and counted["headline"] == 2 and counted["story"] == 1
     assert "Afdeling Syd: 321 lejemål" in page and "1 afdeling, 321 lejemål" in page
-    assert f'datetime="{localtime(estate.updated_at).isoformat()}"' in page
+    assert f'datetime="{isodatetime(estate.updated_at)}"' in page
     estate.tenancies = 400
     estate.save()
     assert "1 afdeling, 400 lejemål" in _get(reader, story["url"])[1]
