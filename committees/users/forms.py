@@ -63,11 +63,21 @@ class UserForm(forms.Form):
         )
 
 
+def password_help_text() -> str:
+    """The password rules as one line of text: Django's own help text is a <ul>, which HTML
+    does not allow in the field's hint (a <span>, phrasing content)."""
+    return " ".join(password_validation.password_validators_help_texts())
+
+
 class UserCreateForm(SetPasswordMixin, UserForm):
     """A new login: its details and an initial password typed twice (the validators run
     in the service, which knows the user's name to compare with)."""
 
     password1, password2 = SetPasswordMixin.create_password_fields()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = password_help_text()
 
     def clean(self):
         self.validate_passwords()
@@ -81,9 +91,7 @@ class PasswordForm(SetPasswordMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "password1"
-        ].help_text = password_validation.password_validators_help_text_html()
+        self.fields["password1"].help_text = password_help_text()
 
     def clean(self):
         self.validate_passwords()
