@@ -81,7 +81,16 @@ class DanishDecimalField(forms.DecimalField):
     widget = DanishNumberInput
     default_error_messages = {
         "invalid": _("Write a number, e.g. 12,5 or 1.250.000."),
+        "required": _("Write a number: the field may not be empty."),
     }
+
+    def __init__(self, *, empty_value=None, **kwargs):
+        self.empty_value = empty_value  # what an empty, optional field saves
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        return self.empty_value if cleaned is None else cleaned
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -100,6 +109,7 @@ class DkkField(DanishDecimalField):
 
     default_error_messages = {
         "invalid": _("Write the amount in kroner, e.g. 1.250.000 or 1250000,50."),
+        "required": _("Write the amount in kroner: the field may not be empty."),
         "min_value": _("The amount must be 0 kr. or more."),
         "max_decimal_places": _("Write at most 2 decimals (øre)."),
     }
@@ -220,6 +230,13 @@ class PlanForm(forms.ModelForm):
         self.fields["policy_goals"].queryset = PolicyGoal.objects.select_related("policy")
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
+        # A new plan's amounts are empty, not "0" to delete first; left empty they save as
+        # the model's 0 (not null: the figures add them up).
+        for name in ("budget", "lbf_grant"):
+            field = self.fields[name]
+            field.required, field.initial, field.empty_value = False, None, Decimal(0)
+            if not self.instance.pk:
+                self.initial.pop(name, None)
 
     def _post_clean(self):
         """The model's own validation (its foreign keys exist, its name is unique, its
@@ -266,11 +283,30 @@ class PlanForm(forms.ModelForm):
         }
 
 
+class CountField(forms.IntegerField):
+    """A count, 0 or more, that may be left empty: empty saves as 0. (Cleaned in
+    ``clean``, not ``to_python``, so that an empty extra row is still unchanged.)"""
+
+    def __init__(self, **kwargs):
+        kwargs.update(required=False, initial=None, min_value=0)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        return 0 if cleaned is None else cleaned
+
+
 class EstateForm(forms.ModelForm):
     class Meta:
         model = Estate
         fields = ["name", "number", "tenancies"]
         labels = {"name": _("Name"), "number": _("Estate number"), "tenancies": _("Tenancies")}
+        field_classes = {"tenancies": CountField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.pop("tenancies", None)  # a new row's count is empty, not "0"
 
 
 class KnownRowField(forms.ModelChoiceField):

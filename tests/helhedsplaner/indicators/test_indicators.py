@@ -96,7 +96,7 @@ def test_registering_an_existing_value_updates_it_and_keeps_history(
     [
         ({"value": "mange"}, "Skriv et tal, fx 12,5 eller 1.250.000."),
         ({"year": "1980"}, "Året skal være 1990 eller senere."),
-        ({"value": ""}, "Dette felt er påkrævet."),
+        ({"value": ""}, "Skriv et tal: feltet må ikke være tomt."),
     ],
 )
 def test_invalid_value_is_refused_in_danish(client_for, caseworker, reference, changes, message):

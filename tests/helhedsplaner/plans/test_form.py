@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core import roles
+from helhedsplaner.indicators.forms import IndicatorValueForm
 from helhedsplaner.models import Estate, FocusArea, Plan, PlanStatusChange
 from tests import factories
 from tests.formpage import submit_data
@@ -30,6 +31,43 @@ def test_new_plan_form_is_danish_with_two_empty_estate_rows(client_for, casework
     assert "Tilføj flere afdelinger" in content
     assert 'name="estates-TOTAL_FORMS" value="2"' in content
     assert '<label for="id_name">Planens navn' in content
+
+
+def _inputs(content: str) -> dict[str, str]:
+    """The text and number inputs of a page: name -> the whole tag."""
+    return {
+        re.search(r'name="([^"]+)"', tag).group(1): tag
+        for tag in re.findall(r'<input type="(?:text|number)"[^>]*>', content)
+    }
+
+
+def test_new_plan_form_has_empty_number_fields_not_zero(client_for, caseworker):
+    """The amounts and the estates' tenancies start empty: a "0" had to be deleted first."""
+    inputs = _inputs(client_for(caseworker).get(CREATE).content.decode())
+    numbers = ["budget", "lbf_grant", "estates-0-tenancies", "estates-1-tenancies"]
+    for name in numbers:
+        assert "value=" not in inputs[name], inputs[name]
+        assert " required" not in inputs[name], inputs[name]
+    assert not [tag for tag in inputs.values() if 'value="0"' in tag]
+
+
+def test_empty_amounts_and_tenancies_save_as_zero(client_for, caseworker):
+    data = plan_post(budget="", grant="", estates=(("Nordparken afd. 1", "", ""),))
+    response = client_for(caseworker).post(CREATE, data)
+    assert response.status_code == 302
+    plan = Plan.objects.get(name="Helhedsplan Ny")
+    assert (plan.budget, plan.lbf_grant) == (Decimal(0), Decimal(0))
+    assert [(e.name, e.tenancies) for e in plan.estates.all()] == [("Nordparken afd. 1", 0)]
+    # The edit form shows what is saved: the plan's 0, its extra estate rows empty.
+    inputs = _inputs(client_for(caseworker).get(edit_url(plan)).content.decode())
+    assert 'value="0"' in inputs["budget"] and 'value="0"' in inputs["estates-0-tenancies"]
+    assert "value=" not in inputs["estates-1-tenancies"]
+
+
+def test_a_required_number_left_empty_gets_a_danish_message():
+    form = IndicatorValueForm(data={"year": "2024", "value": ""})
+    assert not form.is_valid()
+    assert form.errors["value"] == ["Skriv et tal: feltet må ikke være tomt."]
 
 
 def test_caseworker_registers_plan_with_two_estates(client_for, caseworker):
