@@ -55,7 +55,7 @@ def test_caseworker_registers_a_plan_with_two_estates_and_a_commitment(page_as, 
 
     # The Danish error summary links to the field; nothing typed is lost.
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("Der er 1 fejl, som skal rettes")
+    expect(summary).to_contain_text("Formularen blev ikke gemt. Ret følgende:")
     error_link = summary.get_by_role("link", name=re.compile("LBF-tilskud"))
     expect(error_link).to_contain_text("LBF kan højst dække 75 % af budgettet")
     expect(error_link).to_have_attribute("href", "#id_lbf_grant")

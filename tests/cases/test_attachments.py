@@ -30,7 +30,7 @@ def upload(client, item, name, content, **fields):
 def error_page(response) -> str:
     assert response.status_code == 200
     content = response.content.decode()
-    assert "Der er et problem" in content
+    assert "Formularen blev ikke gemt. Ret følgende:" in content
     assert 'href="#id_file"' in content or 'href="#id_case_number"' in content
     assert not Attachment.objects.exists()
     return content

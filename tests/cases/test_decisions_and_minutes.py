@@ -102,7 +102,7 @@ def test_negative_votes_are_refused_with_the_form_kept(client, held):
     response = decide(client, first, text="Min tekst", votes=[("Venstre (V)", "-1", "0", "0")])
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Der er et problem" in content
+    assert "Formularen blev ikke gemt. Ret følgende:" in content
     assert "Min tekst" in content
     assert not Decision.objects.exists()
 
@@ -230,7 +230,7 @@ def test_correction_of_a_decision_is_recorded_and_shown_in_item_and_history(
     url = reverse("cases:decision_correct", args=[first.pk])
     response = client.post(url, {"field": "text", "new_value": "Udvalget drøftede sagen."})
     assert response.status_code == 200
-    assert "Der er et problem" in response.content.decode()
+    assert "Formularen blev ikke gemt. Ret følgende:" in response.content.decode()
     assert 'href="#id_reason"' in response.content.decode()
     assert not Correction.objects.exists()
 

@@ -97,7 +97,7 @@ def test_add_another_point_adds_a_row_without_saving(client, secretary):
     assert 'name="points-TOTAL_FORMS" value="3"' in content
     assert "\nat a</textarea>" in content and "\nat b</textarea>" in content
     assert 'value="Tre punkter"' in content
-    assert "Der er et problem" not in content
+    assert "Formularen blev ikke gemt. Ret følgende:" not in content
 
 
 def test_points_are_saved_in_the_chosen_order_and_can_be_deleted(client, secretary):

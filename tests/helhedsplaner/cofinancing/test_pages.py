@@ -71,7 +71,7 @@ def test_bad_input_gets_danish_messages_and_keeps_what_was_typed(client_for, cas
     page = text(response)
     assert response.status_code == 400
     assert CoFinancing.objects.count() == 0
-    assert "Der er et problem" in page
+    assert "Formularen blev ikke gemt. Ret følgende:" in page
     assert 'href="#id_amount"' in page
     assert "Skriv beløbet i kroner med komma før ører" in page
     assert 'href="#id_pool"' in page
