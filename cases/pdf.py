@@ -25,7 +25,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from committees.models import Administration, Committee, Meeting, Membership
@@ -208,6 +208,13 @@ def holds_closed_content(items, edition: Edition) -> bool:
     )
 
 
+def document_language() -> str:
+    """The language a PDF is written in (its ``<html lang>`` and ``/Lang``): the
+    interface's, also in the background worker (which renders in the language the PDF
+    was asked for in), else the site's."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def _context(meeting: Meeting, edition: Edition, title: str, **extra) -> dict:
     items = extra.get("items")
     if items is None:
@@ -219,6 +226,8 @@ def _context(meeting: Meeting, edition: Edition, title: str, **extra) -> dict:
         "document_title": title,
         "show_decisions": meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED),
         "confidential": holds_closed_content(items, edition),
+        # <html lang>: render_to_string without a request has no LANGUAGE_CODE of its own
+        "LANGUAGE_CODE": document_language(),
         **extra,
     }
 
@@ -461,7 +470,7 @@ def meeting_package_pdf(*, meeting: Meeting, edition: Edition, parts=None, progr
         writer.add_outline_item(title=_("Attachments not included"), page_number=first_page)
 
     writer.add_metadata({"/Title": agenda_title(meeting), "/Author": meeting.committee.name})
-    writer._root_object[_name("/Lang")] = _text(settings.LANGUAGE_CODE)
+    writer._root_object[_name("/Lang")] = _text(document_language())
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()

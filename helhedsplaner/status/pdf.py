@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete
 from django.template.loader import render_to_string
 
 from cases import rendering
+from cases.pdf import document_language
 from core.pagecache import plan_scope
 
 from ..cachescopes import CITY_INDICATORS
@@ -23,7 +24,14 @@ def plan_status_report_html(*, pk: int, user) -> tuple[str, str]:
     title = status_report_title(status["plan"])
     html = render_to_string(
         "helhedsplaner/status/pdf/plan_status.html",
-        {**status, "document_title": title, "printed_on": status_report_date(), "pdf": True},
+        {
+            **status,
+            "document_title": title,
+            "printed_on": status_report_date(),
+            "pdf": True,
+            # <html lang> (and so the PDF's /Lang): no request here, so no LANGUAGE_CODE
+            "LANGUAGE_CODE": document_language(),
+        },
     )
     return title, html
 
