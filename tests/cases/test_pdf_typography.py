@@ -285,8 +285,9 @@ def test_the_minutes_start_with_the_first_decision_on_page_one(held_meeting):
     assert "1. Beskæftigelsesindsatsen i helhedsplan nummer 1" in first
     assert "Beslutning" in first.split("nummer 1", 1)[1]
     assert "Beskæftigelses- og Integrationsudvalgets beslutning den 11. marts 2021" in first
-    # The items follow each other instead of taking a page each.
-    assert len(document.pages) < 9
+    # The items follow each other instead of taking a page each: the short second one
+    # starts on page 1 too.
+    assert "2. Beskæftigelsesindsatsen i helhedsplan nummer 2" in first
 
 
 def test_the_minutes_leave_no_heading_alone_at_a_page_foot(held_meeting):
@@ -294,6 +295,23 @@ def test_the_minutes_leave_no_heading_alone_at_a_page_foot(held_meeting):
     assert is_tagged(document)
     assert len(document.pages) >= 3
     assert headings_left_alone(document) == []
+    # An item's heading and recommendation are not left at a page foot without the decision:
+    # the item's heading (H1) is on the page of its "Beslutning" (the H3 after it).
+    first_page = {}
+    for path, page in marked_content(document):
+        for tag, serial in path:
+            if tag in ("/H1", "/H3"):
+                first_page.setdefault((serial, tag), page)
+    order = sorted(first_page.items())
+    pairs = [
+        (page, next_page)
+        for ((_serial, tag), page), ((_next, next_tag), next_page) in zip(
+            order, order[1:], strict=False
+        )
+        if tag == "/H1" and next_tag == "/H3"
+    ]
+    assert len(pairs) == 9
+    assert all(page == next_page for page, next_page in pairs), pairs
 
 
 # -- every stylesheet, at every height on the page --------------------------------------------
