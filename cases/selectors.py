@@ -14,13 +14,13 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from committees.models import Administration, Committee, Meeting, MeetingAbsence
 from committees.selectors import administration_id_for_user, committee_ids_for_user
 from core.history import history_entries
 from core.roles import CASEWORKER, SECRETARY, is_administrator, user_roles
+from core.templatetags.dk import date_text
 
 from .models import (
     AgendaItem,
@@ -901,7 +901,7 @@ def item_history_label(item: AgendaItem) -> str:
     number only, so that a closed item's title never shows there."""
     if item.meeting_id is None:
         return _("Agenda item (draft)")
-    date = formats.date_format(item.meeting.starts_at, "j. F Y")
+    date = date_text(item.meeting.starts_at, "j. F Y")
     return f"{item.meeting.committee.short_name} {date}, {_('item')} {item.number}"
 
 

@@ -7,7 +7,7 @@ live in one place and the history rows carry the acting user.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,6 +20,7 @@ from committees.services import (
     meeting_lock,
 )
 from core import pagecache
+from core.templatetags.dk import date_text
 from core.versioning import VersionConflict, version_bump, version_check
 
 from .models import (
@@ -359,7 +360,7 @@ def send_on_refusal(item: AgendaItem) -> str | None:
         ) % {
             "committee": following.name,
             "number": already.number,
-            "meeting": formats.date_format(timezone.localtime(already.meeting.starts_at), "j. F Y"),
+            "meeting": date_text(already.meeting.starts_at, "j. F Y"),
         }
     return None
 
@@ -397,9 +398,7 @@ def agenda_item_send_on(*, item: AgendaItem, meeting: Meeting) -> AgendaItem:
             {
                 "meeting": _("Choose a meeting after %(date)s, when %(committee)s decided.")
                 % {
-                    "date": formats.date_format(
-                        timezone.localtime(item.meeting.starts_at), "j. F Y"
-                    ),
+                    "date": date_text(timezone.localtime(item.meeting.starts_at), "j. F Y"),
                     "committee": item.meeting.committee.name,
                 }
             }

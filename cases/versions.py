@@ -10,9 +10,11 @@ content, so a closed item's text cannot leak through a version list.
 
 from bisect import bisect_left
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.templatetags.dk import date_text
 
 ITEM_FIELDS = (
     "title",
@@ -229,7 +231,7 @@ def snapshot_has_closed_content(snapshot: dict) -> bool:
 
 
 def _day(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "j. F Y")
+    return date_text(moment, "j. F Y")
 
 
 def version_label(version) -> str:

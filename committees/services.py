@@ -10,9 +10,10 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.templatetags.dk import date_text
 from core.validation import validate_sane_date
 from core.versioning import version_check
 
@@ -42,7 +43,7 @@ def meeting_assert_started(meeting: Meeting) -> None:
     """Refuse what belongs after the meeting (marking it held, recording a decision,
     approving the minutes) while its start time is still ahead (``Meeting.has_started``)."""
     if not meeting.has_started:
-        when = formats.date_format(timezone.localtime(meeting.starts_at), r"j. F Y \k\l. H.i")
+        when = date_text(meeting.starts_at, r"j. F Y \k\l. H.i")
         raise ValidationError(
             _(
                 "The meeting has not started yet: it starts on %(when)s. Until then it cannot "

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
+from core.templatetags.dk import date_text
 
 
 class Meeting(TrackedModel):
@@ -54,10 +55,10 @@ class Meeting(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        from django.utils import formats, timezone
+        from django.utils import timezone
 
         local = timezone.localtime(self.starts_at)
-        return f"{self.committee} {formats.date_format(local, 'j. F Y')}"
+        return f"{self.committee} {date_text(local, 'j. F Y')}"
 
     @property
     def is_locked(self) -> bool:

@@ -4,11 +4,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core.history import history_entries
 from core.roles import ROLES
+from core.templatetags.dk import date_text
 
 from ..models import Person
 from .history import EXCLUDED_FIELDS, M2M_FIELDS, PASSWORD_SET
@@ -82,7 +82,7 @@ def _value(model_field, value) -> str:
     if model_field.get_internal_type() == "BooleanField":
         return _("Yes") if value else _("No")
     if model_field.get_internal_type() in ("DateField", "DateTimeField"):
-        return formats.date_format(value, "j. F Y")
+        return date_text(value, "j. F Y")
     return str(value)
 
 

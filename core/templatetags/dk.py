@@ -1,11 +1,18 @@
-"""Danish number formatting for amounts ("1.250.000 kr.", "14,5 mio. kr.") and the
-machine-readable moments of ``<time datetime>``."""
+"""Danish number formatting for amounts ("1.250.000 kr.", "14,5 mio. kr."), dates in the
+interface's language and the machine-readable moments of ``<time datetime>``.
 
+The one rule, in both languages: numbers are written the Danish way (the figures are Danish
+kroner: "1.717", "16,5 mio. kr."; for Django's own ``intcomma`` and ``floatformat`` the English
+formats say so too, config/formats/en/formats.py), and dates in the words of the interface's
+language: "13. maj 2009" in Danish, "13 May 2009" in English (:func:`dkdate`)."""
+
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils import timezone
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone, translation
 
 register = template.Library()
 
@@ -64,3 +71,38 @@ def isodatetime(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+_DANISH_ONLY = [
+    (re.compile(r"\\k\\l\. ?"), ""),  # "kl." before the time
+    (re.compile(r"(?<![\\])j\."), "j"),  # "13." the ordinal day
+    (re.compile(r"H\.i"), "H:i"),  # "14.30"
+]
+
+
+def date_format_for_language(format_string: str, language: str | None = None) -> str:
+    """A date format written the Danish way ("j. F Y \\k\\l. H.i"), for ``language`` (the
+    active one by default): unchanged in Danish; in another language without what only
+    Danish writes (the day's dot, "kl.", the dot in the time): "j F Y H:i"."""
+    language = language or translation.get_language() or "da"
+    if language.split("-")[0] == "da":
+        return format_string
+    for pattern, replacement in _DANISH_ONLY:
+        format_string = pattern.sub(replacement, format_string)
+    return format_string
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def dkdate(value, format_string: str = "j. F Y") -> str:
+    """A date or moment in the interface's language: "13. maj 2009" / "13 May 2009"; the
+    format is written the Danish way (``{{ meeting.starts_at|dkdate:"j. F Y H.i" }}``)."""
+    if value is None or value == "":
+        return ""
+    return date_filter(value, date_format_for_language(format_string))
+
+
+def date_text(value, format_string: str = "j. F Y") -> str:
+    """:func:`dkdate` for Python code (messages, labels): local time, the active language."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dkdate(value, format_string)

@@ -13,12 +13,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import AgendaItem
 from committees.services import meeting_assert_unlocked
 from core import pagecache
+from core.templatetags.dk import date_text
 from core.validation import date_in_range, validate_sane_date
 
 from ..models import Estate, Plan, PlanStatusChange
@@ -252,7 +252,7 @@ def plan_transition(
             {
                 "date": [
                     _("The date cannot be before the previous step (%(date)s).")
-                    % {"date": date_format(previous.date, "j. F Y")}
+                    % {"date": date_text(previous.date, "j. F Y")}
                 ]
             },
             code="date_before_previous",
