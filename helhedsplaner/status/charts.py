@@ -40,6 +40,12 @@ class Chart:
     svg: SafeString
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    # The same chart drawn for a narrow screen (a phone, 400 % zoom): shown below 40rem
+    # instead of ``svg``, whose text would shrink to a few pixels there. Its ids end "-n".
+    narrow_svg: SafeString | None = None
+
+
+NARROW = "-n"  # suffix of the narrow variant's chart id (the SVG ids must be unique on a page)
 
 
 @dataclass
@@ -135,31 +141,55 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars, grouped by row label, scaled to the largest value.
 
-    ``value_label`` formats a value for the label at the end of each bar.
+    ``value_label`` formats a value for the label at the end of each bar. The narrow
+    variant puts each row's label above its bars and the legend one series per line.
     """
-    width, label_width, value_width = 760, 250, 120
-    bar_height, bar_gap, group_gap, legend_height = 18, 4, 14, 30
+    wide = _bar_svg(chart_id, title, description, series, groups, value_label, narrow=False)
+    narrow = _bar_svg(
+        chart_id + NARROW, title, description, series, groups, value_label, narrow=True
+    )
+    return Chart(
+        chart_id, title, description, _safe(wide), columns or [], rows or [], _safe(narrow)
+    )
+
+
+def _bar_svg(chart_id, title, description, series, groups, value_label, *, narrow: bool) -> str:
+    if narrow:
+        width, label_width, value_width, size, wrap_at = 330, 0, 96, 14, 36
+    else:
+        width, label_width, value_width, size, wrap_at = 760, 250, 120, 12, 32
+    line_height = size + 3
+    bar_height, bar_gap, group_gap = size + 6, 4, size + 2
     plot_width = width - label_width - value_width
     largest = max((value for group in groups for _, value in group.bars), default=0) or 1
 
     parts = []
     used = sorted({index for group in groups for index, _ in group.bars})
-    x = 0
+    x, legend_y = 0, 6
     for index in used:
         look, css = _bar_look(chart_id, series[index].style)
-        parts.append(f'<rect x="{x}" y="6" width="16" height="14" {look} class="{css}"/>')
-        parts.append(_text(x + 22, 18, series[index].name, size=12))
-        x += 44 + int(len(series[index].name) * 6.2)
+        parts.append(f'<rect x="{x}" y="{legend_y}" width="16" height="14" {look} class="{css}"/>')
+        parts.append(_text(x + 22, legend_y + 12, series[index].name, size=size))
+        if narrow:
+            legend_y += line_height + 4
+        else:
+            x += 44 + int(len(series[index].name) * 6.2)
+    legend_height = legend_y + 10 if narrow else 30
 
     y = legend_height
     for group in groups:
-        lines = _wrap(group.label, 32)
-        group_height = max(
-            len(group.bars) * bar_height + (len(group.bars) - 1) * bar_gap, len(lines) * 15
-        )
+        lines = _wrap(group.label, wrap_at)
+        bars_height = len(group.bars) * bar_height + (len(group.bars) - 1) * bar_gap
         for number, line in enumerate(lines):
-            parts.append(_text(0, y + 13 + number * 15, line, size=12, css="chart-label"))
-        bar_y = y
+            parts.append(
+                _text(0, y + size + number * line_height, line, size=size, css="chart-label")
+            )
+        if narrow:  # the label above, the bars below it
+            bar_y = y + len(lines) * line_height + 4
+            group_height = bar_y - y + bars_height
+        else:
+            bar_y = y
+            group_height = max(bars_height, len(lines) * line_height)
         for index, value in group.bars:
             look, css = _bar_look(chart_id, series[index].style)
             length = max(float(value) / float(largest) * plot_width, 1 if value else 0)
@@ -167,7 +197,9 @@ def bar_chart(
                 f'<rect x="{label_width}" y="{bar_y}" width="{length:.1f}" '
                 f'height="{bar_height}" {look} class="{css}"/>'
             )
-            parts.append(_text(label_width + length + 6, bar_y + 13, value_label(value), size=12))
+            parts.append(
+                _text(label_width + length + 6, bar_y + size + 1, value_label(value), size=size)
+            )
             bar_y += bar_height + bar_gap
         y += group_height + group_gap
     parts.append(
@@ -176,8 +208,7 @@ def bar_chart(
     )
     height = y - group_gap + 8
     svg = _open(chart_id, width, height, title, description) + _hatch(chart_id)
-    svg += "".join(parts) + "</svg>"
-    return Chart(chart_id, title, description, _safe(svg), columns or [], rows or [])
+    return svg + "".join(parts) + "</svg>"
 
 
 def _nice_ceiling(value: float) -> float:
@@ -213,9 +244,27 @@ def line_chart(
 
     ``values[i]`` holds series i's value per year; a missing year breaks the
     line. ``band`` shades a period of years (e.g. the plan period) with a label.
+    The narrow variant is drawn smaller with larger text, so that it reads on a phone.
     """
-    width, height = 400, 230
-    left, right, top, bottom = 46, 96, 22, 30
+    args = (title, description, series, values, unit, band)
+    wide = _line_svg(chart_id, *args, narrow=False)
+    narrow = _line_svg(chart_id + NARROW, *args, narrow=True)
+    return Chart(
+        chart_id, title, description, _safe(wide), columns or [], rows or [], _safe(narrow)
+    )
+
+
+def _line_svg(chart_id, title, description, series, values, unit, band, *, narrow: bool) -> str:
+    if narrow:
+        width, height, left, right, top, bottom, small, label, wrap_at = (
+            *(310, 250, 40, 92, 24, 32),
+            *(13, 13, 11),
+        )
+    else:
+        width, height, left, right, top, bottom, small, label, wrap_at = (
+            *(400, 230, 46, 96, 22, 30),
+            *(10, 11, 13),
+        )
     plot_w, plot_h = width - left - right, height - top - bottom
     years = sorted({year for per_year in values for year in per_year})
     if not years:
@@ -235,13 +284,13 @@ def line_chart(
 
     parts = []
     if band is not None:
-        start, end, label = max(band[0], first), min(band[1], last), band[2]
+        start, end, band_label = max(band[0], first), min(band[1], last), band[2]
         if start <= end:
             parts.append(
                 f'<rect x="{px(start):.1f}" y="{top}" width="{max(px(end) - px(start), 2):.1f}" '
                 f'height="{plot_h}" fill="#e4eaf1" class="chart-band"/>'
             )
-            parts.append(_text(px(start) + 3, top - 6, label, size=10, fill=MUTED))
+            parts.append(_text(px(start) + 3, top - 6, band_label, size=small, fill=MUTED))
     digits = 0 if step == int(step) else 1
     for tick in range(ticks_y + 1):
         value = step * tick
@@ -250,13 +299,13 @@ def line_chart(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1" class="chart-grid"/>'
         )
-        parts.append(_text(left - 5, y + 4, _number(value, digits), size=10, anchor="end"))
-    parts.append(_text(4, top - 6, unit, size=10, fill=MUTED))
+        parts.append(_text(left - 5, y + 4, _number(value, digits), size=small, anchor="end"))
+    parts.append(_text(4, top - 6, unit, size=small, fill=MUTED))
     ticks = [year for year in years if (year - first) % 5 == 0]
     if last not in ticks and (not ticks or last - ticks[-1] >= 3):
         ticks.append(last)
     for year in ticks:
-        parts.append(_text(px(year), height - bottom + 16, str(year), size=10, anchor="middle"))
+        parts.append(_text(px(year), height - bottom + 16, str(year), size=small, anchor="middle"))
     parts.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="{INK}" stroke-width="1" class="chart-axis"/>'
@@ -300,11 +349,10 @@ def line_chart(
     # Keep the end labels apart when the lines end close together.
     end_labels.sort()
     for position in range(1, len(end_labels)):
-        if end_labels[position][0] - end_labels[position - 1][0] < 14:
-            end_labels[position][0] = end_labels[position - 1][0] + 14
+        if end_labels[position][0] - end_labels[position - 1][0] < label + 3:
+            end_labels[position][0] = end_labels[position - 1][0] + label + 3
     for y, name, _index in end_labels:
-        for number, line in enumerate(_wrap(name, 13)):
-            parts.append(_text(left + plot_w + 6, y + 4 + number * 12, line, size=11))
+        for number, line in enumerate(_wrap(name, wrap_at)):
+            parts.append(_text(left + plot_w + 6, y + 4 + number * (label + 1), line, size=label))
 
-    svg = _open(chart_id, width, height, title, description) + "".join(parts) + "</svg>"
-    return Chart(chart_id, title, description, _safe(svg), columns or [], rows or [])
+    return _open(chart_id, width, height, title, description) + "".join(parts) + "</svg>"

@@ -95,7 +95,9 @@ def test_status_page_has_charts_with_text_alternatives_and_data_tables(client_fo
         .get(reverse("planstatus:plan_status", args=[plan.pk]))
         .content.decode()
     )
-    assert content.count('role="img"') == 2
+    # two charts, each drawn wide and narrow (the stylesheet shows one of them by screen width)
+    assert content.count('role="img"') == 4
+    assert content.count('class="chart-narrow"') == 2
     assert f'<title id="money-{plan.pk}-title">' in content
     assert "Budget 8 mio. kr., LBF-tilskud 6 mio. kr." in content
     assert "<caption>Andel med lav indkomst</caption>" in content
@@ -106,3 +108,33 @@ def test_status_page_has_charts_with_text_alternatives_and_data_tables(client_fo
     assert '<th scope="row">Teknik- og Miljøforvaltningen</th>' in content
     assert "1.500.000 kr." in content
     assert " style=" not in content and "<style" not in content
+
+
+def test_bar_chart_has_a_narrow_drawing_with_its_own_ids_and_labels_above_the_bars():
+    chart = bars()
+    narrow = str(chart.narrow_svg)
+    assert 'aria-labelledby="money-1-n-title money-1-n-desc"' in narrow
+    assert 'fill="url(#money-1-n-hatch)"' in narrow and "money-1-hatch" not in narrow
+    assert 'viewBox="0 0 330 ' in narrow  # drawn for a phone, not scaled down from 760
+    label_y = float(re.search(r'y="([\d.]+)"[^>]*class="chart-text chart-label"', narrow).group(1))
+    first_bar_y = float(
+        re.search(r'<rect x="0" y="([\d.]+)" width="[\d.]+" height="20"', narrow).group(1)
+    )
+    assert label_y < first_bar_y  # the row's label above its bar
+    sizes = {int(size) for size in re.findall(r'font-size="(\d+)"', narrow)}
+    assert min(sizes) >= 14  # 330 units on a 320–390 px screen: about 14 px text
+
+
+def test_line_chart_has_a_narrow_drawing_with_larger_text():
+    chart = charts.line_chart(
+        chart_id="ind-2",
+        title="Andel uden job",
+        description="…",
+        series=[charts.Series("Tingbjerg", "solid")],
+        values=[{2010: Decimal(40), 2014: Decimal(30)}],
+        unit="%",
+    )
+    wide = {int(s) for s in re.findall(r'font-size="(\d+)"', str(chart.svg))}
+    narrow = {int(s) for s in re.findall(r'font-size="(\d+)"', str(chart.narrow_svg))}
+    assert min(narrow) > min(wide)
+    assert 'id="ind-2-n-title"' in str(chart.narrow_svg)
