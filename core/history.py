@@ -9,8 +9,9 @@ in kroner).
 
 from collections.abc import Callable
 
-from django.utils import formats
 from django.utils.translation import gettext as _
+
+from .templatetags.dk import date_text
 
 # model -> function(obj) -> how a reference to it reads in history (default: str(obj)).
 _labels: dict[type, Callable] = {}
@@ -43,7 +44,7 @@ def _display_value(model_field, value, related: dict) -> str:
     if model_field.get_internal_type() == "BooleanField":
         return _("Yes") if value else _("No")
     if model_field.get_internal_type() in ("DateField", "DateTimeField"):
-        return formats.date_format(value, "j. F Y")
+        return date_text(value, "j. F Y")
     return str(value)
 
 

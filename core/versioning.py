@@ -20,11 +20,11 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Model, QuerySet
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.templatetags.dk import dkk
+
+from .templatetags.dk import date_text
 
 # Bookkeeping columns that are never "a change somebody made".
 SKIPPED_FIELDS = {"id", "created_at", "updated_at", "version", "is_demo"}
@@ -117,9 +117,9 @@ def _shown(model_field, value, labels: dict) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "j. F Y H:i")
+        return date_text(value, "j. F Y H:i")
     if isinstance(value, date):
-        return date_format(value, "j. F Y")
+        return date_text(value, "j. F Y")
     if isinstance(value, Decimal):
         return dkk(value)
     text = str(value)
@@ -195,9 +195,9 @@ def form_value_display(form_field, value) -> str:
     if choices:
         return str(dict(form_field.choices).get(value, value))
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "j. F Y H:i")
+        return date_text(value, "j. F Y H:i")
     if isinstance(value, date):
-        return date_format(value, "j. F Y")
+        return date_text(value, "j. F Y")
     if isinstance(value, Decimal):
         return dkk(value)
     if hasattr(value, "strftime"):  # a time of day

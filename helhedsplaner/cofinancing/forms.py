@@ -5,13 +5,13 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.selectors import user_can_see_closed
 from committees.models import Administration
 from committees.rules import administrations_writable
+from core.templatetags.dk import date_text
 from core.validation import SaneDateField, SaneYearField
 
 from ..models import CoFinancing, CoFinancingPool, Plan
@@ -84,7 +84,7 @@ class ItemChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, item):
-        date = formats.date_format(item.meeting.starts_at, "j. F Y")
+        date = date_text(item.meeting.starts_at, "j. F Y")
         where = f"{item.meeting.committee.short_name} {date}, {_('item')} {item.number}"
         if item.is_closed and not user_can_see_closed(self.user, item.meeting.committee_id):
             return f"{where}: {_('Closed item')}"

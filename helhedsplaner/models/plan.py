@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
+from core.templatetags.dk import date_text
 
 
 class HousingOrganisation(TrackedModel):
@@ -206,8 +206,8 @@ class Plan(TrackedModel):
                 ),
                 code="period_order",
                 params={
-                    "start": date_format(self.period_start, "j. F Y"),
-                    "end": date_format(self.period_end, "j. F Y"),
+                    "start": date_text(self.period_start, "j. F Y"),
+                    "end": date_text(self.period_end, "j. F Y"),
                 },
             )
         if errors:

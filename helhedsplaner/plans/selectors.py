@@ -28,14 +28,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 from cases.models import AgendaItem, Attachment
 from cases.selectors import agenda_items_visible_to, mark_visibility
 from committees.models import Administration
-from core.templatetags.dk import dkk
+from core.templatetags.dk import date_text, dkk
 
 from ..models import (
     Area,
@@ -371,7 +370,7 @@ class _Labels:
         names = {}
         for item in mark_visibility(self.user, queryset):
             where = (
-                f"{item.meeting.committee.name} {date_format(item.meeting.starts_at, 'j. F Y')}, "
+                f"{item.meeting.committee.name} {date_text(item.meeting.starts_at, 'j. F Y')}, "
                 + _("item %(number)s") % {"number": item.number}
                 if item.meeting_id
                 else _("draft")
@@ -402,7 +401,7 @@ def _display(model, name: str, value, labels: _Labels) -> str:
     if name in AMOUNT_FIELDS:
         return dkk(value)
     if model_field.get_internal_type() == "DateField":
-        return date_format(value, "j. F Y")
+        return date_text(value, "j. F Y")
     if model_field.get_internal_type() == "BooleanField":
         return _("Yes") if value else _("No")
     text = str(value)

@@ -36,7 +36,6 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -50,7 +49,7 @@ from cases.selectors import (
 from committees.models import FollowUpGroupMeeting, Meeting
 from committees.selectors import committee_ids_for_user
 from core.roles import is_administrator
-from core.templatetags.dk import dkk, mio
+from core.templatetags.dk import date_text, dkk, mio
 
 from ..cofinancing.selectors import (
     COMMITTED,
@@ -1037,4 +1036,4 @@ def status_report_title(plan: Plan) -> str:
 
 
 def status_report_date() -> str:
-    return date_format(timezone.localdate(), "j. F Y")
+    return date_text(timezone.localdate(), "j. F Y")

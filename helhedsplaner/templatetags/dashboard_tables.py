@@ -13,11 +13,10 @@ from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from core.templatetags.dk import dkk, mio
+from core.templatetags.dk import date_text, dkk, mio
 
 register = template.Library()
 
@@ -42,9 +41,7 @@ def plan_group_rows(rows, key: str, label: str, param: str) -> str:
 
 # What each list says after a plan's name (the same messages the template had).
 _NOTES = {
-    "stale": lambda plan: (
-        gettext("latest %(day)s") % {"day": date_format(plan.active_on, "j. F Y")}
-    ),
+    "stale": lambda plan: gettext("latest %(day)s") % {"day": date_text(plan.active_on, "j. F Y")},
     "over_budget": lambda plan: gettext("%(amount)s over") % {"amount": dkk(plan.over_by)},
     "missing_cofinancing": lambda plan: (
         gettext("%(amount)s missing") % {"amount": dkk(plan.local_missing)}

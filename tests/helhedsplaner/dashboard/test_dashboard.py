@@ -226,7 +226,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(
 _LOOP = (
     "{% load i18n dk %}{% for plan in plans %}<li><a href=\"{% url 'planstatus:plan_status' "
     'plan.pk %}">{{ plan.name }}</a> <span class="muted">'
-    "{% if kind == 'stale' %}{% blocktranslate with day=plan.active_on|date:\"j. F Y\" %}"
+    "{% if kind == 'stale' %}{% blocktranslate with day=plan.active_on|dkdate:\"j. F Y\" %}"
     "latest {{ day }}{% endblocktranslate %}"
     "{% elif kind == 'over_budget' %}{% blocktranslate with amount=plan.over_by|dkk %}"
     "{{ amount }} over{% endblocktranslate %}"
