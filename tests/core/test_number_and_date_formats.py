@@ -2,16 +2,20 @@
 "16,5 mio. kr."), the product's figures being Danish kroner; dates in the words of the
 interface's language ("13. maj 2009", "13 May 2009")."""
 
+import re
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.template import Context, Template
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
 from core import roles
+from core.pagewalk import walk
 from core.templatetags.dk import date_format_for_language
 from tests import factories
 
@@ -80,3 +84,25 @@ def test_floatformat_and_intcomma_are_danish_in_english_too():
     template = Template("{% load humanize %}{{ n|intcomma }} {{ x|floatformat:'-2' }}")
     with translation.override("en"):
         assert template.render(Context({"n": 1717, "x": 23.45})) == "1.717 23,45"
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MIXED = re.compile(rf"\b\d{{1,2}}\. ({_MONTHS})\b|\b\d{{1,3}},\d{{3}}\b|\bkl\. \d")
+
+
+@override_settings(LANGUAGE_CODE="en")
+def test_no_page_of_the_demo_mixes_the_rules_in_english(client):
+    """Every page a demo user reaches from the dashboard (core.pagewalk), in English:
+    no "13. May 2009", no "1,717", no "kl. 14.00"."""
+    call_command("load_demo", stdout=StringIO())
+    found, pages = [], 0
+    with translation.override("en"):
+        for role in ["sagsbehandler", "sekretaer", "politiker", "admin"]:
+            client.cookies.clear()
+            client.post("/log-ind/", {"username": role, "password": "helhedsplan-demo"})
+            for _route, path, html in walk(client):
+                pages += 1
+                text = re.sub(r"<[^>]+>", " ", html)
+                found += [f"{role} {path}: {m.group(0)}" for m in _MIXED.finditer(text)]
+    assert pages > 200
+    assert found == []
