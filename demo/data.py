@@ -1431,7 +1431,9 @@ def placeholder_attachment_pdf(title: str, case_number: str) -> bytes:
         "ikke en del af seed-materialet. Denne side står i stedet for bilaget.</p>"
         "</body></html>"
     )
-    return HTML(string=html).write_pdf()
+    # Tagged like the product's own PDFs, so the demo package shows an attachment's
+    # structure kept inside the merged file.
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def load_demo(progress: Callable[[str], None] = lambda message: None) -> None:
