@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test test-browser test-redis test-concurrency install migrate demo lint format messages ci clean bench
+.PHONY: run test test-browser test-redis test-concurrency install migrate demo lint format messages ci clean bench validate-html
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -44,6 +44,11 @@ test-redis: install
 ## test-concurrency: the thread tests, on PostgreSQL
 test-concurrency: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/helhedsplaner} $(VENV)/bin/pytest tests/concurrency
+
+## validate-html: the W3C Nu checker over every page of the demo roles (docs/accessibility.md; needs Java)
+validate-html: install
+	@test -f $${VNU_JAR:-/tmp/vnu/node_modules/vnu-jar/build/dist/vnu.jar} || npm install --prefix /tmp/vnu vnu-jar
+	$(PY) scripts/validate_html.py
 
 migrate: install
 	$(PY) manage.py migrate --noinput
