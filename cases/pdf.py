@@ -25,10 +25,11 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from committees.models import Administration, Committee, Meeting, Membership
+from core.templatetags.dk import date_text
 
 from .models import AgendaItem, AgendaVersion, Attachment, Correction
 from .recommendations import BLOCKS_PREFETCH, attach_earlier_decisions
@@ -245,7 +246,7 @@ def live_version_label(meeting: Meeting, items) -> str:
 
 
 def _date(meeting: Meeting) -> str:
-    return formats.date_format(timezone.localtime(meeting.starts_at), "j. F Y")
+    return date_text(meeting.starts_at, "j. F Y")
 
 
 def agenda_title(meeting: Meeting) -> str:

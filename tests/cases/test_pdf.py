@@ -309,3 +309,15 @@ def test_item_page_links_to_the_item_pdf(client, politician, seed_meeting):
     client.force_login(politician)
     content = client.get(reverse("cases:item_detail", args=[item.pk])).content.decode()
     assert reverse("pdf:agenda_item", args=[item.pk]) in content
+
+
+def test_an_english_agenda_writes_its_dates_in_english(seed_meeting):
+    from django.utils import translation
+
+    with translation.override("en"):
+        content = pdf.meeting_agenda_pdf(meeting=seed_meeting, edition=pdf.Edition.PUBLIC)
+        title = pdf.agenda_title(seed_meeting)
+    whole = "\n".join(text_of(content))
+    assert "28 May 2009" in title and "28. May" not in title
+    assert "28 May 2009" in whole
+    assert "28. May" not in whole
