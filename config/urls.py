@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -41,6 +42,12 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+if settings.OIDC_ENABLED:
+    # Sign-in at the municipality's identity provider (/oidc/...) and its sign-out.
+    from committees.users.oidc import with_oidc
+
+    urlpatterns = with_oidc(urlpatterns)
 
 # The 500 page says whether the user's change was saved (core.views.server_error).
 handler500 = "core.views.server_error"

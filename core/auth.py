@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -45,16 +46,52 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
+def password_sign_in_allowed(username: str | None) -> bool:
+    """Whether ``username`` may sign in with a password: always, unless sign-in with the
+    identity provider is on with ``OIDC_LOCAL_LOGIN`` off; then only the break-glass
+    user names (``OIDC_BREAK_GLASS_USERS``) may."""
+    if not settings.OIDC_ENABLED or settings.OIDC_LOCAL_LOGIN:
+        return True
+    return bool(username) and username in settings.OIDC_BREAK_GLASS_USERS
+
+
+class LocalLoginGate:
+    """Refuses a password sign-in that :func:`password_sign_in_allowed` does not allow, on
+    /log-ind/ and /admin/login/ alike (listed before ``ModelBackend``; raising
+    PermissionDenied stops Django trying the backends after it)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if password is not None and not password_sign_in_allowed(username):
+            raise PermissionDenied
+        return None
+
+
 class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The user name or password is wrong. Both are case-sensitive."),
+        "local_login_off": _(
+            "Sign in with the municipality's account. Passwords are only for the "
+            "emergency administrator."
+        ),
     }
+
+    def clean(self):
+        if not password_sign_in_allowed(self.cleaned_data.get("username")):
+            raise ValidationError(self.error_messages["local_login_off"], code="local_login_off")
+        return super().clean()
 
 
 class LoginView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = False
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **kwargs,
+            oidc_enabled=settings.OIDC_ENABLED,
+            local_login=not settings.OIDC_ENABLED or settings.OIDC_LOCAL_LOGIN,
+        )
 
 
 class PermissionReader:

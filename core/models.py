@@ -1,5 +1,6 @@
 """The one history mechanism every domain model inherits."""
 
+from django.conf import settings
 from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -45,3 +46,38 @@ class CacheScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}={self.version}"
+
+
+class ExternalIdentity(models.Model):
+    """A login's account at an identity provider (OpenID Connect): the provider's stable
+    subject id (``sub``) under its issuer. Sign-in finds the login by this pair, never by
+    the e-mail or the name, which the provider may change or hand on to somebody else.
+    Written only at sign-in (``committees.users.oidc``); no history (the login's own
+    history records what the sign-in changed)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_sign_in = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_issuer_subject_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(issuer="") & ~models.Q(subject=""),
+                name="external_identity_issuer_subject_not_blank",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

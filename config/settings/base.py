@@ -30,8 +30,11 @@ Documented variables (see README.md and docs/deploy.md):
 - ``DJANGO_TRUSTED_PROXY_COUNT``: how many such proxies add to that header (default 1).
 - ``DJANGO_SESSION_IDLE_SECONDS``: a session ends after this long without a request
   (default 28800, a working day).
+- ``OIDC_*``: sign-in with the municipality's identity provider (OpenID Connect), off
+  unless ``OIDC_ENABLED`` is set; see the block at the end and docs/deploy.md.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -324,3 +327,48 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Sign-in with the municipality's identity provider (OpenID Connect: Entra ID, AD FS, ...)
+# through mozilla-django-oidc and committees.users.oidc; docs/deploy.md "Sign-in with
+# Entra ID". Off unless OIDC_ENABLED: then nothing below is used and only the local
+# logins exist. Authorization code flow with PKCE (S256), state and nonce; the ID token's
+# signature (RS256, the provider's JWKS), issuer, audience and expiry are checked. The
+# endpoints come from the provider's metadata (OIDC_OP_DISCOVERY_URL), read at the first
+# sign-in, not at start-up.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_OP_DISCOVERY_URL = os.environ.get("OIDC_OP_DISCOVERY_URL", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+# The ID token is kept in the session for the provider's sign-out (id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+# The claim with the user's groups (Entra ID: "groups", the groups' object ids) and the
+# map from a group to the product's roles and administration, as JSON, e.g.
+# {"3f2b...": {"roles": ["Sagsbehandler"], "administration": "BIF"}, "9a1c...": "Politiker"}.
+# Roles named anywhere in the map are the provider's: each sign-in sets them to what the
+# groups give (a user who left a group loses its role); roles not in the map are kept.
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_GROUP_MAP = json.loads(os.environ.get("OIDC_GROUP_MAP", "") or "{}")
+# Off: the password form refuses everybody but these break-glass user names.
+OIDC_LOCAL_LOGIN = env_bool("OIDC_LOCAL_LOGIN", True)
+OIDC_BREAK_GLASS_USERS = env_list("OIDC_BREAK_GLASS_USERS")
+OIDC_AUTHENTICATE_CLASS = "committees.users.oidc.AuthenticateView"
+OIDC_CALLBACK_CLASS = "committees.users.oidc.CallbackView"
+# The provider's sign-out (RP-initiated logout) after ours, where its metadata names one.
+OIDC_OP_LOGOUT_URL_METHOD = "committees.users.oidc.provider_logout_url"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+OIDC_AUTHENTICATION_BACKENDS = [
+    *AUTHENTICATION_BACKENDS[:1],
+    # Refuses passwords when OIDC_LOCAL_LOGIN is off (but for the break-glass users).
+    "core.auth.LocalLoginGate",
+    *AUTHENTICATION_BACKENDS[1:],
+    # Last: permissions are answered by the backends above (it is a ModelBackend too).
+    "committees.users.oidc.ProviderBackend",
+]
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = OIDC_AUTHENTICATION_BACKENDS
