@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 
@@ -78,14 +79,32 @@ class SecurityHeadersMiddleware:
     Everything the pages need is served by the app itself (closed intranets), so
     the policy allows only 'self': no inline script or style, no CDN. A view may
     set a stricter policy of its own (attachment downloads use ``sandbox``).
+    One exception: for a user signed in at the identity provider, the sign-out form
+    (in every page's header) goes on to the provider's sign-out, so ``form-action``
+    names the provider's origin too (``OIDC_FORM_ACTION_ORIGINS``, a function of
+    ``committees.users.oidc``; the browser checks the redirect against it).
     """
+
+    @staticmethod
+    def policy(request) -> str:
+        if not settings.OIDC_ENABLED:
+            return CONTENT_SECURITY_POLICY
+        session = getattr(request, "session", None)
+        if session is None or not session.get("oidc_id_token"):
+            return CONTENT_SECURITY_POLICY
+        origins = " ".join(import_string(settings.OIDC_FORM_ACTION_ORIGINS)())
+        if not origins:
+            return CONTENT_SECURITY_POLICY
+        return CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {origins}"
+        )
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", self.policy(request))
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )

@@ -22,7 +22,7 @@ mozilla-django-oidc: off unless ``OIDC_ENABLED`` (config/settings/base.py, docs/
 import logging
 import threading
 from hashlib import sha256
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
@@ -369,6 +369,21 @@ def provider_logout_url(request) -> str:
     if id_token:
         params["id_token_hint"] = id_token
     return f"{end_session}?{urlencode(params)}"
+
+
+def form_action_origins() -> list[str]:
+    """``OIDC_FORM_ACTION_ORIGINS``: the origin of the provider's sign-out, which the
+    sign-out form's redirect goes to (none when the metadata cannot be read now)."""
+    try:
+        end_session = provider_metadata().get("end_session_endpoint")
+    except (requests.RequestException, ImproperlyConfigured, ValueError):
+        return []
+    if not end_session:
+        return []
+    parts = urlsplit(end_session)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc}"]
 
 
 class LogoutView(DjangoLogoutView):

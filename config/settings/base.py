@@ -361,6 +361,8 @@ OIDC_AUTHENTICATE_CLASS = "committees.users.oidc.AuthenticateView"
 OIDC_CALLBACK_CLASS = "committees.users.oidc.CallbackView"
 # The provider's sign-out (RP-initiated logout) after ours, where its metadata names one.
 OIDC_OP_LOGOUT_URL_METHOD = "committees.users.oidc.provider_logout_url"
+# Its origin, allowed as a form-action for users signed in there (core.middleware's CSP).
+OIDC_FORM_ACTION_ORIGINS = "committees.users.oidc.form_action_origins"
 LOGIN_REDIRECT_URL_FAILURE = "login"
 OIDC_AUTHENTICATION_BACKENDS = [
     *AUTHENTICATION_BACKENDS[:1],
