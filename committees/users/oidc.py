@@ -288,7 +288,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
         """The ID token's claims, with the userinfo endpoint's on top where the provider
         has one (Entra ID puts the groups in the ID token only)."""
         claims = dict(payload)
-        if self.OIDC_OP_USER_ENDPOINT and access_token:
+        if settings.OIDC_USE_USERINFO and self.OIDC_OP_USER_ENDPOINT and access_token:
             response = requests.get(
                 self.OIDC_OP_USER_ENDPOINT,
                 headers={"Authorization": f"Bearer {access_token}"},

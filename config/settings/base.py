@@ -345,6 +345,9 @@ OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+# The claims are the ID token's, with the userinfo endpoint's added unless this is off
+# (the ID token then has to carry name, e-mail and groups itself).
+OIDC_USE_USERINFO = env_bool("OIDC_USE_USERINFO", True)
 # The ID token is kept in the session for the provider's sign-out (id_token_hint).
 OIDC_STORE_ID_TOKEN = True
 # The claim with the user's groups (Entra ID: "groups", the groups' object ids) and the

@@ -219,3 +219,9 @@ def test_token_signed_with_a_shared_secret_refused(backend):
 def test_backend_ignores_password_sign_in(rf):
     request = rf.post("/log-ind/")
     assert oidc.ProviderBackend().authenticate(request, username="a", password="b") is None
+
+
+def test_claims_from_the_id_token_alone_when_userinfo_is_off(backend, settings):
+    settings.OIDC_USE_USERINFO = False
+    payload = {"sub": "subject-anne", "groups": ["grp-bif"]}
+    assert backend.get_userinfo("an-access-token", "an-id-token", payload) == payload
