@@ -339,7 +339,13 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return self.login_failure()
 
     def login_failure(self):
-        if getattr(self.request, "_oidc_refusal", None) == "no_role":
+        user = getattr(self, "user", None)
+        if user is not None and not user.is_active:
+            message = _(
+                "Your login to Helhedsplaner has been closed. Ask an administrator if you "
+                "need it again."
+            )
+        elif getattr(self.request, "_oidc_refusal", None) == "no_role":
             message = _(
                 "Your account at the municipality gives you no access to Helhedsplaner. "
                 "Ask your manager or IT support to add you to the right group."

@@ -142,3 +142,14 @@ def test_replayed_id_token_is_refused(page, provider):
     assert list(User.objects.values_list("username", flat=True)) == ["anne@kommune.dk"]
     page.goto(f"{page.base}/")
     assert "/log-ind/" in page.url
+
+
+def test_closed_login_is_refused_even_when_the_groups_give_a_role(page, provider):
+    sign_in(page, "anne")
+    sign_out(page)
+    User.objects.filter(username="anne@kommune.dk").update(is_active=False)
+    sign_in(page, "anne")
+    assert page.url.startswith(f"{page.base}/log-ind/")
+    assert page.get_by_text("Dit login til Helhedsplaner er lukket").is_visible()
+    page.goto(f"{page.base}/")
+    assert "/log-ind/" in page.url
