@@ -33,7 +33,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import LogoutView as DjangoLogoutView
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import path, reverse
@@ -334,7 +334,14 @@ class CallbackView(OIDCAuthenticationCallbackView):
     def get(self, request):
         try:
             return super().get(request)
-        except (SuspiciousOperation, requests.RequestException, ValueError) as error:
+        except (
+            SuspiciousOperation,
+            requests.RequestException,
+            ValueError,
+            # Two first sign-ins of one subject at once: the second finds the subject (or
+            # the user name) taken, and is asked to try again, which then finds it.
+            IntegrityError,
+        ) as error:
             LOGGER.warning("OIDC sign-in refused: %s", error)
             return self.login_failure()
 
